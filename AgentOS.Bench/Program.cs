@@ -1,0 +1,1 @@
+return AgentOS.Bench.Harness.BenchRunner.Execute(args);

@@ -1,0 +1,16 @@
+namespace AgentOS.Tests.Framework;
+
+internal enum Outcome
+{
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// <summary>How one test ended, with what it printed.</summary>
+internal sealed record TestResult(TestCase Test, Outcome Outcome, string? Message, TimeSpan Elapsed, string Output)
+{
+    public string? Expected { get; init; }
+    public string? Actual { get; init; }
+    public string? Location { get; init; }
+}

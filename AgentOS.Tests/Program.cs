@@ -1,0 +1,1 @@
+return AgentOS.Tests.Framework.TestRunner.Execute(args);

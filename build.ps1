@@ -1,0 +1,60 @@
+#!/usr/bin/env pwsh
+# The one entry point on Windows (build.sh has the same verbs). Release configuration throughout.
+$ErrorActionPreference = 'Stop'
+Set-Location -LiteralPath $PSScriptRoot
+
+$verb = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
+$rest = if ($args.Count -gt 1) { @($args[1..($args.Count - 1)]) } else { @() }
+
+function Show-Usage {
+    @'
+usage: ./build.ps1 <verb> [args]
+  build             build everything (Release, warnings are errors)
+  test [filter]     run the self-tests; extra args pass through (--stress, --list, --filter TEXT)
+  bench [filter]    run the benchmarks; extra args pass through (--quick, --list)
+  pack              leave the single AgentOS.Core.dll (+ xml docs, runtimeconfig.json) in artifacts/
+  demo              run the main demo
+  serve             start the kernel's HTTP server
+  mcp               start the kernel's MCP server on stdio
+'@
+}
+
+function Assert-Sdk {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+        [Console]::Error.WriteLine('build.ps1: the .NET SDK is not installed (dotnet not on PATH). Install .NET SDK 10 from https://dot.net and retry.')
+        exit 1
+    }
+    $version = (& dotnet --version 2>$null) | Select-Object -First 1
+    $major = 0
+    if (-not [int]::TryParse(([string]$version).Split('.')[0], [ref]$major) -or $major -lt 10) {
+        [Console]::Error.WriteLine("build.ps1: AgentOS needs .NET SDK 10 or later; found '$version'. Install it from https://dot.net and retry.")
+        exit 1
+    }
+}
+
+function Invoke-Dotnet([string[]]$arguments) {
+    & dotnet @arguments
+    exit $LASTEXITCODE
+}
+
+function Exit-NotYet([string]$name, [string]$why) {
+    [Console]::Error.WriteLine("build.ps1: '$name' is not available yet: $why")
+    exit 3
+}
+
+switch ($verb) {
+    'build' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.slnx', '-c', 'Release', '-nologo') + $rest) }
+    'test' {
+        Assert-Sdk
+        if ($rest.Count -gt 0 -and -not ([string]$rest[0]).StartsWith('-')) { $rest = @('--filter') + $rest }
+        Invoke-Dotnet (@('run', '--project', 'AgentOS.Tests', '-c', 'Release', '--') + $rest)
+    }
+    'bench' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Bench', '-c', 'Release', '--') + $rest) }
+    'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
+    'demo' { Exit-NotYet 'demo' 'the demo (agents sharing the embedded model through the kernel) arrives with the LLM issue.' }
+    'serve' { Exit-NotYet 'serve' 'the HTTP server arrives with the kernel issue.' }
+    'mcp' { Exit-NotYet 'mcp' 'the MCP server arrives with the VM controller + MCP issue.' }
+    { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }
+    '' { [Console]::Error.WriteLine((Show-Usage)); exit 2 }
+    default { [Console]::Error.WriteLine("build.ps1: unknown verb '$verb'"); [Console]::Error.WriteLine((Show-Usage)); exit 2 }
+}
