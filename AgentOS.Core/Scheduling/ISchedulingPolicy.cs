@@ -24,6 +24,9 @@ public interface ISchedulingPolicy<T> : IDisposable where T : class, ISchedulabl
     /// <summary>Adds a new or yielded item. <paramref name="nowTicks"/> is the queue clock.</summary>
     void Enqueue(T item, long nowTicks);
 
+    /// <summary>Looks at the item that would run next without removing it.</summary>
+    bool TryPeek(out T item);
+
     /// <summary>Removes and returns the item to run next.</summary>
     bool TryDequeue(long nowTicks, out T item);
 

@@ -58,6 +58,9 @@ public sealed class SchedulingTicket
     internal int HeapHandle { get; set; } = -1;
     internal double PolicyTag { get; set; }
 
+    // The queue's handle in its deadline heap (only when it expires waiting items at their deadline).
+    internal int DeadlineHandle { get; set; } = -1;
+
     /// <summary>Clears inputs and state so a pooled item can be submitted again.</summary>
     public void Reset()
     {
@@ -75,5 +78,6 @@ public sealed class SchedulingTicket
         ResumeState = null;
         HeapHandle = -1;
         PolicyTag = 0;
+        DeadlineHandle = -1;
     }
 }

@@ -33,6 +33,9 @@ public abstract class HeapPolicy<T> : ISchedulingPolicy<T> where T : class, ISch
     }
 
     /// <inheritdoc />
+    public bool TryPeek(out T item) => _heap.TryPeek(out item, out _);
+
+    /// <inheritdoc />
     public bool TryDequeue(long nowTicks, out T item)
     {
         if (!_heap.TryPeek(out item, out double key))

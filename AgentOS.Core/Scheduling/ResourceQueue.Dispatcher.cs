@@ -1,0 +1,469 @@
+namespace AgentOS.Scheduling;
+
+// The dispatcher thread: everything here runs on it alone.
+public sealed partial class ResourceQueue<T>
+{
+    private readonly Stack<ExecutionSlot<T>> _freeSlots = new();
+    private readonly T[] _drainBuffer;
+    private readonly Dictionary<string, ConcurrencyGroup> _groups = [];
+    private ISchedulingPolicy<T> _policy;
+    private string _policyName = "";
+    private long _sequence;
+
+    // Counters: written by the dispatcher only, read by anyone through Statistics.
+    private int _waiting;
+    private int _running;
+    private long _admitted;
+    private long _dispatched;
+    private long _completed;
+    private long _preemptions;
+    private long _cancelled;
+    private long _expired;
+    private long _deadlinesMet;
+    private long _deadlinesMissed;
+    private long _faults;
+
+    private void DispatchLoop()
+    {
+        Volatile.Write(ref _policyName, _policy.Name);
+        Interlocked.Increment(ref _parkSequence); // odd: working
+        try
+        {
+            while (true)
+            {
+                if (Step())
+                {
+                    continue;
+                }
+                if (ReadyToExit())
+                {
+                    break;
+                }
+                Interlocked.Increment(ref _parkSequence); // even: about to park
+                _wait.WaitUntil(_hasWork, CancellationToken.None);
+                Interlocked.Increment(ref _parkSequence); // odd: working again
+            }
+        }
+        finally
+        {
+            _deadlineTimer?.Dispose();
+            foreach (var slot in _slots)
+            {
+                slot.SliceTimer?.Dispose();
+            }
+            _policy.Dispose();
+            _deadlines?.Dispose();
+            Volatile.Write(ref _state, Stopped);
+            if ((Volatile.Read(ref _parkSequence) & 1) != 0)
+            {
+                Interlocked.Increment(ref _parkSequence); // a stopped dispatcher is quiescent
+            }
+            _stopped.TrySetResult();
+        }
+    }
+
+    // One pass over every source of work. Returns whether anything changed.
+    private bool Step()
+    {
+        bool progressed = false;
+        long now = NowTicks;
+        bool arrivals = false;
+
+        if (Volatile.Read(ref _stopRequested) != 0)
+        {
+            Volatile.Write(ref _stopRequested, 0);
+            progressed = true;
+        }
+
+        // Bounded: at most one ring's worth of arrivals per pass, so producers that never let the inbox empty
+        // cannot keep the dispatcher from dispatching.
+        int drained;
+        for (int budget = _inbox.Capacity; budget > 0 && (drained = _inbox.Drain(_drainBuffer.AsSpan(0, Math.Min(budget, _drainBuffer.Length)))) > 0; budget -= drained)
+        {
+            for (int i = 0; i < drained; i++)
+            {
+                Admit(_drainBuffer[i], now);
+                _drainBuffer[i] = null!;
+            }
+            arrivals = progressed = true;
+        }
+
+        if (Volatile.Read(ref _endedRuns) != 0)
+        {
+            Interlocked.Exchange(ref _endedRuns, 0);
+            foreach (var slot in _slots)
+            {
+                if (slot.HasCompleted || slot.HasYielded)
+                {
+                    EndRun(slot, now);
+                    progressed = true;
+                }
+            }
+        }
+
+        // Only the requests present now: a caller posting swaps in a loop must not livelock the dispatcher.
+        for (int pending = _control.Count; pending > 0 && _control.TryDequeue(out var request); pending--)
+        {
+            Apply(request, now);
+            progressed = true;
+        }
+
+        if (Volatile.Read(ref _deadlineDue) != 0)
+        {
+            Volatile.Write(ref _deadlineDue, 0);
+            ExpireDeadlines(now);
+            progressed = true;
+        }
+
+        if (Volatile.Read(ref _state) == Stopping && _policy.Count + DeferredCount() > 0)
+        {
+            RejectAllWaiting();
+            progressed = true;
+        }
+
+        while (_freeSlots.Count > 0 && TryTakeNext(now, out var next))
+        {
+            Dispatch(_freeSlots.Pop(), next, now);
+            progressed = true;
+        }
+
+        if (arrivals && _freeSlots.Count == 0)
+        {
+            RequestPreemptions();
+        }
+
+        Volatile.Write(ref _waiting, _policy.Count + DeferredCount());
+        RearmDeadlineTimer(now);
+        return progressed;
+    }
+
+    private bool ReadyToExit() =>
+        Volatile.Read(ref _state) is Draining or Stopping
+        && _inbox.IsEmpty && _inbox.IsCompleted
+        && _policy.Count == 0 && DeferredCount() == 0
+        && _freeSlots.Count == _slots.Length;
+
+    private void Admit(T item, long now)
+    {
+        var ticket = item.Ticket;
+        ticket.ArrivalSequence = ticket.EnqueueSequence = ++_sequence;
+        ticket.DeadlineTicks = ticket.Deadline is { } deadline
+            ? now + Math.Max(0, (deadline - _time.GetUtcNow()).Ticks)
+            : SchedulingTicket.NoDeadline;
+        _admitted++;
+        Volatile.Write(ref _admitted, _admitted);
+        Wait(item, now);
+    }
+
+    // Puts an item (new, yielded or released from a concurrency group) into the policy and the deadline heap.
+    private void Wait(T item, long now)
+    {
+        _policy.Enqueue(item, now);
+        if (_deadlines is not null && item.Ticket.DeadlineTicks != SchedulingTicket.NoDeadline)
+        {
+            item.Ticket.DeadlineHandle = _deadlines.Push(item, item.Ticket.DeadlineTicks, item.Ticket.ArrivalSequence);
+        }
+    }
+
+    private void StopWaiting(T item)
+    {
+        if (_deadlines is not null && item.Ticket.DeadlineHandle >= 0)
+        {
+            _deadlines.Remove(item.Ticket.DeadlineHandle);
+            item.Ticket.DeadlineHandle = -1;
+        }
+    }
+
+    // The policy's next item whose concurrency group has room; items over their group's limit are parked, in order.
+    private bool TryTakeNext(long now, out T item)
+    {
+        while (_policy.TryDequeue(now, out item))
+        {
+            if (_options.ConcurrencyKey?.Invoke(item) is { } key)
+            {
+                var group = Group(key);
+                if (group.Running >= group.Limit)
+                {
+                    // Still waiting (its deadline still tracked), just not in the policy.
+                    group.Deferred.Enqueue(item);
+                    continue;
+                }
+                group.Running++;
+            }
+            StopWaiting(item);
+            return true;
+        }
+        return false;
+    }
+
+    private void Dispatch(ExecutionSlot<T> slot, T first, long now)
+    {
+        long sliceEnd = _policy.TimeSlice is { } slice ? now + slice.Ticks : long.MaxValue;
+        slot.Begin(first, _policy.ServiceBudget(first), sliceEnd);
+        if (_options.MaxBatch > 1)
+        {
+            while (slot.Batch.Length < slot.BatchCapacity && _policy.TryPeek(out var next) && _options.BatchCompatible!(first, next)
+                   && (_options.ConcurrencyKey?.Invoke(next) is null))
+            {
+                _policy.TryDequeue(now, out next);
+                StopWaiting(next);
+                slot.TryAddToBatch(next);
+            }
+        }
+        _dispatched++;
+        Volatile.Write(ref _dispatched, _dispatched);
+        Volatile.Write(ref _running, _running + 1);
+        if (_policy.TimeSlice is { } timeSlice)
+        {
+            slot.SliceTimer ??= _time.CreateTimer(static s => OnSliceTimer((ExecutionSlot<T>)s!), slot, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            slot.SliceTimer.Change(timeSlice, Timeout.InfiniteTimeSpan);
+        }
+        try
+        {
+            _executor.Start(slot);
+        }
+        catch (Exception ex)
+        {
+            // The executor failed to start the run: report it and free the slot rather than kill the dispatcher.
+            Fault(first, ex);
+            foreach (var item in slot.Batch)
+            {
+                ReleaseGroup(item, now);
+            }
+            slot.Release();
+            _freeSlots.Push(slot);
+            Volatile.Write(ref _running, _running - 1);
+        }
+    }
+
+    private void EndRun(ExecutionSlot<T> slot, long now)
+    {
+        bool yielded = slot.HasYielded;
+        slot.SliceTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        foreach (var item in slot.Batch)
+        {
+            ReleaseGroup(item, now);
+            if (yielded)
+            {
+                var ticket = item.Ticket;
+                ticket.Preemptions++;
+                ticket.ResumeState = slot.ResumeState;
+                _preemptions++;
+                if (Volatile.Read(ref _state) == Stopping)
+                {
+                    Reject(item, JobRejection.QueueStopped);
+                }
+                else
+                {
+                    ticket.EnqueueSequence = ++_sequence;
+                    Wait(item, now);
+                }
+            }
+            else
+            {
+                item.Ticket.ResumeState = null;
+                _completed++;
+                CountDeadline(item, now);
+            }
+        }
+        Volatile.Write(ref _preemptions, _preemptions);
+        Volatile.Write(ref _completed, _completed);
+        slot.Release();
+        _freeSlots.Push(slot);
+        Volatile.Write(ref _running, _running - 1);
+    }
+
+    private void CountDeadline(T item, long now)
+    {
+        long deadline = item.Ticket.DeadlineTicks;
+        if (deadline == SchedulingTicket.NoDeadline)
+        {
+            return;
+        }
+        if (now <= deadline)
+        {
+            Volatile.Write(ref _deadlinesMet, _deadlinesMet + 1);
+        }
+        else
+        {
+            Volatile.Write(ref _deadlinesMissed, _deadlinesMissed + 1);
+            ReportMiss(item, now - deadline);
+        }
+    }
+
+    // Never silent: every fault is counted in Statistics.Faults and handed to ExecutorFaulted when set.
+    private void Fault(T item, Exception ex)
+    {
+        Volatile.Write(ref _faults, _faults + 1);
+        try
+        {
+            _options.ExecutorFaulted?.Invoke(item, ex);
+        }
+        catch (Exception)
+        {
+            // The fault handler itself failed; the fault is still counted.
+        }
+    }
+
+    // A user callback must not kill the dispatcher: its failure is reported like an executor's.
+    private void ReportMiss(T item, long lateTicks)
+    {
+        try
+        {
+            _options.DeadlineMissed?.Invoke(item, TimeSpan.FromTicks(lateTicks));
+        }
+        catch (Exception ex)
+        {
+            Fault(item, ex);
+        }
+    }
+
+    private void RequestPreemptions()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.IsRunning && _policy.ShouldPreempt(slot.Item))
+            {
+                RequestYield(slot);
+            }
+        }
+    }
+
+    private void RequestYield(ExecutionSlot<T> slot)
+    {
+        if (slot.TryRequestYield())
+        {
+            _executor.OnYieldRequested(slot);
+        }
+    }
+
+    // A slot's time slice timer: runs on a timer thread (or the thread advancing a manual clock).
+    private static void OnSliceTimer(ExecutionSlot<T> slot)
+    {
+        var owner = slot.Owner;
+        // A timer from an earlier run may fire late; the current run's end time decides.
+        if (slot.IsRunning && owner.NowTicks >= slot.SliceEndTicks)
+        {
+            owner.RequestYield(slot);
+        }
+    }
+
+    private void Apply(ControlRequest request, long now)
+    {
+        switch (request.Kind)
+        {
+            case ControlKind.Cancel:
+                var item = request.Item!;
+                if (_policy.Remove(item) || RemoveDeferred(item))
+                {
+                    StopWaiting(item);
+                    _cancelled++;
+                    Volatile.Write(ref _cancelled, _cancelled);
+                    Reject(item, JobRejection.Cancelled);
+                }
+                break;
+            case ControlKind.SwapPolicy:
+                var next = request.Policy!;
+                var old = _policy;
+                old.DrainTo(waiting => next.Enqueue(waiting, now));
+                _policy = next;
+                Volatile.Write(ref _policyName, next.Name);
+                old.Dispose();
+                break;
+        }
+    }
+
+    private void RejectAllWaiting()
+    {
+        _policy.DrainTo(item =>
+        {
+            StopWaiting(item);
+            Reject(item, JobRejection.QueueStopped);
+        });
+        foreach (var group in _groups.Values)
+        {
+            while (group.Deferred.TryDequeue(out var item))
+            {
+                StopWaiting(item);
+                Reject(item, JobRejection.QueueStopped);
+            }
+        }
+    }
+
+    private void Reject(T item, JobRejection reason)
+    {
+        try
+        {
+            _executor.Reject(item, reason);
+        }
+        catch (Exception ex)
+        {
+            Fault(item, ex);
+        }
+    }
+
+    private ConcurrencyGroup Group(string key)
+    {
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            int limit = _options.ConcurrencyLimit?.Invoke(key) ?? 1;
+            group = new ConcurrencyGroup(Math.Max(1, limit));
+            _groups.Add(key, group);
+        }
+        return group;
+    }
+
+    private void ReleaseGroup(T item, long now)
+    {
+        if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group))
+        {
+            return;
+        }
+        group.Running--;
+        // The longest-deferred item of the group goes back to the policy with its original sequence, so it keeps
+        // its place relative to everything else waiting.
+        if (group.Deferred.TryDequeue(out var released))
+        {
+            _policy.Enqueue(released, now);
+        }
+    }
+
+    private bool RemoveDeferred(T item)
+    {
+        if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group) || !group.Deferred.Contains(item))
+        {
+            return false;
+        }
+        int n = group.Deferred.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var queued = group.Deferred.Dequeue();
+            if (!ReferenceEquals(queued, item))
+            {
+                group.Deferred.Enqueue(queued);
+            }
+        }
+        return true;
+    }
+
+    private int DeferredCount()
+    {
+        if (_groups.Count == 0)
+        {
+            return 0;
+        }
+        int count = 0;
+        foreach (var group in _groups.Values)
+        {
+            count += group.Deferred.Count;
+        }
+        return count;
+    }
+
+    private sealed class ConcurrencyGroup(int limit)
+    {
+        public int Limit { get; } = limit;
+        public int Running { get; set; }
+        public Queue<T> Deferred { get; } = new();
+    }
+}

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using AgentOS.Queues;
+
+namespace AgentOS.Scheduling;
+
+/// <summary>
+/// One resource's queue: submitters on any thread publish items to a lock-free MPSC inbox; one dedicated dispatcher
+/// thread drains the inbox into a scheduling policy and, whenever one of the N execution slots is free, hands the
+/// policy's choice to the executor. Generic over the item: the kernel's LLM, memory, storage and tool queues are
+/// configurations of this class (see <see cref="ResourceQueues"/>).
+/// </summary>
+/// <remarks>
+/// <para>Nothing polls. An idle dispatcher parks in its wait strategy and is woken by the next publish, by a slot
+/// ending its run, by a control request (cancel, policy swap, stop) or by a timer on the queue's
+/// <see cref="TimeProvider"/> (deadline expiry; time slices are enforced by per-slot timers that ask the executor to
+/// yield directly).</para>
+/// <para>Only the dispatcher thread touches the policy, the deadline heap, the free-slot stack and the concurrency
+/// groups, so none of them needs a lock. Other threads talk to it through the inbox ring, the slot states (a slot's
+/// run ends with one compare-and-swap, then a counter increment and a wake) and a queue of rare control requests.</para>
+/// </remarks>
+/// <typeparam name="T">The scheduled item.</typeparam>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
+    Justification = "It is a queue in the operating-system sense (AIOS's LLM, memory, storage and tool queues), and the design names it so.")]
+public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class, ISchedulable
+{
+    private const int Accepting = 0, Draining = 1, Stopping = 2, Stopped = 3;
+
+    private readonly ResourceQueueOptions<T> _options;
+    private readonly IJobExecutor<T> _executor;
+    private readonly TimeProvider _time;
+    private readonly long _epoch;
+    private readonly SpinThenParkWaitStrategy _wait = new();
+    private readonly MpscRing<T> _inbox;
+    private readonly ConcurrentQueue<ControlRequest> _control = new();
+    private readonly ExecutionSlot<T>[] _slots;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<bool> _hasWork;
+    private int _state;
+    private int _endedRuns;          // slots whose run ended since the dispatcher last looked
+    private int _parkSequence;       // even: the dispatcher is parked (or about to be); odd: it is working
+    private int _stopRequested;      // set by StopAsync, consumed by the dispatcher
+
+    /// <summary>Creates and starts the queue: its dispatcher thread runs until <see cref="StopAsync"/>.</summary>
+    public ResourceQueue(ResourceQueueOptions<T> options, IJobExecutor<T> executor)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(executor);
+        options.Validate();
+        _options = options;
+        _executor = executor;
+        _time = options.TimeProvider;
+        _epoch = _time.GetTimestamp();
+        _policy = options.Policy;
+        _inbox = new MpscRing<T>(options.InboxCapacity, _wait);
+        _slots = new ExecutionSlot<T>[options.Slots];
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new ExecutionSlot<T>(this, i, options.MaxBatch);
+            _freeSlots.Push(_slots[i]);
+        }
+        _drainBuffer = new T[Math.Min(256, options.InboxCapacity)];
+        _hasWork = HasWork;
+        if (options.ExpireAtDeadline)
+        {
+            _deadlines = new IndexedHeap<T>(64);
+            _deadlineTimer = _time.CreateTimer(static s => ((ResourceQueue<T>)s!).OnDeadlineTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        _thread = new Thread(DispatchLoop) { IsBackground = true, Name = $"agentos-{options.Name}" };
+        _thread.Start();
+    }
+
+    /// <summary>The queue's name.</summary>
+    public string Name => _options.Name;
+
+    /// <summary>The number of execution slots.</summary>
+    public int SlotCount => _slots.Length;
+
+    /// <summary>Monotonic ticks since the queue started, on its clock: the time base of every ticket.</summary>
+    public long NowTicks => _time.GetElapsedTime(_epoch).Ticks;
+
+    /// <summary>
+    /// Publishes an item. Returns <see langword="false"/> when the inbox is full (the caller chooses: retry, wait with
+    /// <see cref="EnqueueAsync"/>, or shed load).
+    /// </summary>
+    /// <exception cref="QueueStoppedException">The queue is stopping or stopped.</exception>
+    public bool TryEnqueue(T item)
+    {
+        Stamp(item);
+        if (_inbox.TryPublish(item))
+        {
+            return true;
+        }
+        if (_inbox.IsCompleted)
+        {
+            ThrowStopped();
+        }
+        return false;
+    }
+
+    /// <summary>Publishes an item, waiting asynchronously for room in the inbox when it is full.</summary>
+    /// <exception cref="QueueStoppedException">The queue is stopping or stopped.</exception>
+    public ValueTask EnqueueAsync(T item, CancellationToken cancellationToken = default)
+    {
+        Stamp(item);
+        var publishing = _inbox.PublishAsync(item, cancellationToken);
+        return publishing.IsCompletedSuccessfully ? default : AwaitPublish(publishing);
+    }
+
+    /// <summary>
+    /// Asks the dispatcher to remove a waiting item; if it is still waiting, the executor's <c>Reject</c> receives it
+    /// with <see cref="JobRejection.Cancelled"/>. An item already running is the executor's to cancel.
+    /// </summary>
+    public void Cancel(T item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        PostControl(new ControlRequest(ControlKind.Cancel, item, null));
+    }
+
+    /// <summary>
+    /// Replaces the policy while the queue runs: every waiting item moves to <paramref name="policy"/> (none lost, none
+    /// duplicated); running items are unaffected. The old policy is disposed.
+    /// </summary>
+    public void SwapPolicy(ISchedulingPolicy<T> policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        PostControl(new ControlRequest(ControlKind.SwapPolicy, null, policy));
+    }
+
+    /// <summary>The queue's counters.</summary>
+    public ResourceQueueStatistics Statistics => new()
+    {
+        Policy = Volatile.Read(ref _policyName),
+        Waiting = Volatile.Read(ref _waiting),
+        Running = Volatile.Read(ref _running),
+        Admitted = Volatile.Read(ref _admitted),
+        Dispatched = Volatile.Read(ref _dispatched),
+        Completed = Volatile.Read(ref _completed),
+        Preemptions = Volatile.Read(ref _preemptions),
+        Cancelled = Volatile.Read(ref _cancelled),
+        Expired = Volatile.Read(ref _expired),
+        DeadlinesMet = Volatile.Read(ref _deadlinesMet),
+        DeadlinesMissed = Volatile.Read(ref _deadlinesMissed),
+        Faults = Volatile.Read(ref _faults),
+    };
+
+    /// <summary>
+    /// Whether the dispatcher is parked with nothing to do: the inbox and control requests are empty and no run has
+    /// ended unseen. Items may still be running (waiting on their executor). The simulator advances virtual time
+    /// only when every queue is quiescent.
+    /// </summary>
+    public bool IsQuiescent
+    {
+        get
+        {
+            int before = Volatile.Read(ref _parkSequence);
+            if ((before & 1) != 0 || HasWork())
+            {
+                return false;
+            }
+            return Volatile.Read(ref _parkSequence) == before;
+        }
+    }
+
+    /// <summary>
+    /// Stops the queue. With <paramref name="drain"/>, everything already submitted runs first; without, waiting items
+    /// are rejected with <see cref="JobRejection.QueueStopped"/>. Either way new submissions fail at once, running
+    /// items are left to finish, and the dispatcher thread is joined before the returned task completes.
+    /// </summary>
+    public async Task StopAsync(bool drain = true)
+    {
+        int target = drain ? Draining : Stopping;
+        int current;
+        while ((current = Volatile.Read(ref _state)) < target && Interlocked.CompareExchange(ref _state, target, current) != current)
+        {
+        }
+        _inbox.Complete();
+        Volatile.Write(ref _stopRequested, 1);
+        _wait.Wake();
+        await _stopped.Task.ConfigureAwait(false);
+        _thread.Join();
+    }
+
+    /// <summary>Stops with draining.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(drain: true).ConfigureAwait(false);
+
+    internal void OnSlotEnded()
+    {
+        Interlocked.Increment(ref _endedRuns);
+        _wait.Wake();
+    }
+
+    private async ValueTask AwaitPublish(ValueTask publishing)
+    {
+        try
+        {
+            await publishing.ConfigureAwait(false);
+        }
+        catch (RingCompletedException ex)
+        {
+            throw new QueueStoppedException($"The {Name} queue stopped while the item waited for room; it was not accepted.", ex);
+        }
+    }
+
+    private void Stamp(T item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (Volatile.Read(ref _state) != Accepting)
+        {
+            ThrowStopped();
+        }
+        item.Ticket.ArrivalTicks = NowTicks;
+    }
+
+    private void PostControl(ControlRequest request)
+    {
+        _control.Enqueue(request);
+        _wait.Wake();
+    }
+
+    private bool HasWork() =>
+        !_inbox.IsEmpty || Volatile.Read(ref _endedRuns) != 0 || !_control.IsEmpty || Volatile.Read(ref _deadlineDue) != 0
+        || Volatile.Read(ref _stopRequested) != 0;
+
+    private void ThrowStopped() => throw new QueueStoppedException($"The {Name} queue is stopping or stopped and accepts no new items.");
+
+    private enum ControlKind
+    {
+        Cancel,
+        SwapPolicy,
+    }
+
+    private sealed record ControlRequest(ControlKind Kind, T? Item, ISchedulingPolicy<T>? Policy);
+}
