@@ -1,8 +1,9 @@
 namespace AgentOS.Threading;
 
 /// <summary>
-/// Thrown when a caller that requires CPU affinity cannot have it (<see cref="CpuAffinity.PinCurrentThread"/>), or
-/// when the allowed CPU set cannot be read. <see cref="Result"/> says why a pin failed.
+/// Thrown when a caller that requires CPU affinity cannot have it: <see cref="CpuAffinity.PinCurrentThread"/>,
+/// a <see cref="PinnedThreadPool"/> with <see cref="PinnedThreadPoolOptions.RequirePinning"/>, or a failed read of the
+/// allowed CPU set. <see cref="Result"/> says why a pin failed.
 /// </summary>
 public sealed class AffinityException : Exception
 {

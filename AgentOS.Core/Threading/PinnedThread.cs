@@ -3,7 +3,7 @@ namespace AgentOS.Threading;
 /// <summary>
 /// A raw, named <see cref="Thread"/> that sets its own CPU affinity as its first act — pinned to one CPU, or
 /// unpinned to the whole allowed set — records how that went in <see cref="PinResult"/>, then runs its body. The
-/// kernel's dispatcher threads and the workers of <c>PinnedThreadPool</c> are pinned threads.
+/// kernel's dispatcher threads and the workers of <see cref="PinnedThreadPool"/> are pinned threads.
 /// </summary>
 /// <remarks>
 /// <see cref="Start"/> returns once the thread has set its affinity, so <see cref="PinResult"/> and
