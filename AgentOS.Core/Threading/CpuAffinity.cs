@@ -104,6 +104,20 @@ public static partial class CpuAffinity
         return SetCurrentThreadAffinity(null, AllowedCpus());
     }
 
+    /// <summary>How this OS pins threads, or why it cannot; one line for the <c>cpus</c> command.</summary>
+    internal static string DescribePinning()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            return "supported: sched_setaffinity on each thread, within the allowed set";
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            return "supported: SetThreadGroupAffinity on each thread; CPU number = group * 64 + index in the group";
+        }
+        return "not supported: " + NotSupportedReason();
+    }
+
     private static PinResult SetCurrentThreadAffinity(int? cpu, IReadOnlyList<int> allowed)
     {
         if (OperatingSystem.IsLinux())
