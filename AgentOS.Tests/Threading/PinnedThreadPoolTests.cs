@@ -127,16 +127,12 @@ public sealed class PinnedThreadPoolTests
             Assert.True(ReferenceEquals(pool, sender));
             reports.Enqueue(e);
         };
-        using var after = new ManualResetEventSlim();
-        pool.Enqueue(() => throw new InvalidOperationException("boom"));
-        pool.Enqueue(after.Set);
-        Assert.True(after.Wait(Deadline), "the worker stopped after a failing item");
+        FailThenGoOn(pool, "boom");
 
         var report = Assert.NotNull(reports.SingleOrDefault());
         Assert.Equal("boom", report.Exception.Message);
         Assert.Equal(0, report.WorkerIndex);
         Assert.Equal("failing-0", report.WorkerName);
-        Assert.Equal(1, pool.FailedCount);
         Assert.Equal(1, pool.CompletedCount);
     }
 
@@ -145,11 +141,7 @@ public sealed class PinnedThreadPoolTests
     {
         using var log = new StringWriter();
         await using var pool = new PinnedThreadPool(new PinnedThreadPoolOptions { Name = "unhandled", WorkerCount = 1, FailureLog = TextWriter.Synchronized(log) });
-        using var after = new ManualResetEventSlim();
-        pool.Enqueue(() => throw new InvalidOperationException("nobody listens"));
-        pool.Enqueue(after.Set);
-        Assert.True(after.Wait(Deadline), "the worker stopped after a failing item");
-        Assert.Equal(1, pool.FailedCount);
+        FailThenGoOn(pool, "nobody listens");
         Assert.Contains("a work item on unhandled-0 of pool 'unhandled' threw", log.ToString());
         Assert.Contains("nobody listens", log.ToString());
     }
@@ -160,11 +152,7 @@ public sealed class PinnedThreadPoolTests
         using var log = new StringWriter();
         await using var pool = new PinnedThreadPool(new PinnedThreadPoolOptions { Name = "bad-handler", WorkerCount = 1, FailureLog = TextWriter.Synchronized(log) });
         pool.WorkItemFailed += (_, _) => throw new InvalidOperationException("handler failed too");
-        using var after = new ManualResetEventSlim();
-        pool.Enqueue(() => throw new InvalidOperationException("boom"));
-        pool.Enqueue(after.Set);
-        Assert.True(after.Wait(Deadline), "the worker stopped after its failure handler threw");
-        Assert.Equal(1, pool.FailedCount);
+        FailThenGoOn(pool, "boom");
         Assert.Contains("the WorkItemFailed handler of pool 'bad-handler' threw", log.ToString());
         Assert.Contains("boom", log.ToString());
         Assert.Contains("handler failed too", log.ToString());
@@ -173,27 +161,16 @@ public sealed class PinnedThreadPoolTests
     [Test]
     public async Task ShutdownWithDrainRunsEverythingQueued()
     {
-        var pool = new PinnedThreadPool(new PinnedThreadPoolOptions { Name = "drain", WorkerCount = 1 });
-        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        int ran = 0;
-        pool.Enqueue(() =>
-        {
-            started.Set();
-            release.Wait();
-        });
-        Assert.True(started.Wait(Deadline));
-        for (int i = 0; i < 100; i++)
-        {
-            pool.Enqueue(() => Interlocked.Increment(ref ran));
-        }
+        var ran = new Counter();
+        var pool = QueueBehindABusyWorker("drain", 100, release, ran);
         var shutdown = pool.ShutdownAsync(drain: true);
         Assert.True(pool.IsShutDown);
         Assert.Throws<ObjectDisposedException>(() => pool.Enqueue(() => { }));
         release.Set();
 
         Assert.Equal(0, await shutdown.WaitAsync(Deadline));
-        Assert.Equal(100, ran);
+        Assert.Equal(100, ran.Value);
         Assert.Equal(101, pool.CompletedCount);
         Assert.Equal(0, pool.DroppedCount);
         Assert.False(pool.Workers[0].IsAlive);
@@ -202,25 +179,14 @@ public sealed class PinnedThreadPoolTests
     [Test]
     public async Task ShutdownWithoutDrainDropsWhatIsQueuedAndReportsTheCount()
     {
-        var pool = new PinnedThreadPool(new PinnedThreadPoolOptions { Name = "cancel", WorkerCount = 1 });
-        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        int ran = 0;
-        pool.Enqueue(() =>
-        {
-            started.Set();
-            release.Wait();
-        });
-        Assert.True(started.Wait(Deadline));
-        for (int i = 0; i < 10; i++)
-        {
-            pool.Enqueue(() => Interlocked.Increment(ref ran));
-        }
+        var ran = new Counter();
+        var pool = QueueBehindABusyWorker("cancel", 10, release, ran);
         var shutdown = pool.ShutdownAsync(drain: false);
         release.Set();
 
         Assert.Equal(10, await shutdown.WaitAsync(Deadline));
-        Assert.Equal(0, ran);
+        Assert.Equal(0, ran.Value);
         Assert.Equal(10, pool.DroppedCount);
         Assert.Equal(1, pool.CompletedCount);
         Assert.Equal(10, await pool.ShutdownAsync(drain: true), "a later call reports the same shutdown");
@@ -403,10 +369,43 @@ public sealed class PinnedThreadPoolTests
         Assert.Throws<ArgumentException>(() => Create(new PinnedThreadPoolOptions { Pin = false, RequirePinning = true }));
     }
 
+    // Enqueues an item that throws, then one that must still run on the same worker; the failure is counted.
+    private static void FailThenGoOn(PinnedThreadPool pool, string message)
+    {
+        using var after = new ManualResetEventSlim();
+        pool.Enqueue(() => throw new InvalidOperationException(message), preferredWorker: 0);
+        pool.Enqueue(after.Set, preferredWorker: 0);
+        Assert.True(after.Wait(Deadline), "the worker stopped after a failing item");
+        Assert.Equal(1, pool.FailedCount);
+    }
+
+    // A one-worker pool whose worker is busy with an item that waits for release, with counting items queued behind it.
+    private static PinnedThreadPool QueueBehindABusyWorker(string name, int queued, ManualResetEventSlim release, Counter ran)
+    {
+        var pool = new PinnedThreadPool(new PinnedThreadPoolOptions { Name = name, WorkerCount = 1 });
+        using var started = new ManualResetEventSlim();
+        pool.Enqueue(() =>
+        {
+            started.Set();
+            release.Wait();
+        });
+        Assert.True(started.Wait(Deadline));
+        for (int i = 0; i < queued; i++)
+        {
+            pool.Enqueue(() => Interlocked.Increment(ref ran.Value));
+        }
+        return pool;
+    }
+
     // For constructors expected to throw; a pool that wrongly comes up is shut down at once.
     private static void Create(PinnedThreadPoolOptions options)
     {
         using var pool = new PinnedThreadPool(options);
+    }
+
+    private sealed class Counter
+    {
+        public int Value;
     }
 
     private sealed class SignalItem : IPinnedWorkItem
