@@ -81,17 +81,20 @@ public static partial class CpuAffinity
         {
             mask[c / 64] |= 1UL << (c % 64);
         }
-        int result;
+        int errno = 0;
         fixed (ulong* p = mask)
         {
-            result = Libc.SchedSetAffinity(0, (nuint)(words * 8), p);
+            if (Libc.SchedSetAffinity(0, (nuint)(words * 8), p) != 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+            }
         }
-        if (result != 0)
+        if (errno != 0)
         {
             string call = cpu is int c
                 ? string.Create(CultureInfo.InvariantCulture, $"sched_setaffinity(CPU {c})")
                 : $"sched_setaffinity(CPUs {CpuList.Format(allowed)})";
-            return PinResult.OsError(cpu, allowed, call, Marshal.GetLastPInvokeError());
+            return PinResult.OsError(cpu, allowed, call, errno);
         }
         return cpu is int pinned ? PinResult.Pinned(pinned, allowed) : PinResult.Unpinned(allowed);
     }

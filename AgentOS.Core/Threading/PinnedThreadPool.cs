@@ -12,7 +12,8 @@ namespace AgentOS.Threading;
 /// concurrently. Enqueueing allocates nothing per item beyond the inbox's amortized segments when the caller reuses
 /// its <see cref="IPinnedWorkItem"/> or passes a cached delegate with its state.</para>
 /// <para>Failures: an exception from a work item is counted (<see cref="FailedCount"/>) and reported through
-/// <see cref="WorkItemFailed"/> (or, with no handler attached, written to stderr); the worker goes on.</para>
+/// <see cref="WorkItemFailed"/> (with no handler attached, or when the handler throws, written to
+/// <see cref="PinnedThreadPoolOptions.FailureLog"/>, stderr by default); the worker goes on.</para>
 /// <para>Shutdown: <see cref="ShutdownAsync"/> closes the pool to new work, then drains (runs what is queued) or
 /// cancels (drops it, counted in <see cref="DroppedCount"/>), and joins every worker thread. <see cref="Dispose"/> and
 /// <see cref="DisposeAsync"/> cancel. No item is lost silently: each accepted item runs, fails (reported) or is
@@ -57,7 +58,7 @@ public sealed partial class PinnedThreadPool : IDisposable, IAsyncDisposable
             StopWorkers(threads.AsSpan(0, started));
             throw;
         }
-        Workers = threads;
+        Workers = Array.AsReadOnly(threads);
         if (options.RequirePinning && Array.Find(threads, t => !t.IsPinned) is { } unpinned)
         {
             Dispose();

@@ -193,6 +193,18 @@ public sealed class CpuAffinityTests
         Assert.SequenceEqual([64, 66], CpuList.FromMask([0b101], firstCpu: 64));
     }
 
+    [Test]
+    public void WindowsCpuNumbersSplitIntoGroupMasks()
+    {
+        // The Windows code cannot run here; its numbering (group * 64 + index) is pure and checked on every OS.
+        int[] cpus = [0, 1, 64, 65, 130];
+        Assert.Equal((nuint)0b11, CpuAffinity.GroupMask(cpus, 0));
+        Assert.Equal((nuint)0b11, CpuAffinity.GroupMask(cpus, 1));
+        Assert.Equal((nuint)0b100, CpuAffinity.GroupMask(cpus, 2));
+        Assert.Equal((nuint)0, CpuAffinity.GroupMask(cpus, 3));
+        Assert.SequenceEqual([64, 65], CpuList.FromMask([(ulong)CpuAffinity.GroupMask(cpus, 1)], firstCpu: 64));
+    }
+
     private static long Tid() => OsThread.CurrentId();
 
     // CPUs a pin must refuse: just past the allowed set, far past any mask width, a hole inside the set if it has
