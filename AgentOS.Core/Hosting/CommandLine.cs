@@ -1,3 +1,6 @@
+using System.Globalization;
+using AgentOS.Threading;
+
 namespace AgentOS.Hosting;
 
 /// <summary>
@@ -13,6 +16,7 @@ internal static class CommandLine
     [
         ("--help, -h", "print this text"),
         ("--version", "print the AgentOS version"),
+        ("cpus, affinity", "print the CPUs this process may run on and whether threads can be pinned"),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -31,11 +35,31 @@ internal static class CommandLine
             case "--version" or "version":
                 stdout.WriteLine($"{AgentOSInfo.Name} {AgentOSInfo.Version}");
                 return 0;
+            case "cpus" or "affinity":
+                return Cpus(stdout, stderr);
             default:
                 stderr.WriteLine($"agentos: unknown command '{args[0]}'.");
                 WriteUsage(stderr);
                 return UsageError;
         }
+    }
+
+    // Two lines, "allowed cpus: 0-1 (2)" and "pinning: supported: ..." or "pinning: not supported: <why>".
+    private static int Cpus(TextWriter stdout, TextWriter stderr)
+    {
+        IReadOnlyList<int> allowed;
+        try
+        {
+            allowed = CpuAffinity.AllowedCpus();
+        }
+        catch (AffinityException ex)
+        {
+            stderr.WriteLine($"agentos: {ex.Message}");
+            return 1;
+        }
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allowed cpus: {CpuList.Format(allowed)} ({allowed.Count})"));
+        stdout.WriteLine($"pinning: {CpuAffinity.DescribePinning()}");
+        return 0;
     }
 
     private static void WriteUsage(TextWriter writer)
