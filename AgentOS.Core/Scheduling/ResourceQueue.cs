@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentOS.Queues;
+using AgentOS.Threading;
 
 namespace AgentOS.Scheduling;
 
@@ -33,7 +34,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     private readonly MpscRing<T> _inbox;
     private readonly ConcurrentQueue<ControlRequest> _control = new();
     private readonly ExecutionSlot<T>[] _slots;
-    private readonly Thread _thread;
+    private readonly PinnedThread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<bool> _hasWork;
     private int _state;
@@ -66,12 +67,18 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
             _deadlines = new IndexedHeap<T>(64);
             _deadlineTimer = _time.CreateTimer(static s => ((ResourceQueue<T>)s!).OnDeadlineTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
-        _thread = new Thread(DispatchLoop) { IsBackground = true, Name = $"agentos-{options.Name}" };
-        _thread.Start();
+        _thread = PinnedThread.Start($"agentos-{options.Name}", options.DispatcherCpu, _ => DispatchLoop());
     }
 
     /// <summary>The queue's name.</summary>
     public string Name => _options.Name;
+
+    /// <summary>How pinning the dispatcher thread to <see cref="ResourceQueueOptions{T}.DispatcherCpu"/> went (an
+    /// unpinned dispatcher reports the whole allowed set).</summary>
+    public PinResult DispatcherPinResult => _thread.PinResult;
+
+    /// <summary>The dispatcher's OS thread id (the Linux tid, as in <c>/proc/self/task/&lt;tid&gt;</c>).</summary>
+    public long DispatcherOsThreadId => _thread.OsThreadId;
 
     /// <summary>The number of execution slots.</summary>
     public int SlotCount => _slots.Length;

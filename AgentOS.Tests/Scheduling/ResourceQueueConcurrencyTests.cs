@@ -160,6 +160,20 @@ public sealed class ResourceQueueConcurrencyTests
     }
 
     [Test]
+    public async Task DispatcherThreadIsPinnedWhereAsked()
+    {
+        Skip.If(!OperatingSystem.IsLinux(), "not applicable: reads the pin back from Linux's /proc");
+        var cpus = AgentOS.Threading.CpuAffinity.AllowedCpus();
+        int cpu = cpus[^1];
+        var executor = new HoldingExecutor();
+        await using var queue = new ResourceQueue<Job>(new ResourceQueueOptions<Job> { Name = "pinned", Policy = new FifoPolicy<Job>(), DispatcherCpu = cpu }, executor);
+        Assert.True(queue.DispatcherPinResult.Succeeded, queue.DispatcherPinResult.Message);
+        // Read back from the OS itself, not through the wrapper that set it.
+        Assert.SequenceEqual([cpu], AgentOS.Tests.Helpers.ProcStatus.ThreadCpusAllowed(queue.DispatcherOsThreadId));
+        Assert.Equal("agentos-pinned", AgentOS.Tests.Helpers.ProcStatus.ThreadName(queue.DispatcherOsThreadId));
+    }
+
+    [Test]
     public void OptionsAreValidatedWithClearErrors()
     {
         var executor = new HoldingExecutor();
