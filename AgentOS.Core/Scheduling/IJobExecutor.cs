@@ -18,8 +18,17 @@ public interface IJobExecutor<T> where T : class, ISchedulable
     void Start(ExecutionSlot<T> slot);
 
     /// <summary>
+    /// The queue is done with an item that completed: it will never touch the item again, so this is where an
+    /// executor hands the result to the item's submitter (and may recycle a pooled item). Called on the dispatcher
+    /// thread after the run's <see cref="ExecutionSlot{T}.Complete"/>; must not block.
+    /// </summary>
+    void OnFinished(T item)
+    {
+    }
+
+    /// <summary>
     /// Ends an item that will never run: cancelled, expired past its deadline while waiting, or dropped at shutdown.
-    /// Called on the dispatcher thread (or the stopping thread); must not block.
+    /// Called on the dispatcher thread; the queue never touches the item afterwards. Must not block.
     /// </summary>
     void Reject(T item, JobRejection reason);
 

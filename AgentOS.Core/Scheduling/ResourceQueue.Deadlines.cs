@@ -34,7 +34,7 @@ public sealed partial class ResourceQueue<T>
         }
     }
 
-    private void RearmDeadlineTimer(long now)
+    private void RearmDeadlineTimer()
     {
         if (_deadlines is null)
         {
@@ -46,6 +46,7 @@ public sealed partial class ResourceQueue<T>
             return;
         }
         _armedDeadline = next;
-        _deadlineTimer!.Change(next == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, next - now)), Timeout.InfiniteTimeSpan);
+        // Relative to the clock now, not to the start of this pass: the clock may have moved since.
+        _deadlineTimer!.Change(next == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, next - NowTicks)), Timeout.InfiniteTimeSpan);
     }
 }

@@ -133,7 +133,7 @@ public sealed partial class ResourceQueue<T>
         }
 
         Volatile.Write(ref _waiting, _policy.Count + DeferredCount());
-        RearmDeadlineTimer(now);
+        RearmDeadlineTimer();
         return progressed;
     }
 
@@ -268,9 +268,29 @@ public sealed partial class ResourceQueue<T>
         }
         Volatile.Write(ref _preemptions, _preemptions);
         Volatile.Write(ref _completed, _completed);
+        if (!yielded)
+        {
+            foreach (var item in slot.Batch)
+            {
+                Finished(item);
+            }
+        }
         slot.Release();
         _freeSlots.Push(slot);
         Volatile.Write(ref _running, _running - 1);
+    }
+
+    // The last the queue does with a completed item: hand it back to the executor.
+    private void Finished(T item)
+    {
+        try
+        {
+            _executor.OnFinished(item);
+        }
+        catch (Exception ex)
+        {
+            Fault(item, ex);
+        }
     }
 
     private void CountDeadline(T item, long now)
@@ -354,7 +374,7 @@ public sealed partial class ResourceQueue<T>
         {
             case ControlKind.Cancel:
                 var item = request.Item!;
-                if (_policy.Remove(item) || RemoveDeferred(item))
+                if (item.Ticket.SubmissionId == request.SubmissionId && (_policy.Remove(item) || RemoveDeferred(item)))
                 {
                     StopWaiting(item);
                     _cancelled++;

@@ -115,13 +115,14 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     }
 
     /// <summary>
-    /// Asks the dispatcher to remove a waiting item; if it is still waiting, the executor's <c>Reject</c> receives it
-    /// with <see cref="JobRejection.Cancelled"/>. An item already running is the executor's to cancel.
+    /// Asks the dispatcher to remove a waiting item; if it is still waiting (and still the same submission: its
+    /// ticket's <see cref="SchedulingTicket.SubmissionId"/> is unchanged), the executor's <c>Reject</c> receives it with
+    /// <see cref="JobRejection.Cancelled"/>. An item already running is the executor's to cancel.
     /// </summary>
     public void Cancel(T item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        PostControl(new ControlRequest(ControlKind.Cancel, item, null));
+        PostControl(new ControlRequest(ControlKind.Cancel, item, null, item.Ticket.SubmissionId));
     }
 
     /// <summary>
@@ -131,7 +132,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     public void SwapPolicy(ISchedulingPolicy<T> policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        PostControl(new ControlRequest(ControlKind.SwapPolicy, null, policy));
+        PostControl(new ControlRequest(ControlKind.SwapPolicy, null, policy, 0));
     }
 
     /// <summary>The queue's counters.</summary>
@@ -237,5 +238,5 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         SwapPolicy,
     }
 
-    private sealed record ControlRequest(ControlKind Kind, T? Item, ISchedulingPolicy<T>? Policy);
+    private sealed record ControlRequest(ControlKind Kind, T? Item, ISchedulingPolicy<T>? Policy, long SubmissionId);
 }

@@ -2,7 +2,7 @@ namespace AgentOS.Scheduling;
 
 /// <summary>How one resource queue is configured: its policy, slots, clock, thread, batching and concurrency limits.</summary>
 /// <typeparam name="T">The scheduled item.</typeparam>
-public sealed class ResourceQueueOptions<T> where T : class, ISchedulable
+public sealed record ResourceQueueOptions<T> where T : class, ISchedulable
 {
     /// <summary>A name for the dispatcher thread, logs and status (llm, memory, storage, tool...).</summary>
     public string Name { get; init; } = "queue";

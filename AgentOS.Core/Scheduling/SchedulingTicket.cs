@@ -27,6 +27,10 @@ public sealed class SchedulingTicket
     /// <summary>Who the item belongs to (an agent), for fair sharing between flows.</summary>
     public long FlowId { get; set; }
 
+    /// <summary>Identifies this submission of the item: a pooled item gets a new one each time it is submitted, so a
+    /// late <see cref="ResourceQueue{T}.Cancel"/> meant for an earlier submission is ignored.</summary>
+    public long SubmissionId { get; set; }
+
     /// <summary>The flow's share under weighted fair queueing (default 1; twice the weight, twice the service).</summary>
     public double Weight { get; set; } = 1;
 
@@ -68,6 +72,7 @@ public sealed class SchedulingTicket
         Deadline = null;
         EstimatedCost = 0;
         FlowId = 0;
+        SubmissionId = 0;
         Weight = 1;
         ArrivalTicks = 0;
         DeadlineTicks = NoDeadline;

@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 namespace AgentOS.Serialization;
 
 /// <summary>
-/// The one source-generated JSON context of AgentOS.Core: every wire, config and log type is listed on one of its
-/// partial declarations (one file per area, <c>AgentOSJsonContext.&lt;Area&gt;.cs</c>), so serialization needs no
-/// reflection and the assembly stays trim- and AOT-compatible.
+/// The one source-generated JSON context of AgentOS.Core: every wire, config and log type is listed here (the
+/// generator wants every attribute on one declaration), so serialization needs no reflection and the assembly stays
+/// trim- and AOT-compatible.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -14,4 +14,5 @@ namespace AgentOS.Serialization;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(AgentOS.Kernel.KernelConfig))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

@@ -126,7 +126,8 @@ internal static class TestExecutor
         foreach (var frame in new StackTrace(ex, fNeedFileInfo: true).GetFrames())
         {
             var file = frame.GetFileName();
-            if (file is null || frame.GetMethod()?.DeclaringType == typeof(Assert))
+            var type = frame.GetMethod()?.DeclaringType;
+            if (file is null || type == typeof(Assert) || type?.DeclaringType == typeof(Assert))
             {
                 continue;
             }

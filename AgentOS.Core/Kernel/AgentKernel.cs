@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using AgentOS.Access;
+using AgentOS.Llm;
+using AgentOS.Memory;
+using AgentOS.Scheduling;
+using AgentOS.Sdk;
+using AgentOS.Storage;
+using AgentOS.Syscalls;
+using AgentOS.Syscalls.Errors;
+using AgentOS.Threading;
+using AgentOS.Tools;
+
+namespace AgentOS.Kernel;
+
+/// <summary>
+/// The kernel: the composition root that wires the access manager, the four resource queues and their managers, the
+/// syscall router, and the registered agents. Start one with <see cref="Start"/>; agents reach it through
+/// <see cref="Port"/> (or, remotely, through the HTTP server).
+/// </summary>
+public sealed partial class AgentKernel : IAsyncDisposable
+{
+    private readonly KernelOptions _options;
+    private readonly ResourceQueue<Syscall>[] _queues;
+    private readonly SyscallRouter _router;
+    private readonly AccessManager _access;
+    private readonly AuditLog _audit;
+    private readonly LlmManager _llm;
+    private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
+    private readonly long _started;
+    private int _stopped;
+
+    private AgentKernel(KernelOptions options)
+    {
+        _options = options;
+        Time = options.TimeProvider;
+        _started = Time.GetTimestamp();
+        Directory.CreateDirectory(options.DataDirectory);
+        Tools = options.Tools;
+
+        _audit = new AuditLog(Path.Combine(options.DataDirectory, "audit.jsonl"));
+        _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), options.Approver ?? new DenyAllApprover(), _audit, Time);
+
+        var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
+        _llm = new LlmManager(backends);
+        var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
+        var storage = new StorageManager(options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage")));
+        var tools = new ToolManager(Tools);
+
+        var cpus = CpuAffinity.AllowedCpus();
+        int next = 0;
+        int? Cpu() => options.PinDispatchers ? cpus[next++ % cpus.Count] : null;
+        bool expire = options.ExpireAtDeadline;
+        _queues = new ResourceQueue<Syscall>[4];
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), Policy(options.LlmPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _llm);
+        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, Policy(options.MemoryPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, memory);
+        _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
+        _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
+
+        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time);
+        Port = new InProcessPort(_router);
+    }
+
+    /// <summary>Builds and starts a kernel: its dispatcher threads run until <see cref="StopAsync"/>.</summary>
+    public static AgentKernel Start(KernelOptions? options = null) => new(options ?? new KernelOptions());
+
+    /// <summary>The in-process port: agents in this process submit their syscalls here.</summary>
+    public IKernelPort Port { get; }
+
+    /// <summary>The kernel's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The tools agents may call.</summary>
+    public ToolRegistry Tools { get; }
+
+    /// <summary>The kernel's data folder.</summary>
+    public string DataDirectory => _options.DataDirectory;
+
+    /// <summary>The audit log's file.</summary>
+    public string AuditLogPath => _audit.Path;
+
+    /// <summary>Registers an agent identity that submits syscalls itself (through a port), in the given groups.</summary>
+    public void RegisterIdentity(string agentId, IReadOnlyList<string>? groups = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        _access.Register(new AgentIdentity(agentId, groups ?? [DefaultGroup]));
+    }
+
+    /// <summary>Registers an agent by name with a factory; its name is its identity.</summary>
+    /// <exception cref="ArgumentException">The name is taken or invalid.</exception>
+    public void RegisterAgent(string name, Func<Agent> factory, IReadOnlyList<string>? groups = null, string description = "")
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var registration = new AgentRegistration(name, factory, groups ?? [DefaultGroup], description);
+        if (!_agents.TryAdd(name, new AgentEntry(registration)))
+        {
+            throw new ArgumentException($"An agent named '{name}' is already registered.", nameof(name));
+        }
+        RegisterIdentity(name, registration.Groups);
+    }
+
+    /// <summary>Creates the named agent and runs it on <paramref name="input"/> in this process.</summary>
+    /// <exception cref="InvalidRequestException">No agent has that name.</exception>
+    public async Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default)
+    {
+        if (!_agents.TryGetValue(name, out var entry))
+        {
+            throw new InvalidRequestException($"No agent is named '{name}'. Registered: {string.Join(", ", _agents.Keys.Order(StringComparer.Ordinal))}.");
+        }
+        Interlocked.Increment(ref entry.Running);
+        try
+        {
+            var result = await entry.Registration.Factory().RunAsync(new AgentContext(name, Port), input, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref entry.Completed);
+            return result;
+        }
+        catch
+        {
+            Interlocked.Increment(ref entry.Failed);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref entry.Running);
+        }
+    }
+
+    /// <summary>Whether every queue's dispatcher is parked with nothing to do (syscalls may still be running). On a
+    /// manual clock, advance time only when this holds.</summary>
+    public bool IsQuiescent => _queues.All(q => q.IsQuiescent);
+
+    /// <summary>The kernel's counters.</summary>
+    public KernelStatus Status => new(
+        AgentOSInfo.Version,
+        Time.GetElapsedTime(_started),
+        new Dictionary<string, ResourceQueueStatistics>
+        {
+            ["llm"] = _queues[(int)SyscallKind.Llm].Statistics,
+            ["memory"] = _queues[(int)SyscallKind.Memory].Statistics,
+            ["storage"] = _queues[(int)SyscallKind.Storage].Statistics,
+            ["tool"] = _queues[(int)SyscallKind.Tool].Statistics,
+        },
+        [.. _agents.Values.OrderBy(a => a.Registration.Name, StringComparer.Ordinal)
+            .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))]);
+
+    /// <summary>
+    /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>
+    /// every accepted syscall still runs, otherwise waiting ones fail with the same error. The
+    /// dispatcher threads are joined and the audit log flushed before this completes. Without draining, running syscalls
+    /// are cancelled too.
+    /// </summary>
+    public async Task StopAsync(bool drain = true)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+        _router.BeginStopping();
+        if (!drain)
+        {
+            _router.CancelRunning();
+        }
+        await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
+        _router.Dispose();
+        await _audit.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops with draining.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(drain: true).ConfigureAwait(false);
+
+    private static ISchedulingPolicy<Syscall> Policy(string name) => SchedulingPolicies.Create<Syscall>(name);
+
+    private sealed class AgentEntry(AgentRegistration registration)
+    {
+        public AgentRegistration Registration { get; } = registration;
+        public int Running;
+        public long Completed;
+        public long Failed;
+    }
+}

@@ -1,0 +1,63 @@
+using AgentOS.Access;
+using AgentOS.Llm;
+using AgentOS.Memory;
+using AgentOS.Storage;
+using AgentOS.Tools;
+
+namespace AgentOS.Kernel;
+
+/// <summary>How a kernel is built. Code first; <see cref="KernelConfig"/> reads the same settings from JSON.</summary>
+public sealed class KernelOptions
+{
+    /// <summary>The clock for everything that waits or measures time. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the kernel keeps its files (storage, audit log). Default <c>./agentos-data</c>.</summary>
+    public string DataDirectory { get; init; } = "agentos-data";
+
+    /// <summary>The LLM backends; the first is the default. Default: one <see cref="EchoLlmBackend"/>.</summary>
+    public IReadOnlyList<ILlmBackend>? LlmBackends { get; init; }
+
+    /// <summary>Agents' memory. Default: a <see cref="ListMemoryStore"/>.</summary>
+    public IMemoryStore? MemoryStore { get; init; }
+
+    /// <summary>Persistent storage. Default: a <see cref="DirectoryStorage"/> under <see cref="DataDirectory"/>.</summary>
+    public IStorageBackend? Storage { get; init; }
+
+    /// <summary>The tools agents may call.</summary>
+    public ToolRegistry Tools { get; init; } = new();
+
+    /// <summary>Who may do what. Default: every agent may use every tool and LLM backend, its own memory and its own
+    /// storage namespace.</summary>
+    public AccessPolicy? Access { get; init; }
+
+    /// <summary>Who approves irreversible operations. Default: deny all.</summary>
+    public IApprover? Approver { get; init; }
+
+    /// <summary>The scheduling policy of each queue by name (fifo, priority, sjf, rr, edf, las, wfq).</summary>
+    public string LlmPolicy { get; init; } = "fifo";
+
+    /// <inheritdoc cref="LlmPolicy"/>
+    public string MemoryPolicy { get; init; } = "sjf";
+
+    /// <inheritdoc cref="LlmPolicy"/>
+    public string StoragePolicy { get; init; } = "sjf";
+
+    /// <inheritdoc cref="LlmPolicy"/>
+    public string ToolPolicy { get; init; } = "fifo";
+
+    /// <summary>Execution slots of the memory, storage and tool queues (the LLM queue takes the backends' slots).</summary>
+    public int MemorySlots { get; init; } = 1;
+
+    /// <inheritdoc cref="MemorySlots"/>
+    public int StorageSlots { get; init; } = 1;
+
+    /// <inheritdoc cref="MemorySlots"/>
+    public int ToolSlots { get; init; } = 16;
+
+    /// <summary>Reject syscalls still waiting at their deadline with a deadline-exceeded error instead of running them late.</summary>
+    public bool ExpireAtDeadline { get; init; } = true;
+
+    /// <summary>Pin each queue's dispatcher thread to an allowed CPU (round robin over the allowed set).</summary>
+    public bool PinDispatchers { get; init; }
+}

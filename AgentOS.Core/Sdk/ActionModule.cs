@@ -1,0 +1,38 @@
+using System.Text.Json;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Sdk;
+
+/// <summary>Action: tool calls (AIOS's ToolQuery), one or many at once, and the executor for a model's plan.</summary>
+public sealed class ActionModule : AgentModule
+{
+    internal ActionModule(AgentContext context) : base(context)
+    {
+    }
+
+    /// <summary>Calls one tool.</summary>
+    public async ValueTask<ToolResult> CallAsync(ToolCall call, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await SubmitAsync(options, cancellationToken, tool: new ToolQuery { Call = call }).ConfigureAwait(false)).Tool!.Result;
+
+    /// <summary>Calls one tool with arguments given as JSON text.</summary>
+    public ValueTask<ToolResult> CallAsync(string name, string argumentsJson = "{}", SyscallOptions options = default, CancellationToken cancellationToken = default)
+    {
+        using var arguments = JsonDocument.Parse(argumentsJson);
+        return CallAsync(new ToolCall(name, arguments.RootElement.Clone()), options, cancellationToken);
+    }
+
+    /// <summary>Calls several tools concurrently (one syscall each, so each tool's own limit applies) and returns
+    /// their results in the order of <paramref name="calls"/>.</summary>
+    public async Task<IReadOnlyList<ToolResult>> CallManyAsync(IEnumerable<ToolCall> calls, SyscallOptions options = default, CancellationToken cancellationToken = default)
+    {
+        var running = calls.Select(call => CallAsync(call, options, cancellationToken).AsTask()).ToList();
+        return await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the tool calls a model planned (<see cref="PlanningModule.PlanAsync"/>) and returns their results.</summary>
+    public Task<IReadOnlyList<ToolResult>> ExecuteAsync(LlmResponse plan, SyscallOptions options = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return CallManyAsync(plan.ToolCalls, options, cancellationToken);
+    }
+}

@@ -1,0 +1,77 @@
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Sdk;
+
+/// <summary>
+/// Memory: the agent's long-term items (AIOS's MemoryQuery: add, get, update, remove, search), its own or another
+/// agent's where granted; and its conversation context (read, append, trim), kept with the agent until the context
+/// manager takes it over.
+/// </summary>
+public sealed class MemoryModule : AgentModule
+{
+    private readonly List<ChatMessage> _conversation = [];
+    private readonly Lock _gate = new();
+
+    internal MemoryModule(AgentContext context) : base(context)
+    {
+    }
+
+    /// <summary>The conversation so far, oldest first (a copy).</summary>
+    public IReadOnlyList<ChatMessage> Conversation
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _conversation];
+            }
+        }
+    }
+
+    /// <summary>Appends a message to the conversation.</summary>
+    public void Append(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_gate)
+        {
+            _conversation.Add(message);
+        }
+    }
+
+    /// <summary>Keeps only the last <paramref name="keep"/> messages (system messages are always kept).</summary>
+    public void Trim(int keep)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        lock (_gate)
+        {
+            var system = _conversation.Where(m => m.Role == "system").ToList();
+            var rest = _conversation.Where(m => m.Role != "system").ToList();
+            _conversation.Clear();
+            _conversation.AddRange(system);
+            _conversation.AddRange(rest.Skip(Math.Max(0, rest.Count - keep)));
+        }
+    }
+
+    /// <summary>Adds an item; returns its id.</summary>
+    public async ValueTask<string> AddAsync(string content, IReadOnlyList<string>? tags = null, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Add, Content = content, Tags = tags, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Id!;
+
+    /// <summary>Gets an item by id.</summary>
+    public async ValueTask<MemoryItem> GetAsync(string id, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Get, Id = id, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items[0];
+
+    /// <summary>Replaces an item's content and tags.</summary>
+    public async ValueTask<MemoryItem> UpdateAsync(string id, string content, IReadOnlyList<string>? tags = null, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Update, Id = id, Content = content, Tags = tags, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items[0];
+
+    /// <summary>Removes an item.</summary>
+    public async ValueTask RemoveAsync(string id, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        await Run(new MemoryQuery { Operation = MemoryOperation.Remove, Id = id, Owner = owner }, options, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Finds items matching <paramref name="text"/>, best first.</summary>
+    public async ValueTask<IReadOnlyList<MemoryItem>> SearchAsync(string text, int limit = 10, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Search, Text = text, Limit = limit, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items;
+
+    private async ValueTask<MemoryResponse> Run(MemoryQuery query, SyscallOptions options, CancellationToken cancellationToken) =>
+        (await SubmitAsync(options, cancellationToken, memory: query).ConfigureAwait(false)).Memory!;
+}

@@ -1,0 +1,36 @@
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Sdk;
+
+/// <summary>Planning: LLM calls (AIOS's LLMQuery) — chat, JSON answers, and tool-call plans.</summary>
+public sealed class PlanningModule : AgentModule
+{
+    internal PlanningModule(AgentContext context) : base(context)
+    {
+    }
+
+    /// <summary>Sends a full query.</summary>
+    public async ValueTask<LlmResponse> QueryAsync(LlmQuery query, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await SubmitAsync(options, cancellationToken, llm: query).ConfigureAwait(false)).Llm!;
+
+    /// <summary>Asks one question (with the conversation so far when <paramref name="withConversation"/>), appends the
+    /// question and the answer to the conversation, and returns the answer's text.</summary>
+    public async ValueTask<string> ChatAsync(string prompt, bool withConversation = true, SyscallOptions options = default, CancellationToken cancellationToken = default)
+    {
+        var question = ChatMessage.User(prompt);
+        List<ChatMessage> messages = withConversation ? [.. Context.Memory.Conversation, question] : [question];
+        var answer = await QueryAsync(new LlmQuery { Messages = messages }, options, cancellationToken).ConfigureAwait(false);
+        Context.Memory.Append(question);
+        Context.Memory.Append(ChatMessage.Assistant(answer.Content));
+        return answer.Content;
+    }
+
+    /// <summary>Asks for a JSON object as the answer and returns its text.</summary>
+    public async ValueTask<string> JsonAsync(string prompt, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(new LlmQuery { Messages = [ChatMessage.User(prompt)], JsonOutput = true }, options, cancellationToken).ConfigureAwait(false)).Content;
+
+    /// <summary>Asks the model which of <paramref name="tools"/> to call for <paramref name="prompt"/>; run the plan with
+    /// <see cref="ActionModule.ExecuteAsync"/>.</summary>
+    public ValueTask<LlmResponse> PlanAsync(string prompt, IReadOnlyList<ToolSpec> tools, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        QueryAsync(new LlmQuery { Messages = [.. Context.Memory.Conversation, ChatMessage.User(prompt)], Tools = tools }, options, cancellationToken);
+}

@@ -1,0 +1,12 @@
+namespace AgentOS.Syscalls;
+
+/// <summary>Sees every syscall transition (submitted, dispatched, completed) on the thread where it happens; the kernel
+/// turns them into events, spans and metrics. Must be cheap and must not throw.</summary>
+internal interface ISyscallObserver
+{
+    void OnSubmitted(Syscall syscall);
+
+    void OnDispatched(Syscall syscall);
+
+    void OnCompleted(Syscall syscall);
+}

@@ -1,0 +1,23 @@
+namespace AgentOS.Syscalls.Queries;
+
+/// <summary>An LLM call (AIOS's LLMQuery): messages, optional tools to plan with, and generation settings.</summary>
+public sealed class LlmQuery
+{
+    /// <summary>The conversation so far.</summary>
+    public required IReadOnlyList<ChatMessage> Messages { get; init; }
+
+    /// <summary>Tools the model may ask to call (tool-call planning); their schemas come from the tool registry.</summary>
+    public IReadOnlyList<ToolSpec>? Tools { get; init; }
+
+    /// <summary>Ask for a JSON object as the answer.</summary>
+    public bool JsonOutput { get; init; }
+
+    /// <summary>The most tokens to generate.</summary>
+    public int MaxTokens { get; init; } = 256;
+
+    /// <summary>Sampling temperature (0 = greedy).</summary>
+    public double Temperature { get; init; }
+
+    /// <summary>The backend or model to use; <see langword="null"/> for the kernel's default.</summary>
+    public string? Backend { get; init; }
+}

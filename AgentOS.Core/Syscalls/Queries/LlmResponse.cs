@@ -1,0 +1,23 @@
+namespace AgentOS.Syscalls.Queries;
+
+/// <summary>An LLM's answer: text, or tool calls it plans, with token usage.</summary>
+public sealed class LlmResponse
+{
+    /// <summary>The generated text.</summary>
+    public string Content { get; init; } = "";
+
+    /// <summary>Tools the model asked to call.</summary>
+    public IReadOnlyList<ToolCall> ToolCalls { get; init; } = [];
+
+    /// <summary>Tokens read.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>Tokens generated.</summary>
+    public int CompletionTokens { get; init; }
+
+    /// <summary>Why generation stopped (stop, length, tool_calls).</summary>
+    public string FinishReason { get; init; } = "stop";
+
+    /// <summary>Which backend answered.</summary>
+    public string Backend { get; init; } = "";
+}

@@ -1,0 +1,18 @@
+namespace AgentOS.Syscalls.Queries;
+
+/// <summary>A storage operation (AIOS's StorageQuery). Paths are relative to the kernel's storage root; an agent's own
+/// namespace is <c>agents/{id}/</c>.</summary>
+public sealed class StorageQuery
+{
+    /// <summary>The operation.</summary>
+    public required StorageOperation Operation { get; init; }
+
+    /// <summary>The file (or, for List, the prefix).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The bytes to write.</summary>
+    public byte[]? Data { get; init; }
+
+    /// <summary>Read: which version (default the current one). Rollback: the version to restore.</summary>
+    public int? Version { get; init; }
+}

@@ -1,0 +1,107 @@
+using System.Threading.Tasks.Sources;
+using AgentOS.Scheduling;
+
+namespace AgentOS.Syscalls;
+
+/// <summary>
+/// The kernel's envelope for one syscall: the request, its scheduling ticket, its timestamps, and the pooled
+/// completion the agent awaits. Envelopes are recycled, so a round trip allocates nothing beyond its payload.
+/// </summary>
+/// <remarks>
+/// Lifecycle: the router rents an envelope, fills it and enqueues it; a manager runs it and records the outcome
+/// (<see cref="Record(SyscallResponse)"/>); once the queue is done with it the router completes it
+/// (<see cref="Complete"/>), which resumes the awaiting agent on the thread pool — never on a dispatcher thread
+/// (<see cref="ManualResetValueTaskSourceCore{TResult}.RunContinuationsAsynchronously"/>). The agent's
+/// <c>await</c> reads the result and returns the envelope to the pool. An envelope is awaited exactly once.
+/// </remarks>
+internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
+{
+    private readonly SyscallPool _pool;
+    private ManualResetValueTaskSourceCore<SyscallResponse> _completion;
+
+    public Syscall(SyscallPool pool)
+    {
+        _pool = pool;
+        _completion.RunContinuationsAsynchronously = true;
+    }
+
+    public SchedulingTicket Ticket { get; } = new();
+
+    public long Id { get; set; }
+    public SyscallKind Kind { get; set; }
+    public SyscallRequest Request { get; set; } = null!;
+    public SyscallRouter Router { get; set; } = null!;
+    public Access.AccessRequest Access { get; set; }
+    // The caller's token (cancels the syscall while queued), and the token the manager runs it with: the caller's
+    // token linked with the kernel's shutdown token (or just the latter when the caller's cannot cancel).
+    public CancellationToken CancellationToken { get; set; }
+    public CancellationTokenRegistration CancelRegistration { get; set; }
+    public CancellationToken RunToken { get; set; }
+    public CancellationTokenSource? LinkedRunSource { get; set; }
+
+    // Monotonic timestamps (TimeProvider ticks) of each transition.
+    public long SubmittedAt { get; set; }
+    public long DispatchedAt { get; set; }
+    public long CompletedAt { get; set; }
+
+    // The outcome the manager recorded, handed to the agent once the queue is done with the envelope.
+    public SyscallResponse? Response { get; private set; }
+    public Exception? Error { get; private set; }
+    public int TokensUsed { get; set; }
+
+    public void Record(SyscallResponse response) => Response = response;
+
+    public void Record(Exception error) => Error = error;
+
+    public ValueTask<SyscallResponse> AsValueTask() => new(this, _completion.Version);
+
+    /// <summary>Resumes the agent with the recorded outcome. The envelope must not be touched afterwards.</summary>
+    public void Complete()
+    {
+        CancelRegistration.Dispose();
+        LinkedRunSource?.Dispose();
+        if (Error is { } error)
+        {
+            _completion.SetException(error);
+        }
+        else
+        {
+            _completion.SetResult(Response!);
+        }
+    }
+
+    public SyscallResponse GetResult(short token)
+    {
+        try
+        {
+            return _completion.GetResult(token);
+        }
+        finally
+        {
+            Recycle();
+        }
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _completion.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
+
+    private void Recycle()
+    {
+        Request = null!;
+        Router = null!;
+        Access = default;
+        Response = null;
+        Error = null;
+        TokensUsed = 0;
+        CancellationToken = default;
+        CancelRegistration = default;
+        RunToken = default;
+        LinkedRunSource = null;
+        SubmittedAt = DispatchedAt = CompletedAt = 0;
+        Ticket.Reset();
+        _completion.Reset();
+        _pool.Return(this);
+    }
+}

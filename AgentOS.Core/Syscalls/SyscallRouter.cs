@@ -1,0 +1,238 @@
+using AgentOS.Access;
+using AgentOS.Scheduling;
+using AgentOS.Syscalls.Errors;
+using AgentOS.Syscalls.Queries;
+using AgentOS.Tools;
+
+namespace AgentOS.Syscalls;
+
+/// <summary>
+/// The syscall path: describe the request to the access manager, check it, wrap it in a pooled envelope and publish it
+/// to its kind's queue; later, end it (release its access slot, charge its tokens) and resume the agent.
+/// </summary>
+/// <remarks>
+/// The allowed, non-irreversible path is synchronous up to the queue: no lock, no allocation beyond the envelope the
+/// pool recycles. Irreversible requests (a tool marked so, a storage delete) take the asynchronous path that waits
+/// for a human approval. Agents' continuations never run on a dispatcher thread: the envelope completes its awaiter
+/// asynchronously (see <see cref="Syscall"/>).
+/// </remarks>
+internal sealed class SyscallRouter : IDisposable
+{
+    private readonly AccessManager _access;
+    private readonly ResourceQueue<Syscall>[] _queues;
+    private readonly ToolRegistry _tools;
+    private readonly Func<string?, string> _llmBackendName;
+    private readonly TimeProvider _time;
+    private readonly SyscallPool _pool = new();
+    private readonly ISyscallObserver? _observer;
+    private readonly CancellationTokenSource _shutdown = new();
+    private long _nextId;
+    private int _stopping;
+
+    // queues: the four queues, indexed by SyscallKind.
+    public SyscallRouter(AccessManager access, ResourceQueue<Syscall>[] queues, ToolRegistry tools, Func<string?, string> llmBackendName, TimeProvider time, ISyscallObserver? observer = null)
+    {
+        _access = access;
+        _queues = queues;
+        _tools = tools;
+        _llmBackendName = llmBackendName;
+        _time = time;
+        _observer = observer;
+    }
+
+    /// <summary>After this, new syscalls fail with <see cref="KernelStoppingException"/>.</summary>
+    public void BeginStopping() => Volatile.Write(ref _stopping, 1);
+
+    /// <summary>Cancels every running syscall (a stop without draining).</summary>
+    public void CancelRunning() => _shutdown.Cancel();
+
+    /// <summary>Once every queue has stopped.</summary>
+    public void Dispose() => _shutdown.Dispose();
+
+    public ValueTask<SyscallResponse> SubmitAsync(SyscallRequest request, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromException<SyscallResponse>(new SyscallCancelledException("The syscall was cancelled before it was submitted.", cancellationToken));
+        }
+        if (Volatile.Read(ref _stopping) != 0)
+        {
+            return ValueTask.FromException<SyscallResponse>(new KernelStoppingException("The kernel is stopping and accepts no new syscalls; submit to a running kernel."));
+        }
+        SyscallKind kind;
+        AccessRequest access;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            kind = request.Kind;
+            access = Describe(request, kind);
+        }
+        catch (Exception ex) when (ex is SyscallException or ArgumentException)
+        {
+            return ValueTask.FromException<SyscallResponse>(ex as SyscallException ?? new InvalidRequestException(ex.Message));
+        }
+        if (access.Irreversible)
+        {
+            return AuthorizeThenSubmitAsync(request, kind, access, cancellationToken);
+        }
+        var decision = _access.Check(access);
+        return decision.Allowed
+            ? Submit(request, kind, access, cancellationToken)
+            : ValueTask.FromException<SyscallResponse>(Denied(decision, access));
+    }
+
+    private async ValueTask<SyscallResponse> AuthorizeThenSubmitAsync(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
+    {
+        var decision = await _access.AuthorizeAsync(access, cancellationToken).ConfigureAwait(false);
+        if (!decision.Allowed)
+        {
+            throw Denied(decision, access);
+        }
+        return await Submit(request, kind, access, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<SyscallResponse> Submit(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
+    {
+        var syscall = _pool.Rent();
+        syscall.Id = Interlocked.Increment(ref _nextId);
+        syscall.Kind = kind;
+        syscall.Request = request;
+        syscall.Access = access;
+        syscall.Router = this;
+        syscall.SubmittedAt = _time.GetTimestamp();
+        var ticket = syscall.Ticket;
+        ticket.Priority = request.Priority;
+        ticket.Deadline = request.Deadline;
+        ticket.EstimatedCost = request.EstimatedCost;
+        ticket.FlowId = StringComparer.Ordinal.GetHashCode(request.AgentId);
+        ticket.SubmissionId = syscall.Id;
+        // Read the awaitable before publishing: once published, the envelope may complete and be recycled.
+        var result = syscall.AsValueTask();
+        syscall.RunToken = _shutdown.Token;
+        if (cancellationToken.CanBeCanceled)
+        {
+            syscall.CancellationToken = cancellationToken;
+            syscall.LinkedRunSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+            syscall.RunToken = syscall.LinkedRunSource.Token;
+            syscall.CancelRegistration = cancellationToken.UnsafeRegister(static state =>
+            {
+                var s = (Syscall)state!;
+                s.Router._queues[(int)s.Kind].Cancel(s);
+            }, syscall);
+        }
+        _observer?.OnSubmitted(syscall);
+        var queue = _queues[(int)kind];
+        try
+        {
+            if (!queue.TryEnqueue(syscall))
+            {
+                _ = EnqueueWhenRoomAsync(queue, syscall);
+            }
+        }
+        catch (QueueStoppedException ex)
+        {
+            Fail(syscall, new KernelStoppingException("The kernel is stopping and accepts no new syscalls; submit to a running kernel.", ex));
+        }
+        return result;
+    }
+
+    // The inbox was full: wait for room without blocking the caller's thread (the awaitable is already returned).
+    private async Task EnqueueWhenRoomAsync(ResourceQueue<Syscall> queue, Syscall syscall)
+    {
+        try
+        {
+            await queue.EnqueueAsync(syscall, syscall.CancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Fail(syscall, new SyscallCancelledException("The syscall was cancelled while it waited for room in its queue.", syscall.CancellationToken));
+        }
+        catch (QueueStoppedException ex)
+        {
+            Fail(syscall, new KernelStoppingException("The kernel stopped before the syscall could be queued.", ex));
+        }
+    }
+
+    // ---- called by the managers (through SyscallExecutor) on dispatcher threads ----
+
+    public void OnDispatched(Syscall syscall)
+    {
+        syscall.DispatchedAt = _time.GetTimestamp();
+        _observer?.OnDispatched(syscall);
+    }
+
+    public void OnCompleted(Syscall syscall) => End(syscall);
+
+    public void OnRejected(Syscall syscall, JobRejection reason)
+    {
+        syscall.Record(reason switch
+        {
+            JobRejection.Cancelled => new SyscallCancelledException("The syscall was cancelled while it waited in its queue.", syscall.CancellationToken),
+            JobRejection.DeadlineExpired => new DeadlineExceededException(
+                $"The syscall's deadline ({syscall.Ticket.Deadline:O}) passed while it waited in the {syscall.Kind} queue; it did not run. Give it a later deadline or a higher priority."),
+            _ => new KernelStoppingException("The kernel stopped before the syscall ran; submit it to a running kernel."),
+        });
+        End(syscall);
+    }
+
+    private void Fail(Syscall syscall, Exception error)
+    {
+        syscall.Record(error);
+        End(syscall);
+    }
+
+    // Every syscall that got an envelope ends here, exactly once.
+    private void End(Syscall syscall)
+    {
+        syscall.CompletedAt = _time.GetTimestamp();
+        _access.Complete(syscall.Access, syscall.TokensUsed);
+        _observer?.OnCompleted(syscall);
+        syscall.Complete();
+    }
+
+    // ---- describing a request to the access manager ----
+
+    private AccessRequest Describe(SyscallRequest request, SyscallKind kind)
+    {
+        string agent = request.AgentId;
+        switch (kind)
+        {
+            case SyscallKind.Llm:
+                var llm = request.Llm!;
+                if (llm.Messages is null || llm.Messages.Count == 0)
+                {
+                    throw new InvalidRequestException("An LLM query needs at least one message.");
+                }
+                int estimate = request.EstimatedCost > 0 ? (int)Math.Min(request.EstimatedCost, int.MaxValue) : llm.MaxTokens;
+                return new AccessRequest(agent, ResourceKind.Llm, AccessOperation.Generate, _llmBackendName(llm.Backend), estimate);
+            case SyscallKind.Memory:
+                var memory = request.Memory!;
+                var memoryOperation = memory.Operation is MemoryOperation.Get or MemoryOperation.Search ? AccessOperation.Read : AccessOperation.Write;
+                return new AccessRequest(agent, ResourceKind.Memory, memoryOperation, memory.Owner ?? agent);
+            case SyscallKind.Storage:
+                var storage = request.Storage!;
+                var storageOperation = storage.Operation switch
+                {
+                    StorageOperation.Read or StorageOperation.List or StorageOperation.Versions => AccessOperation.Read,
+                    StorageOperation.Delete => AccessOperation.Delete,
+                    _ => AccessOperation.Write,
+                };
+                return new AccessRequest(agent, ResourceKind.Storage, storageOperation, storage.Path, Irreversible: storageOperation == AccessOperation.Delete);
+            default:
+                var call = request.Tool!.Call ?? throw new InvalidRequestException("A tool query needs a call.");
+                var tool = _tools.Get(call.Name);
+                return new AccessRequest(agent, ResourceKind.Tool, AccessOperation.Call, tool.Name, Irreversible: tool.Irreversible);
+        }
+    }
+
+    private static SyscallException Denied(AccessDecision decision, AccessRequest access)
+    {
+        string message = decision.Message ?? $"Agent '{access.AgentId}' may not {access.Operation} {access.Resource} '{access.Target}'.";
+        return decision.Reason switch
+        {
+            DenialReason.BudgetExceeded or DenialReason.ConcurrencyLimit => new BudgetExceededException(message) { RetryAfter = decision.RetryAfter },
+            DenialReason.InvalidPath => new InvalidRequestException(message),
+            _ => new PermissionDeniedException(message),
+        };
+    }
+}

@@ -1,0 +1,33 @@
+using AgentOS.Scheduling;
+using AgentOS.Syscalls;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Tools;
+
+/// <summary>
+/// Runs tool syscalls. Each tool's own concurrency limit is enforced by the tool queue (per-tool groups), never by a
+/// global lock. A tool that throws gives an error result (the model can read it), not a failed syscall.
+/// </summary>
+internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
+{
+    public ToolRegistry Registry => registry;
+
+    protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
+    {
+        var syscall = slot.Item;
+        var call = syscall.Request.Tool!.Call;
+        var tool = registry.Get(call.Name);
+        ToolResult result;
+        try
+        {
+            var running = tool.Handler(call.Arguments, syscall.RunToken);
+            string output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
+            result = new ToolResult(call.Name, output) { Id = call.Id };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = new ToolResult(call.Name, $"{ex.GetType().Name}: {ex.Message}", IsError: true) { Id = call.Id };
+        }
+        syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Tool = new ToolResponse { Result = result } });
+    }
+}

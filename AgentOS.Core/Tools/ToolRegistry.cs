@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AgentOS.Syscalls.Errors;
+
+namespace AgentOS.Tools;
+
+/// <summary>The kernel's tools by name. Thread-safe; tools may be added while the kernel runs.</summary>
+public sealed class ToolRegistry
+{
+    private readonly ConcurrentDictionary<string, ToolDefinition> _tools = new(StringComparer.Ordinal);
+
+    /// <summary>Every registered tool.</summary>
+    public IReadOnlyCollection<ToolDefinition> All => [.. _tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
+
+    /// <summary>Registers a tool.</summary>
+    /// <exception cref="ArgumentException">The name is invalid or taken, or the schema is not a JSON object.</exception>
+    public void Register(ToolDefinition tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        if (tool.Name.Length is 0 or > 64 || !tool.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            throw new ArgumentException($"Tool name '{tool.Name}' is invalid: use 1-64 letters, digits, '_', '-' or '.'.", nameof(tool));
+        }
+        if (tool.ParametersSchema.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"Tool '{tool.Name}': the parameters schema must be a JSON object.", nameof(tool));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(tool.MaxConcurrency, 1, nameof(tool));
+        if (!_tools.TryAdd(tool.Name, tool))
+        {
+            throw new ArgumentException($"A tool named '{tool.Name}' is already registered.", nameof(tool));
+        }
+    }
+
+    /// <summary>Registers a tool from its parts.</summary>
+    public void Register(string name, string description, string parametersSchemaJson, ToolHandler handler, bool irreversible = false, int maxConcurrency = 4)
+    {
+        using var schema = JsonDocument.Parse(parametersSchemaJson);
+        Register(new ToolDefinition
+        {
+            Name = name,
+            Description = description,
+            ParametersSchema = schema.RootElement.Clone(),
+            Handler = handler,
+            Irreversible = irreversible,
+            MaxConcurrency = maxConcurrency,
+        });
+    }
+
+    /// <summary>The tool, or <see langword="null"/>.</summary>
+    public ToolDefinition? Find(string name) => _tools.GetValueOrDefault(name);
+
+    /// <summary>The tool.</summary>
+    /// <exception cref="InvalidRequestException">No tool has that name.</exception>
+    public ToolDefinition Get(string name) =>
+        Find(name) ?? throw new InvalidRequestException($"No tool is named '{name}'. Registered: {string.Join(", ", _tools.Keys.Order(StringComparer.Ordinal))}.");
+}
