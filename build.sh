@@ -62,7 +62,8 @@ case "$verb" in
     not_yet demo "the demo (agents sharing the embedded model through the kernel) arrives with the LLM issue."
     ;;
   serve)
-    not_yet serve "the HTTP server arrives with the kernel issue."
+    require_sdk
+    dotnet run --project AgentOS.Core -c Release -- serve "$@"
     ;;
   mcp)
     not_yet mcp "the MCP server arrives with the VM controller + MCP issue."

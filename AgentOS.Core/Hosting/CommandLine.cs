@@ -17,6 +17,7 @@ internal static class CommandLine
         ("--help, -h", "print this text"),
         ("--version", "print the AgentOS version"),
         ("cpus, affinity", "print the CPUs this process may run on and whether threads can be pinned"),
+        ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -35,6 +36,8 @@ internal static class CommandLine
             case "--version" or "version":
                 stdout.WriteLine($"{AgentOSInfo.Name} {AgentOSInfo.Version}");
                 return 0;
+            case "serve":
+                return ServeCommand.Run(args[1..], stdout, stderr);
             case "cpus" or "affinity":
                 return Cpus(stdout, stderr);
             default:

@@ -7,7 +7,7 @@ using AgentOS.Tools;
 namespace AgentOS.Kernel;
 
 /// <summary>How a kernel is built. Code first; <see cref="KernelConfig"/> reads the same settings from JSON.</summary>
-public sealed class KernelOptions
+public sealed record KernelOptions
 {
     /// <summary>The clock for everything that waits or measures time. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -15,4 +15,11 @@ namespace AgentOS.Serialization;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(AgentOS.Kernel.KernelConfig))]
+[JsonSerializable(typeof(AgentOS.Kernel.KernelStatus))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Kernel.AgentStatus>))]
+[JsonSerializable(typeof(AgentOS.Syscalls.SyscallRequest))]
+[JsonSerializable(typeof(AgentOS.Syscalls.SyscallResponse))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

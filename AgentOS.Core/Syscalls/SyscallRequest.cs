@@ -35,6 +35,7 @@ public sealed class SyscallRequest
 
     /// <summary>Which syscall kind this is, from the query that is set.</summary>
     /// <exception cref="Errors.InvalidRequestException">No query, or more than one, is set.</exception>
+    [System.Text.Json.Serialization.JsonIgnore]
     public SyscallKind Kind
     {
         get

@@ -6,6 +6,7 @@ using AgentOS.Syscalls.Queries;
 using AgentOS.Tests.Framework;
 using AgentOS.Tests.Helpers;
 using AgentOS.Time;
+using AgentOS.Tools;
 
 namespace AgentOS.Tests.Kernel;
 
@@ -17,7 +18,7 @@ public sealed class KernelTests : IAsyncDisposable
     private AgentKernel Start(TimeProvider? time = null, IReadOnlyList<ILlmBackend>? backends = null)
     {
         var options = new KernelOptions { DataDirectory = _data.Path, TimeProvider = time ?? TimeProvider.System, LlmBackends = backends };
-        TestTools.Register(options.Tools);
+        options.Tools.AddBuiltIns(options.TimeProvider);
         var kernel = AgentKernel.Start(options);
         _kernels.Add(kernel);
         return kernel;
@@ -63,7 +64,7 @@ public sealed class KernelTests : IAsyncDisposable
         var two = await Assert.ThrowsAsync<InvalidRequestException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest
         {
             AgentId = "alice",
-            Llm = TestTools.Hello,
+            Llm = TestQueries.Hello,
             Memory = new MemoryQuery { Operation = MemoryOperation.Search, Text = "x" },
         }));
         Assert.Contains("has 2", two.Message);
@@ -72,7 +73,7 @@ public sealed class KernelTests : IAsyncDisposable
             AgentId = "alice",
             Tool = new ToolQuery { Call = new ToolCall("no-such-tool", default) },
         }));
-        Assert.Contains("No tool is named 'no-such-tool'. Registered: add.", tool.Message);
+        Assert.Contains("No tool is named 'no-such-tool'. Registered: clock.now, math.add, math.multiply.", tool.Message);
         var backend = await Assert.ThrowsAsync<InvalidRequestException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest
         {
             AgentId = "alice",
@@ -89,8 +90,8 @@ public sealed class KernelTests : IAsyncDisposable
         var time = new ManualTimeProvider();
         var kernel = Start(time, [new EchoLlmBackend(TimeSpan.FromSeconds(10), time)]);
         kernel.RegisterIdentity("alice");
-        var a = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello }).AsTask();
-        var b = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello, Deadline = time.GetUtcNow().AddSeconds(1) }).AsTask();
+        var a = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }).AsTask();
+        var b = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello, Deadline = time.GetUtcNow().AddSeconds(1) }).AsTask();
         SpinWait.SpinUntil(() => kernel.Status.Queues["llm"].Admitted == 2 && kernel.IsQuiescent, TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(1));
         var late = await Assert.ThrowsAsync<DeadlineExceededException>(() => b.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -107,9 +108,9 @@ public sealed class KernelTests : IAsyncDisposable
         var time = new ManualTimeProvider();
         var kernel = Start(time, [new EchoLlmBackend(TimeSpan.FromSeconds(10), time)]);
         kernel.RegisterIdentity("alice");
-        var a = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello }).AsTask();
+        var a = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }).AsTask();
         using var cts = new CancellationTokenSource();
-        var b = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello }, cts.Token).AsTask();
+        var b = kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }, cts.Token).AsTask();
         SpinWait.SpinUntil(() => kernel.Status.Queues["llm"].Admitted == 2 && kernel.IsQuiescent, TimeSpan.FromSeconds(10));
         cts.Cancel();
         await Assert.ThrowsAsync<SyscallCancelledException>(() => b.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -131,14 +132,14 @@ public sealed class KernelTests : IAsyncDisposable
         string? continuationThread = null;
         var blocker = Task.Run(async () =>
         {
-            await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "blocker", Llm = TestTools.Hello });
+            await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "blocker", Llm = TestQueries.Hello });
             continuationThread = Thread.CurrentThread.Name ?? "(thread pool)";
             release.Wait(TimeSpan.FromSeconds(60)); // the "blocks its thread for a second" of the issue, held until released
         });
         SpinWait.SpinUntil(() => continuationThread is not null, TimeSpan.FromSeconds(30));
         for (int i = 0; i < 100; i++)
         {
-            await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "worker", Llm = TestTools.Hello }).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "worker", Llm = TestQueries.Hello }).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         }
         Assert.False(blocker.IsCompleted, "the blocked agent is still blocked while the other finished 100 syscalls");
         release.Set();
@@ -152,7 +153,7 @@ public sealed class KernelTests : IAsyncDisposable
         Skip.UnlessOptimized();
         var kernel = Start(backends: [new CachedAnswerBackend()]);
         kernel.RegisterIdentity("alice");
-        var request = new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello };
+        var request = new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello };
         for (int i = 0; i < 20_000; i++)
         {
             RoundTrip(kernel.Port, request);
@@ -194,9 +195,9 @@ public sealed class KernelTests : IAsyncDisposable
     {
         var kernel = Start();
         kernel.RegisterIdentity("alice");
-        await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello });
+        await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello });
         await kernel.StopAsync();
-        var refused = await Assert.ThrowsAsync<KernelStoppingException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestTools.Hello }));
+        var refused = await Assert.ThrowsAsync<KernelStoppingException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }));
         Assert.Contains("stopping", refused.Message);
     }
 

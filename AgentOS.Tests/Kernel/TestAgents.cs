@@ -21,19 +21,15 @@ public sealed class TourAgent : Agent
         var text = await context.Storage.ReadTextAsync(path, cancellationToken: cancellationToken);
         var versions = await context.Storage.VersionsAsync(path, cancellationToken: cancellationToken);
         lines.Add($"storage: v{v1} v{v2} v{v3} '{text}' {versions.Count} versions");
-        var tool = await context.Action.CallAsync("add", """{"a": 2, "b": 40}""", cancellationToken: cancellationToken);
+        var tool = await context.Action.CallAsync("math.add", """{"a": 2, "b": 40}""", cancellationToken: cancellationToken);
         lines.Add($"tool: {tool.Output}");
         lines.Add($"conversation: {context.Memory.Conversation.Count}");
         return string.Join("\n", lines);
     }
 }
 
-/// <summary>Registers the tools the test agents use.</summary>
-public static class TestTools
+/// <summary>Queries the tests reuse.</summary>
+public static class TestQueries
 {
-    public static void Register(AgentOS.Tools.ToolRegistry tools) =>
-        tools.Register("add", "Adds two integers.", """{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"]}""",
-            (args, _) => ValueTask.FromResult((args.GetProperty("a").GetInt64() + args.GetProperty("b").GetInt64()).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
     public static LlmQuery Hello => new() { Messages = [ChatMessage.User("hello")] };
 }

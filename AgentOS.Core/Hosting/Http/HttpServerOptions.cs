@@ -1,0 +1,17 @@
+namespace AgentOS.Hosting.Http;
+
+/// <summary>Where and how the kernel's HTTP API listens.</summary>
+public sealed record HttpServerOptions
+{
+    /// <summary>The address to bind. Default 127.0.0.1; any other address requires <see cref="BearerToken"/>.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The port; 0 tries free ports until one binds (HttpListener cannot bind port 0 itself).</summary>
+    public int Port { get; init; }
+
+    /// <summary>When set, every request must carry <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    public string? BearerToken { get; init; }
+
+    /// <summary>The largest request body accepted (default 1 MiB); larger ones get 413 and change nothing.</summary>
+    public long MaxBodyBytes { get; init; } = 1 << 20;
+}

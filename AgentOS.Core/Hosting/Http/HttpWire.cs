@@ -1,0 +1,12 @@
+using AgentOS.Syscalls.Errors;
+
+namespace AgentOS.Hosting.Http;
+
+/// <summary>The body of every HTTP error: <c>{"error": {"code": ..., "message": ..., "retry_after_ms": ...}}</c>.</summary>
+public sealed record ErrorBody(SyscallError Error);
+
+/// <summary>POST /v1/agents/{name}/run.</summary>
+public sealed record RunAgentRequest(string Input);
+
+/// <summary>The answer of a run.</summary>
+public sealed record RunAgentResponse(string Agent, string Output);

@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AgentOS.Kernel;
+using AgentOS.Serialization;
+using AgentOS.Syscalls.Errors;
+
+namespace AgentOS.Hosting.Http;
+
+/// <summary>
+/// The kernel's HTTP API on <see cref="HttpListener"/> (part of the base framework; no ASP.NET): submit a syscall,
+/// run a registered agent, list agents, read the kernel's status. Bad requests — malformed JSON, an unknown kind,
+/// an oversized body, a missing token — get a 4xx with a JSON error body and change nothing in the kernel.
+/// </summary>
+public sealed class KernelHttpServer : IAsyncDisposable
+{
+    private readonly AgentKernel _kernel;
+    private readonly HttpServerOptions _options;
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpListener listener, Uri url)
+    {
+        _kernel = kernel;
+        _options = options;
+        _listener = listener;
+        Url = url;
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The base URL it listens on, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Url { get; }
+
+    /// <summary>Binds and starts serving <paramref name="kernel"/>.</summary>
+    /// <exception cref="ArgumentException">A non-loopback host without a bearer token.</exception>
+    /// <exception cref="HttpListenerException">The port could not be bound.</exception>
+    public static KernelHttpServer Start(AgentKernel kernel, HttpServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        options ??= new HttpServerOptions();
+        bool loopback = options.Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
+        if (!loopback && string.IsNullOrEmpty(options.BearerToken))
+        {
+            throw new ArgumentException($"Binding {options.Host} exposes the kernel beyond this machine; set a bearer token (--token) to do that.", nameof(options));
+        }
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = options.Port != 0 ? options.Port : PickPort();
+            var url = new Uri($"http://{options.Host}:{port}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(url.ToString());
+            try
+            {
+                listener.Start();
+                return new KernelHttpServer(kernel, options, listener, url);
+            }
+            catch (HttpListenerException) when (options.Port == 0 && attempt < 20)
+            {
+                listener.Close(); // taken between the probe and the bind: try another
+            }
+        }
+    }
+
+    /// <summary>Stops listening and waits for the accept loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Close();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+        }
+        _stopping.Dispose();
+    }
+
+    private static int PickPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // closed
+            }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
+        {
+            await RouteAsync(context.Request, response).ConfigureAwait(false);
+        }
+        catch (HttpError error)
+        {
+            await WriteErrorAsync(response, error.Status, error.Error).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
+        {
+            var error = SyscallError.From(ex);
+            await WriteErrorAsync(response, StatusFor(error.Code), error).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not HttpListenerException)
+        {
+            await WriteErrorAsync(response, 500, SyscallError.From(ex)).ConfigureAwait(false);
+        }
+        finally
+        {
+            response.Close();
+        }
+    }
+
+    private async Task RouteAsync(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        if (!string.IsNullOrEmpty(_options.BearerToken) && request.Headers["Authorization"] != "Bearer " + _options.BearerToken)
+        {
+            response.AddHeader("WWW-Authenticate", "Bearer");
+            throw new HttpError(401, "unauthorized", "This kernel requires 'Authorization: Bearer <token>' (the token given to serve --token).");
+        }
+        var path = request.Url?.AbsolutePath.TrimEnd('/') ?? "";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        switch (request.HttpMethod, segments)
+        {
+            case ("GET", ["v1", "status"]):
+                await WriteAsync(response, 200, _kernel.Status, AgentOSJsonContext.Default.KernelStatus).ConfigureAwait(false);
+                return;
+            case ("GET", ["v1", "agents"]):
+                await WriteAsync(response, 200, _kernel.Status.Agents, AgentOSJsonContext.Default.IReadOnlyListAgentStatus).ConfigureAwait(false);
+                return;
+            case ("POST", ["v1", "agents", var name, "run"]):
+                var run = await ReadAsync(request, AgentOSJsonContext.Default.RunAgentRequest).ConfigureAwait(false);
+                var output = await _kernel.RunAgentAsync(Uri.UnescapeDataString(name), run.Input).ConfigureAwait(false);
+                await WriteAsync(response, 200, new RunAgentResponse(name, output), AgentOSJsonContext.Default.RunAgentResponse).ConfigureAwait(false);
+                return;
+            case ("POST", ["v1", "syscalls"]):
+                var syscall = await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false);
+                var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
+                await WriteAsync(response, 200, result, AgentOSJsonContext.Default.SyscallResponse).ConfigureAwait(false);
+                return;
+            case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"]):
+                throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
+            default:
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(HttpListenerRequest request, JsonTypeInfo<T> type) where T : class
+    {
+        if (request.ContentLength64 > _options.MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.InputStream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxBodyBytes)
+            {
+                throw TooLarge();
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type)
+                ?? throw new HttpError(400, "invalid_request", "The request body is JSON null; send an object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new HttpError(400, "invalid_request", $"The request body is not valid JSON for this endpoint: {ex.Message}");
+        }
+    }
+
+    private HttpError TooLarge() => new(413, "invalid_request", $"The request body is larger than the limit of {_options.MaxBodyBytes} bytes.");
+
+    private static async Task WriteAsync<T>(HttpListenerResponse response, int status, T body, JsonTypeInfo<T> type)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, type);
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+    }
+
+    private static async Task WriteErrorAsync(HttpListenerResponse response, int status, SyscallError error)
+    {
+        try
+        {
+            if (error.RetryAfterMs is { } ms)
+            {
+                response.AddHeader("Retry-After", Math.Max(1, (long)Math.Ceiling(ms / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            await WriteAsync(response, status, new ErrorBody(error), AgentOSJsonContext.Default.ErrorBody).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away; nothing to tell it.
+        }
+    }
+
+    /// <summary>The HTTP status for a syscall error code.</summary>
+    public static int StatusFor(string code) => code switch
+    {
+        "invalid_request" => 400,
+        "permission_denied" => 403,
+        "budget_exceeded" or "rate_limited" => 429,
+        "cancelled" => 499,
+        "backend_failed" => 502,
+        "kernel_stopping" => 503,
+        "deadline_exceeded" => 504,
+        _ => 500,
+    };
+
+    private sealed class HttpError(int status, string code, string message) : Exception(message)
+    {
+        public int Status { get; } = status;
+        public SyscallError Error { get; } = new() { Code = code, Message = message };
+    }
+}

@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using AgentOS.Hosting.Http;
+using AgentOS.Kernel;
+using AgentOS.Sdk;
+using AgentOS.Tools;
+
+namespace AgentOS.Hosting;
+
+/// <summary>
+/// <c>serve</c>: starts a kernel with the built-in tools and the <c>echo</c> agent, and its HTTP API, then runs until
+/// SIGINT or SIGTERM, when it stops the kernel (draining) and exits 0. The first line on stderr is the bound URL.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--agents a,b,...] [--max-body BYTES]";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = Options.Parse(args, stderr);
+        if (parsed is null)
+        {
+            return CommandLine.UsageError;
+        }
+        KernelOptions options;
+        try
+        {
+            options = parsed.Config is { } file ? KernelConfig.Load(file).ToOptions() : new KernelOptions();
+        }
+        catch (KernelConfigException ex)
+        {
+            stderr.WriteLine($"agentos serve: {ex.Message}");
+            return CommandLine.UsageError;
+        }
+        if (parsed.Data is { } data)
+        {
+            options = options with { DataDirectory = data };
+        }
+        options.Tools.AddBuiltIns(options.TimeProvider);
+
+        var kernel = AgentKernel.Start(options);
+        kernel.RegisterAgent("echo", () => new EchoAgent(), description: "Answers its input through the LLM.");
+        foreach (var agent in parsed.Agents)
+        {
+            kernel.RegisterIdentity(agent);
+        }
+        KernelHttpServer server;
+        try
+        {
+            server = KernelHttpServer.Start(kernel, new HttpServerOptions { Host = parsed.Host, Port = parsed.Port, BearerToken = parsed.Token, MaxBodyBytes = parsed.MaxBody });
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException)
+        {
+            stderr.WriteLine($"agentos serve: {ex.Message}");
+            kernel.StopAsync().GetAwaiter().GetResult();
+            return CommandLine.UsageError;
+        }
+        stderr.WriteLine($"listening on {server.Url}");
+        stderr.WriteLine($"data in {Path.GetFullPath(kernel.DataDirectory)}; audit log {kernel.AuditLogPath}; stop with Ctrl+C or SIGTERM");
+        stderr.Flush();
+
+        using var stop = new ManualResetEventSlim();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        stop.Wait();
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        kernel.StopAsync(drain: true).GetAwaiter().GetResult();
+        stderr.WriteLine("stopped");
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Set();
+        }
+    }
+
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, IReadOnlyList<string> Agents, long MaxBody)
+    {
+        public static Options? Parse(string[] args, TextWriter stderr)
+        {
+            int port = 0;
+            string host = "127.0.0.1";
+            string? token = null, data = null, config = null;
+            var agents = new List<string>();
+            long maxBody = new HttpServerOptions().MaxBodyBytes;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string? Next() => i + 1 < args.Length ? args[++i] : null;
+                switch (args[i])
+                {
+                    case "--port" when int.TryParse(Next(), out port) && port is >= 0 and <= 65535:
+                        break;
+                    case "--host" when Next() is { } h:
+                        host = h;
+                        break;
+                    case "--token" when Next() is { } t:
+                        token = t;
+                        break;
+                    case "--data" when Next() is { } d:
+                        data = d;
+                        break;
+                    case "--config" when Next() is { } c:
+                        config = c;
+                        break;
+                    case "--agents" when Next() is { } a:
+                        agents.AddRange(a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                        break;
+                    case "--max-body" when long.TryParse(Next(), out maxBody) && maxBody > 0:
+                        break;
+                    default:
+                        stderr.WriteLine($"agentos serve: bad or incomplete option '{args[i]}'.");
+                        stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+                        return null;
+                }
+            }
+            return new Options(port, host, token, data, config, agents, maxBody);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AgentOS.Hosting.Http;
+using AgentOS.Serialization;
+using AgentOS.Syscalls;
+using AgentOS.Syscalls.Errors;
+
+namespace AgentOS.Sdk;
+
+/// <summary>
+/// The port of a kernel in another process (<c>dotnet AgentOS.Core.dll serve</c>): each syscall is a POST to its HTTP
+/// API, and each error comes back as the same typed exception an in-process caller would get.
+/// </summary>
+public sealed class RemoteKernelPort : IKernelPort, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsClient;
+
+    /// <summary>Talks to the kernel at <paramref name="baseUrl"/> (as printed by <c>serve</c>).</summary>
+    /// <param name="baseUrl">The kernel's base URL.</param>
+    /// <param name="bearerToken">The token the kernel was started with, if any.</param>
+    /// <param name="client">An HttpClient to use (default: a new one, disposed with this port).</param>
+    public RemoteKernelPort(Uri baseUrl, string? bearerToken = null, HttpClient? client = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        _ownsClient = client is null;
+        _http = client ?? new HttpClient();
+        _http.BaseAddress = baseUrl;
+        if (bearerToken is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SyscallResponse> SubmitAsync(SyscallRequest request, CancellationToken cancellationToken = default) =>
+        await PostAsync("v1/syscalls", request, AgentOSJsonContext.Default.SyscallRequest, AgentOSJsonContext.Default.SyscallResponse, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs an agent registered in the remote kernel and returns its output.</summary>
+    public async Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default) =>
+        (await PostAsync($"v1/agents/{Uri.EscapeDataString(name)}/run", new RunAgentRequest(input), AgentOSJsonContext.Default.RunAgentRequest,
+            AgentOSJsonContext.Default.RunAgentResponse, cancellationToken).ConfigureAwait(false)).Output;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestType));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new BackendFailedException($"Cannot reach the kernel at {_http.BaseAddress}: {ex.Message}", ex);
+        }
+        using (response)
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return JsonSerializer.Deserialize(bytes, responseType)
+                    ?? throw new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with an empty body.");
+            }
+            ErrorBody? error = null;
+            try
+            {
+                error = JsonSerializer.Deserialize(bytes, AgentOSJsonContext.Default.ErrorBody);
+            }
+            catch (JsonException)
+            {
+            }
+            throw error?.Error.ToException()
+                ?? new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with HTTP {(int)response.StatusCode} and no error body.");
+        }
+    }
+}

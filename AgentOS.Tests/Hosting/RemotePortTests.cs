@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using AgentOS.Kernel;
+using AgentOS.Sdk;
+using AgentOS.Syscalls;
+using AgentOS.Syscalls.Errors;
+using AgentOS.Tests.Framework;
+using AgentOS.Tests.Helpers;
+using AgentOS.Tests.Kernel;
+using AgentOS.Tools;
+
+namespace AgentOS.Tests.Hosting;
+
+/// <summary>The same agent against a kernel in this process and a kernel in a child `serve` process.</summary>
+public sealed class RemotePortTests
+{
+    [Test(TimeoutSeconds = 120)]
+    public async Task TheSameAgentGivesTheSameResultInProcessAndRemotely()
+    {
+        using var temp = new TempDirectory("agentos-remote");
+        string local;
+        var options = new KernelOptions { DataDirectory = temp.Combine("local") };
+        options.Tools.AddBuiltIns();
+        await using (var kernel = AgentKernel.Start(options))
+        {
+            kernel.RegisterIdentity("tour");
+            local = await new TourAgent().RunAsync(new AgentContext("tour", kernel.Port), "hi there");
+        }
+
+        using var serve = await ServeProcess.StartAsync(temp.Combine("remote"), "--agents", "tour");
+        using var port = new RemoteKernelPort(serve.Url);
+        var remote = await new TourAgent().RunAsync(new AgentContext("tour", port), "hi there");
+        Assert.Equal(local, remote);
+        Assert.Contains("tool: 42", remote);
+
+        // The server's own agent, run by name over HTTP.
+        Assert.Equal("ping", await port.RunAgentAsync("echo", "ping"));
+    }
+
+    [Test(TimeoutSeconds = 120)]
+    public async Task BadRequestsGetJsonErrorsAndChangeNothing()
+    {
+        using var temp = new TempDirectory("agentos-http");
+        using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice", "--max-body", "4096");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+
+        async Task<(HttpStatusCode Status, string Body)> Post(string path, string body)
+        {
+            using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var malformed = await Post("v1/syscalls", "{ this is not json");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.Status);
+        Assert.Contains("\"code\":\"invalid_request\"", malformed.Body);
+
+        var noQuery = await Post("v1/syscalls", """{"agent_id":"alice"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, noQuery.Status);
+        Assert.Contains("exactly one query", noQuery.Body);
+
+        var unknownKind = await Post("v1/syscalls", """{"agent_id":"alice","teleport":{"to":"mars"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownKind.Status);
+        Assert.Contains("exactly one query", unknownKind.Body);
+
+        var oversized = await Post("v1/syscalls", "{\"agent_id\":\"" + new string('a', 8000) + "\"}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.Status);
+        Assert.Contains("larger than the limit of 4096 bytes", oversized.Body);
+
+        var unknownAgent = await Post("v1/agents/nobody/run", """{"input":"x"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAgent.Status);
+        Assert.Contains("No agent is named 'nobody'", System.Text.Json.JsonDocument.Parse(unknownAgent.Body).RootElement.GetProperty("error").GetProperty("message").GetString());
+
+        using (var notFound = await http.GetAsync("v1/nowhere"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        }
+        using (var wrongMethod = await http.GetAsync("v1/syscalls"))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        }
+
+        var status = await http.GetStringAsync("v1/status");
+        Assert.Contains("\"admitted\":0", status);
+        Assert.DoesNotContain("\"admitted\":1", [status]);
+    }
+
+    [Test(TimeoutSeconds = 120)]
+    public async Task ATokenProtectedServerRefusesRequestsWithoutIt()
+    {
+        using var temp = new TempDirectory("agentos-token");
+        using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice", "--token", "s3cret");
+        using var anonymous = new RemoteKernelPort(serve.Url);
+        var denied = await Assert.ThrowsAsync<BackendFailedException>(async () => await anonymous.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }));
+        Assert.Contains("Authorization: Bearer", denied.Message);
+
+        using var authorized = new RemoteKernelPort(serve.Url, "s3cret");
+        var answer = await authorized.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello });
+        Assert.Equal("hello", answer.Llm!.Content);
+    }
+
+    [Test]
+    public async Task ANonLoopbackBindWithoutATokenIsRefused()
+    {
+        using var temp = new TempDirectory("agentos-bind");
+        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["serve", "--data", temp.Path, "--host", "0.0.0.0"]);
+        Assert.Equal(2, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("set a bearer token", child.Stderr);
+    }
+}
