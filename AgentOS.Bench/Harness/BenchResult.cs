@@ -19,6 +19,9 @@ public sealed class BenchResult
     [JsonPropertyName("baseline")] public string? Baseline { get; set; }
     [JsonPropertyName("ratio")] public double? Ratio { get; set; }
 
+    /// <summary>Other figures the benchmark reported (see <see cref="BenchRun.Report"/>).</summary>
+    [JsonPropertyName("metrics")] public Dictionary<string, double>? Metrics { get; set; }
+
     /// <summary>Every comparison this benchmark declared, by baseline name.</summary>
     [JsonPropertyName("ratios")] public Dictionary<string, double>? Ratios { get; set; }
 }

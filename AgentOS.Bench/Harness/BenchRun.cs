@@ -26,6 +26,12 @@ public sealed class BenchRun
     internal int SampleCount { get; private set; }
     internal ReadOnlySpan<long> Samples => _samples.AsSpan(0, SampleCount);
 
+    internal Dictionary<string, double> Metrics { get; } = [];
+
+    /// <summary>Reports a figure that is neither a time nor an allocation (for example retained bytes per agent after a
+    /// full GC); the last run's value is kept and printed, and written to results.json under <c>metrics</c>.</summary>
+    public void Report(string metric, double value) => Metrics[metric] = value;
+
     /// <summary>Picks the full size, or the quick size under <c>--quick</c>.</summary>
     public int Size(int full, int quick) => Quick ? quick : full;
 

@@ -117,6 +117,7 @@ internal static class BenchRunner
         var perRun = group.ToDictionary(c => c.Name, _ => new List<double>());
         var samples = group.ToDictionary(c => c.Name, _ => new List<double>());
         var totals = group.ToDictionary(c => c.Name, _ => (Ops: 0L, Ticks: 0L, Bytes: 0L));
+        var metrics = group.ToDictionary(c => c.Name, _ => new Dictionary<string, double>());
 
         for (int round = 0; round < warmups + runs; round++)
         {
@@ -137,6 +138,10 @@ internal static class BenchRunner
                     continue;
                 }
                 perRun[c.Name].Add(TicksToNs(run.ElapsedTicks) / run.Operations);
+                foreach (var (metric, value) in run.Metrics)
+                {
+                    metrics[c.Name][metric] = value;
+                }
                 foreach (var s in run.Samples)
                 {
                     samples[c.Name].Add(TicksToNs(s));
@@ -173,6 +178,7 @@ internal static class BenchRunner
                 OpsPerSec = c.Attribute.Kind == BenchKind.Latency ? ops / (TicksToNs(ticks) / 1e9) : 1e9 / Statistics.Median(sorted),
                 BytesPerOp = (double)bytes / ops,
                 Runs = runs,
+                Metrics = metrics[c.Name].Count > 0 ? metrics[c.Name] : null,
             };
         }
         foreach (var c in group.Where(c => c.Baselines.Count > 0))
@@ -197,6 +203,10 @@ internal static class BenchRunner
             var vs = r.Ratios is null ? "" : string.Join(", ", r.Ratios.Select(kv => $"{kv.Value.ToString("0.00", Invariant)}x {kv.Key}"));
             Console.WriteLine($"{r.Name.PadRight(width)}{r.Unit,-26}{Ns(r.Min),11}{Ns(r.Median),11}{Ns(r.P99),11}{Ns(r.Max),11}" +
                               $"{r.OpsPerSec.ToString("N0", Invariant),14}{r.BytesPerOp.ToString("0.#", Invariant),8}  {vs}");
+        }
+        foreach (var r in results.Where(r => r.Metrics is not null))
+        {
+            Console.WriteLine($"{r.Name}: {string.Join(", ", r.Metrics!.Select(kv => $"{kv.Key} = {kv.Value.ToString("N1", Invariant)}"))}");
         }
         Console.WriteLine("ratio = baseline's median time / this one's (above 1: faster than the baseline)");
     }

@@ -31,14 +31,29 @@ public sealed partial class ResourceQueue<T>
         {
             while (true)
             {
-                if (Step())
+                if (Interlocked.CompareExchange(ref _owner, 1, 0) == 0)
                 {
-                    continue;
+                    bool progressed, exit;
+                    try
+                    {
+                        progressed = Step();
+                        exit = !progressed && ReadyToExit();
+                    }
+                    finally
+                    {
+                        ReleaseRole();
+                    }
+                    if (exit)
+                    {
+                        break;
+                    }
+                    if (progressed)
+                    {
+                        continue;
+                    }
                 }
-                if (ReadyToExit())
-                {
-                    break;
-                }
+                // Parked until the role is free and there is work (a helping submitter that holds the role wakes
+                // this thread when it lets go with work left).
                 Interlocked.Increment(ref _parkSequence); // even: about to park
                 _wait.WaitUntil(_hasWork, CancellationToken.None);
                 Interlocked.Increment(ref _parkSequence); // odd: working again
@@ -46,6 +61,13 @@ public sealed partial class ResourceQueue<T>
         }
         finally
         {
+            // Take the role for good before tearing down: a helping submitter still in a pass must finish first, and
+            // none may start one on a stopped queue.
+            SpinWait spin = default;
+            while (Interlocked.CompareExchange(ref _owner, 1, 0) != 0)
+            {
+                spin.SpinOnce();
+            }
             _deadlineTimer?.Dispose();
             foreach (var slot in _slots)
             {
@@ -123,7 +145,14 @@ public sealed partial class ResourceQueue<T>
 
         while (_freeSlots.Count > 0 && TryTakeNext(now, out var next))
         {
-            Dispatch(_freeSlots.Pop(), next, now);
+            var slot = _freeSlots.Pop();
+            Dispatch(slot, next, now);
+            // A synchronous executor has already ended the run: free the slot now, so one pass can push a whole
+            // burst through a single slot.
+            if (slot.HasCompleted || slot.HasYielded)
+            {
+                EndRun(slot, now);
+            }
             progressed = true;
         }
 

@@ -15,9 +15,20 @@ namespace AgentOS.Scheduling;
 /// ending its run, by a control request (cancel, policy swap, stop) or by a timer on the queue's
 /// <see cref="TimeProvider"/> (deadline expiry; time slices are enforced by per-slot timers that ask the executor to
 /// yield directly).</para>
-/// <para>Only the dispatcher thread touches the policy, the deadline heap, the free-slot stack and the concurrency
-/// groups, so none of them needs a lock. Other threads talk to it through the inbox ring, the slot states (a slot's
-/// run ends with one compare-and-swap, then a counter increment and a wake) and a queue of rare control requests.</para>
+/// <para>Only the thread that owns the dispatcher role touches the policy, the deadline heap, the free-slot stack and
+/// the concurrency groups, so none of them needs a lock. The role is one flag taken with a compare-and-swap: the
+/// dedicated dispatcher thread takes it, and so does a submitter that finds it free right after publishing
+/// (<see cref="ResourceQueueOptions{T}.HelpDispatch"/>) — it then runs the dispatch pass itself, so a syscall that
+/// a synchronous manager can serve completes before <c>TryEnqueue</c> returns, with no thread hop at all (the
+/// flat-combining idea). Other threads talk to the owner through the inbox ring, the slot states (a slot's run ends
+/// with one compare-and-swap, then a counter increment and a wake) and a queue of rare control requests.</para>
+/// <para>A submitter helps only while the dispatcher thread is idle; while that thread is working it will see the
+/// item anyway, so under load submitters just publish and the dispatcher serves everyone in batches.</para>
+/// <para>No lost wake-up: a submitter publishes (a full fence), then reads the park sequence and the role flag. The
+/// dispatcher thread bumps its park sequence (a full fence) before re-reading the inbox in its park condition, and an
+/// owner clears the role flag (a full fence) before re-reading the inbox. So either the submitter sees the dispatcher
+/// idle and the role free and takes it, or the dispatcher's park check or the owner's recheck sees the item (the
+/// owner then wakes the dispatcher thread, whose park condition is "role free and work pending").</para>
 /// </remarks>
 /// <typeparam name="T">The scheduled item.</typeparam>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
@@ -41,6 +52,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     private int _endedRuns;          // slots whose run ended since the dispatcher last looked
     private int _parkSequence;       // even: the dispatcher is parked (or about to be); odd: it is working
     private int _stopRequested;      // set by StopAsync, consumed by the dispatcher
+    private int _owner;              // 1 while a thread (the dispatcher's, or a helping submitter's) runs dispatch passes
 
     /// <summary>Creates and starts the queue: its dispatcher thread runs until <see cref="StopAsync"/>.</summary>
     public ResourceQueue(ResourceQueueOptions<T> options, IJobExecutor<T> executor)
@@ -53,7 +65,8 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         _time = options.TimeProvider;
         _epoch = _time.GetTimestamp();
         _policy = options.Policy;
-        _inbox = new MpscRing<T>(options.InboxCapacity, _wait);
+        // The ring never wakes anyone itself: after a publish the queue decides whether to help or to wake.
+        _inbox = new MpscRing<T>(options.InboxCapacity, new BusySpinWaitStrategy());
         _slots = new ExecutionSlot<T>[options.Slots];
         for (int i = 0; i < _slots.Length; i++)
         {
@@ -61,7 +74,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
             _freeSlots.Push(_slots[i]);
         }
         _drainBuffer = new T[Math.Min(256, options.InboxCapacity)];
-        _hasWork = HasWork;
+        _hasWork = () => Volatile.Read(ref _owner) == 0 && HasWork();
         if (options.ExpireAtDeadline)
         {
             _deadlines = new IndexedHeap<T>(64);
@@ -96,6 +109,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         Stamp(item);
         if (_inbox.TryPublish(item))
         {
+            AfterPublish();
             return true;
         }
         if (_inbox.IsCompleted)
@@ -111,7 +125,12 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     {
         Stamp(item);
         var publishing = _inbox.PublishAsync(item, cancellationToken);
-        return publishing.IsCompletedSuccessfully ? default : AwaitPublish(publishing);
+        if (publishing.IsCompletedSuccessfully)
+        {
+            AfterPublish();
+            return default;
+        }
+        return AwaitPublish(publishing);
     }
 
     /// <summary>
@@ -161,8 +180,12 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     {
         get
         {
+            if (Volatile.Read(ref _state) == Stopped)
+            {
+                return true;
+            }
             int before = Volatile.Read(ref _parkSequence);
-            if ((before & 1) != 0 || HasWork())
+            if ((before & 1) != 0 || Volatile.Read(ref _owner) != 0 || HasWork())
             {
                 return false;
             }
@@ -195,7 +218,11 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     internal void OnSlotEnded()
     {
         Interlocked.Increment(ref _endedRuns);
-        _wait.Wake();
+        // A thread holding the role re-reads the ended runs when it lets go (the increment above is the fence).
+        if (Volatile.Read(ref _owner) == 0)
+        {
+            _wait.Wake();
+        }
     }
 
     private async ValueTask AwaitPublish(ValueTask publishing)
@@ -203,10 +230,49 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         try
         {
             await publishing.ConfigureAwait(false);
+            AfterPublish();
         }
         catch (RingCompletedException ex)
         {
             throw new QueueStoppedException($"The {Name} queue stopped while the item waited for room; it was not accepted.", ex);
+        }
+    }
+
+    // After a publish: take the dispatcher role and run the passes here, or (role taken: its owner will see the item
+    // when it lets go) do nothing, or (helping disabled) wake the dispatcher thread.
+    private void AfterPublish()
+    {
+        if (!_options.HelpDispatch)
+        {
+            _wait.Wake();
+            return;
+        }
+        // A working dispatcher thread (odd park sequence) will see the item on its next pass or in its park check:
+        // under load it serves everyone and submitters only publish. An idle one is slower to wake than doing the
+        // pass here, so the submitter helps.
+        if ((Volatile.Read(ref _parkSequence) & 1) != 0 || Volatile.Read(ref _owner) != 0 || Interlocked.CompareExchange(ref _owner, 1, 0) != 0)
+        {
+            return;
+        }
+        try
+        {
+            // Enough passes to admit, dispatch, and (for a synchronous executor) end the run and finish the item.
+            for (int pass = 0; pass < 4 && Volatile.Read(ref _state) != Stopped && Step(); pass++)
+            {
+            }
+        }
+        finally
+        {
+            ReleaseRole();
+        }
+    }
+
+    private void ReleaseRole()
+    {
+        Interlocked.Exchange(ref _owner, 0);
+        if (HasWork())
+        {
+            _wait.Wake();
         }
     }
 

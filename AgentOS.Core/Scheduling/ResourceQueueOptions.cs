@@ -19,6 +19,15 @@ public sealed record ResourceQueueOptions<T> where T : class, ISchedulable
     /// <summary>The clock for arrival times, deadlines and time slices. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether a submitter that finds the dispatcher role free runs the dispatch pass itself right after publishing
+    /// (default on). Then an item a synchronous executor serves is done before <c>TryEnqueue</c> returns, with no
+    /// thread hop; the dispatcher thread handles the rest (asynchronous completions, timers, items published while
+    /// the role was taken). Turn it off where executors block (a storage manager that fsyncs inline), so submitters'
+    /// threads are never borrowed for that.
+    /// </summary>
+    public bool HelpDispatch { get; init; } = true;
+
     /// <summary>The CPU to pin the dispatcher thread to, or <see langword="null"/> to leave it unpinned.</summary>
     public int? DispatcherCpu { get; init; }
 

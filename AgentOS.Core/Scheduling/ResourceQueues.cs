@@ -45,6 +45,7 @@ public static class ResourceQueues
             Slots = slots,
             MaxBatch = maxBatch,
             BatchCompatible = batchCompatible,
+            HelpDispatch = false, // its executor fsyncs: never on a submitter's thread
             Policy = policy ?? new ShortestJobFirstPolicy<T>(),
             TimeProvider = time ?? TimeProvider.System,
         };

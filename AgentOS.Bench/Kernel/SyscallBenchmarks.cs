@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using AgentOS.Bench.Harness;
+using AgentOS.Kernel;
+using AgentOS.Syscalls;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Bench.Kernel;
+
+/// <summary>
+/// Syscall round trips through the kernel to a no-op backend, in the default configuration (access checks on), against
+/// the obvious Channel + TaskCompletionSource kernel in the same run. One agent: each round trip timed. 64 agents:
+/// throughput of whole runs.
+/// </summary>
+internal static class SyscallBenchmarks
+{
+    private static readonly SyscallRequest Request = new() { AgentId = "agent-0", Llm = new LlmQuery { Messages = [ChatMessage.User("ping")] } };
+
+    [Benchmark("syscall.roundtrip.1agent", Kind = BenchKind.Latency, Baseline = "syscall.roundtrip.1agent.channel-baseline", MultiThreaded = true)]
+    public static void RoundTripOneAgent(BenchRun run) => WithKernel(1, port => OneAgent(run, port));
+
+    [Benchmark("syscall.roundtrip.1agent.channel-baseline", Kind = BenchKind.Latency, MultiThreaded = true)]
+    public static void RoundTripOneAgentBaseline(BenchRun run) => WithChannelKernel(port => OneAgent(run, port));
+
+    [Benchmark("syscall.throughput.64agents", Baseline = "syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
+    public static void SixtyFourAgents(BenchRun run) => WithKernel(64, port => ManyAgents(run, port, 64));
+
+    [Benchmark("syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
+    public static void SixtyFourAgentsBaseline(BenchRun run) => WithChannelKernel(port => ManyAgents(run, port, 64));
+
+    internal static void WithKernel(int agents, Action<IKernelPort> body)
+    {
+        var data = Directory.CreateTempSubdirectory("agentos-bench-");
+        var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data.FullName, LlmBackends = [new NoopBackend()] });
+        for (int i = 0; i < agents; i++)
+        {
+            kernel.RegisterIdentity("agent-" + i);
+        }
+        try
+        {
+            body(kernel.Port);
+        }
+        finally
+        {
+            kernel.StopAsync().GetAwaiter().GetResult();
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static void WithChannelKernel(Action<IKernelPort> body)
+    {
+        var kernel = new ChannelKernel();
+        try
+        {
+            body(kernel);
+        }
+        finally
+        {
+            kernel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static void OneAgent(BenchRun run, IKernelPort port)
+    {
+        int n = run.Size(50_000, 5_000);
+        Task.Run(async () =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                await port.SubmitAsync(Request);
+            }
+            run.Start();
+            for (int i = 0; i < n; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await port.SubmitAsync(Request);
+                run.Record(Stopwatch.GetTimestamp() - start);
+            }
+            run.Stop(n);
+        }).GetAwaiter().GetResult();
+    }
+
+    private static void ManyAgents(BenchRun run, IKernelPort port, int agents)
+    {
+        int perAgent = run.Size(20_000, 1_000);
+        var requests = Enumerable.Range(0, agents)
+            .Select(i => new SyscallRequest { AgentId = "agent-" + i, Llm = Request.Llm })
+            .ToArray();
+        run.Start();
+        var tasks = requests.Select(request => Task.Run(async () =>
+        {
+            for (int i = 0; i < perAgent; i++)
+            {
+                await port.SubmitAsync(request);
+            }
+        })).ToArray();
+        Task.WaitAll(tasks);
+        run.Stop((long)agents * perAgent);
+    }
+}
