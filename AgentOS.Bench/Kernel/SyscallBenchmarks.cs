@@ -16,18 +16,20 @@ internal static class SyscallBenchmarks
     private static readonly SyscallRequest Request = new() { AgentId = "agent-0", Llm = new LlmQuery { Messages = [ChatMessage.User("ping")] } };
 
     [Benchmark("syscall.roundtrip.1agent", Kind = BenchKind.Latency, Baseline = "syscall.roundtrip.1agent.channel-baseline", MultiThreaded = true)]
-    public static void RoundTripOneAgent(BenchRun run) => WithKernel(1, port => OneAgent(run, port));
+    public static void RoundTripOneAgent(BenchRun run) => WithKernel(1, kernel => OneAgent(run, kernel.Port));
 
     [Benchmark("syscall.roundtrip.1agent.channel-baseline", Kind = BenchKind.Latency, MultiThreaded = true)]
     public static void RoundTripOneAgentBaseline(BenchRun run) => WithChannelKernel(port => OneAgent(run, port));
 
     [Benchmark("syscall.throughput.64agents", Baseline = "syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
-    public static void SixtyFourAgents(BenchRun run) => WithKernel(64, port => ManyAgents(run, port, 64));
+    public static void SixtyFourAgents(BenchRun run) => WithKernel(64, kernel => ManyAgents(run, kernel.Port, 64));
 
     [Benchmark("syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
     public static void SixtyFourAgentsBaseline(BenchRun run) => WithChannelKernel(port => ManyAgents(run, port, 64));
 
-    internal static void WithKernel(int agents, Action<IKernelPort> body)
+    /// <summary>Runs <paramref name="body"/> against a fresh kernel (no-op LLM backend, default configuration) with
+    /// identities agent-0 .. agent-(n-1) registered, then stops it and deletes its data.</summary>
+    internal static void WithKernel(int agents, Action<AgentKernel> body)
     {
         var data = Directory.CreateTempSubdirectory("agentos-bench-");
         var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data.FullName, LlmBackends = [new NoopBackend()] });
@@ -37,7 +39,7 @@ internal static class SyscallBenchmarks
         }
         try
         {
-            body(kernel.Port);
+            body(kernel);
         }
         finally
         {
