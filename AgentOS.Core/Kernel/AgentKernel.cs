@@ -98,7 +98,11 @@ public sealed partial class AgentKernel : IAsyncDisposable
         RegisterIdentity(name, registration.Groups);
     }
 
-    /// <summary>Creates the named agent and runs it on <paramref name="input"/> in this process.</summary>
+    /// <summary>
+    /// Creates the named agent and runs it on <paramref name="input"/> in this process. An agent that is
+    /// <see cref="ICheckpointable"/> first gets its latest checkpoint back (if it has one), and is checkpointed again
+    /// after a successful run, so its state survives kernel restarts.
+    /// </summary>
     /// <exception cref="InvalidRequestException">No agent has that name.</exception>
     public async Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default)
     {
@@ -109,7 +113,18 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Interlocked.Increment(ref entry.Running);
         try
         {
-            var result = await entry.Registration.Factory().RunAsync(new AgentContext(name, Port), input, cancellationToken).ConfigureAwait(false);
+            var agent = entry.Registration.Factory();
+            var context = new AgentContext(name, Port);
+            var durable = agent as ICheckpointable;
+            if (durable is not null)
+            {
+                await context.RestoreAsync(durable, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            var result = await agent.RunAsync(context, input, cancellationToken).ConfigureAwait(false);
+            if (durable is not null)
+            {
+                await context.CheckpointAsync(durable, cancellationToken).ConfigureAwait(false);
+            }
             Interlocked.Increment(ref entry.Completed);
             return result;
         }

@@ -38,4 +38,28 @@ public sealed class AgentContext
 
     /// <summary>Persistent files.</summary>
     public StorageModule Storage { get; }
+
+    /// <summary>Where the agent's checkpoint lives: <c>agents/{id}/.checkpoint</c>, in its own namespace.</summary>
+    public string CheckpointPath => Storage.Own(".checkpoint");
+
+    /// <summary>Saves <paramref name="agent"/>'s state as a new version of its checkpoint; returns the version.</summary>
+    public ValueTask<int> CheckpointAsync(ICheckpointable agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Storage.WriteAsync(CheckpointPath, agent.SaveState(), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Loads the agent's latest checkpoint (or <paramref name="version"/>) into it; returns <see langword="false"/>
+    /// when it has none.</summary>
+    public async ValueTask<bool> RestoreAsync(ICheckpointable agent, int? version = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var versions = await Storage.VersionsAsync(CheckpointPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (versions.Count == 0)
+        {
+            return false;
+        }
+        agent.LoadState(await Storage.ReadAsync(CheckpointPath, version, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return true;
+    }
 }

@@ -202,6 +202,22 @@ public sealed class KernelTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task ACheckpointableAgentKeepsItsStateAcrossKernelRestarts()
+    {
+        for (int restart = 0; restart < 3; restart++)
+        {
+            var kernel = Start();
+            kernel.RegisterAgent("counter", () => new CountingAgent());
+            var output = await kernel.RunAgentAsync("counter", "in" + restart);
+            Assert.Equal($"run {restart + 1}: {string.Join(",", Enumerable.Range(0, restart + 1).Select(i => "in" + i))}", output);
+            await kernel.StopAsync();
+        }
+        // Every checkpoint is a version in the agent's own namespace.
+        var storage = new AgentOS.Storage.DirectoryStorage(Path.Combine(_data.Path, "storage"));
+        Assert.Equal(3, storage.Versions("agents/counter/.checkpoint").Count);
+    }
+
+    [Test]
     public void ConfigFileIsReadAndTyposAreRejected()
     {
         var config = KernelConfig.Parse("""

@@ -33,3 +33,26 @@ public static class TestQueries
 {
     public static LlmQuery Hello => new() { Messages = [ChatMessage.User("hello")] };
 }
+
+/// <summary>Counts its runs and remembers every input: state that must survive a kernel restart.</summary>
+public sealed class CountingAgent : Agent, ICheckpointable
+{
+    private int _runs;
+    private List<string> _inputs = [];
+
+    public override Task<string> RunAsync(AgentContext context, string input, CancellationToken cancellationToken = default)
+    {
+        _runs++;
+        _inputs.Add(input);
+        return Task.FromResult($"run {_runs}: {string.Join(",", _inputs)}");
+    }
+
+    public byte[] SaveState() => System.Text.Encoding.UTF8.GetBytes(_runs + "\n" + string.Join("\n", _inputs));
+
+    public void LoadState(ReadOnlySpan<byte> state)
+    {
+        var lines = System.Text.Encoding.UTF8.GetString(state).Split('\n');
+        _runs = int.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture);
+        _inputs = [.. lines.Skip(1)];
+    }
+}
