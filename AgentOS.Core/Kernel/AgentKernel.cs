@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentOS.Access;
+using AgentOS.Diagnostics;
 using AgentOS.Llm;
 using AgentOS.Memory;
 using AgentOS.Scheduling;
@@ -25,6 +26,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
     private readonly AccessManager _access;
     private readonly AuditLog _audit;
     private readonly LlmManager _llm;
+    private readonly SyscallTelemetry _telemetry;
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly long _started;
     private int _stopped;
@@ -56,7 +58,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
 
-        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time);
+        _telemetry = new SyscallTelemetry(Time, QueueDepths);
+        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, _telemetry);
         Port = new InProcessPort(_router);
     }
 
@@ -176,11 +179,21 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
         await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
         _router.Dispose();
+        _telemetry.Dispose();
         await _audit.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops with draining.</summary>
     public async ValueTask DisposeAsync() => await StopAsync(drain: true).ConfigureAwait(false);
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> QueueDepths()
+    {
+        string[] names = ["llm", "memory", "storage", "tool"];
+        for (int i = 0; i < _queues.Length; i++)
+        {
+            yield return new(_queues[i].Statistics.Waiting, new KeyValuePair<string, object?>("queue", names[i]));
+        }
+    }
 
     private static ISchedulingPolicy<Syscall> Policy(string name) => SchedulingPolicies.Create<Syscall>(name);
 

@@ -49,6 +49,9 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     public Exception? Error { get; private set; }
     public int TokensUsed { get; set; }
 
+    // The syscall's span, while a listener wants spans.
+    public System.Diagnostics.Activity? Activity { get; set; }
+
     public void Record(SyscallResponse response) => Response = response;
 
     public void Record(Exception error) => Error = error;
