@@ -25,14 +25,18 @@ namespace AgentOS.Queues;
 /// every slot it frees, a write to a line producers then read; here freeing a whole batch is one store to a line
 /// producers read only when their cache says "full". An all-or-nothing batch claim is also natural: room for n is
 /// one comparison against the head, and the claim is one CAS.</para>
-/// <para><b>"Not empty" means claimed.</b> <see cref="IsEmpty"/> compares the claim cursor with the head. A slot can
-/// be claimed but not yet published (its producer is between the two steps); the consumer then waits for that
+/// <para><b>"Not empty" means claimed.</b> <see cref="IsEmpty"/> is false once a slot is claimed beyond the head. A
+/// slot can be claimed but not yet published (its producer is between the two steps); a take then waits for that
 /// producer, as ConcurrentQueue does, so a take on a non-empty ring always succeeds.</para>
 /// <para><b>Waking the consumer (no lost wake-up).</b> The claim CAS is a full fence that makes the claim visible
 /// before the producer reads the strategy's parked flag, and the consumer's condition (<see cref="IsEmpty"/>,
-/// <see cref="IsCompleted"/>) reads that claim after raising its flag with a full fence (Dekker): either the producer
-/// sees the flag and wakes it, or the consumer sees the claim and does not sleep. Hence publishing needs no fence of
-/// its own beyond the CAS, and a consumer's condition must read this ring through those two properties.</para>
+/// <see cref="IsCompleted"/>) reads the claim cursor after raising its flag with a full fence (Dekker): either the
+/// producer sees the flag and wakes it, or the consumer sees the claim and does not sleep. So publishing needs no
+/// fence beyond its CAS, and a consumer's wait condition must read this ring through those two properties. The
+/// condition reads the head slot first and the claim cursor only when the head is unpublished, so a consumer that
+/// keeps finding items never touches the producers' line. (Pairing the wake with the slot's publication instead
+/// would spare the idle consumer that line, but costs a full fence per publish: measured 17-28 ns per item against
+/// 9-10 ns with one producer.)</para>
 /// <para><b>Waking producers that await space.</b> <see cref="PublishAsync"/> registers (a full fence) and re-checks
 /// for room; the consumer writes its head, fences, and reads the registration flag. One fence per drained batch.</para>
 /// <para><b>Completion</b> sets a bit in <c>_tail</c> with an interlocked OR, so a claim CAS racing with
@@ -72,7 +76,7 @@ public sealed partial class MpscRing<T>
             _slots[position].Sequence = -1;
         }
         _waitStrategy = waitStrategy ?? WaitStrategy.CreateDefault();
-        _hasItemsOrCompleted = () => _tail.Value != _head.Value;
+        _hasItemsOrCompleted = () => IsHeadPublished() || _tail.Value != _head.Value;
     }
 
     /// <summary>How many items the ring holds at most.</summary>
@@ -93,7 +97,7 @@ public sealed partial class MpscRing<T>
     /// <summary>Whether no item is claimed beyond the consumer's head. On the consumer's thread, <see langword="false"/>
     /// guarantees the next take succeeds. Use it (with <see cref="IsCompleted"/>) in a wait condition: it pairs with
     /// the wake every publish issues.</summary>
-    public bool IsEmpty => (_tail.Value & ~CompletedBit) == _head.Value;
+    public bool IsEmpty => !IsHeadPublished() && (_tail.Value & ~CompletedBit) == _head.Value;
 
     /// <summary>Whether <see cref="Complete"/> was called. Items published before it may still be waiting to be
     /// taken: the consumer is done when the ring is completed and empty.</summary>
@@ -124,6 +128,10 @@ public sealed partial class MpscRing<T>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool WaitForItems(CancellationToken cancellationToken = default)
     {
+        if (IsHeadPublished())
+        {
+            return true;
+        }
         while (true)
         {
             long tail = _tail.Value;
@@ -137,6 +145,13 @@ public sealed partial class MpscRing<T>
             }
             _waitStrategy.WaitUntil(_hasItemsOrCompleted, cancellationToken);
         }
+    }
+
+    // Reads only the head slot's line, which the consumer reads anyway to take the item.
+    private bool IsHeadPublished()
+    {
+        long head = _head.Value;
+        return Volatile.Read(ref _slots[head].Sequence) == head;
     }
 
     private struct Slot

@@ -43,11 +43,7 @@ public sealed class SpscRing<T>
     private PaddedSequence _producerCachedHead;
     private PaddedSequence _consumerCachedTail;
 
-    /// <summary>Creates an empty ring.</summary>
-    /// <param name="capacity">A power of two, at most 2^30.</param>
-    /// <param name="waitStrategy">How the consumer waits (may be shared with other rings and wake sources); default
-    /// a new <see cref="SpinThenParkWaitStrategy"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not a power of two in range.</exception>
+    /// <inheritdoc cref="MpscRing{T}.MpscRing(int, WaitStrategy?)"/>
     public SpscRing(int capacity, WaitStrategy? waitStrategy = null)
     {
         _slots = new RingSlots<T>(capacity, nameof(capacity));
