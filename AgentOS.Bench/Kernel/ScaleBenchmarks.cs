@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using AgentOS.Bench.Harness;
 using AgentOS.Hosting.Http;
 using AgentOS.Kernel;
 using AgentOS.Sdk;
-using AgentOS.Syscalls;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Bench.Kernel;
@@ -63,22 +61,7 @@ internal static class ScaleBenchmarks
         {
             var server = KernelHttpServer.Start(kernel);
             using var port = new RemoteKernelPort(server.Url);
-            var request = new SyscallRequest { AgentId = "agent-0", Llm = Ping };
-            Task.Run(async () =>
-            {
-                for (int i = 0; i < 200; i++)
-                {
-                    await port.SubmitAsync(request);
-                }
-                run.Start();
-                for (int i = 0; i < n; i++)
-                {
-                    long start = Stopwatch.GetTimestamp();
-                    await port.SubmitAsync(request);
-                    run.Record(Stopwatch.GetTimestamp() - start);
-                }
-                run.Stop(n);
-            }).GetAwaiter().GetResult();
+            SyscallBenchmarks.OneAgent(run, port, n);
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
     }
