@@ -1,0 +1,126 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AgentOS.Events;
+
+/// <content>The drain: delivery on a pool thread, fault isolation, going idle, ending.</content>
+internal sealed partial class Subscription<TEvent>
+{
+    void IThreadPoolWorkItem.Execute()
+    {
+        while (true)
+        {
+            if (DrainBatch())
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false); // more to do: yield the pool thread, stay scheduled
+                return;
+            }
+            Volatile.Write(ref _scheduled, 0);
+            Interlocked.MemoryBarrier(); // Dekker with Offer: see the type's remarks
+            if (!HasWork() || Interlocked.Exchange(ref _scheduled, 1) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool HasWork()
+    {
+        int state = Volatile.Read(ref _state);
+        return !_ring.IsEmpty || Volatile.Read(ref _spillMode) != 0 || state == Draining || state == Discarding;
+    }
+
+    /// <summary>Delivers up to one batch; returns <see langword="true"/> when the batch ran out before the events.</summary>
+    private bool DrainBatch()
+    {
+        for (int i = 0; i < _batchSize; i++)
+        {
+            int state = Volatile.Read(ref _state);
+            if (state >= Discarding)
+            {
+                DiscardAll(state);
+                return false;
+            }
+            if (!TryNext(out TEvent e))
+            {
+                if (_deliveredSinceDrained)
+                {
+                    _deliveredSinceDrained = false;
+                    NotifyDrained();
+                }
+                if (state == Draining)
+                {
+                    Finish(); // everything published before the DisposeAsync call has been delivered
+                }
+                return false;
+            }
+            Deliver(in e);
+        }
+        return true;
+    }
+
+    private bool TryNext(out TEvent e) => _dropOldest ? _ring.TakeOrWait(out e) : TryNextInSpillOrder(out e);
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types",
+        Justification = "Isolation is the point: whatever a handler throws is counted and reported, and delivery goes on.")]
+    private void Deliver(in TEvent e)
+    {
+        try
+        {
+            _subscriber.OnEvent(in e);
+        }
+        catch (Exception exception)
+        {
+            Fault(exception);
+        }
+        _delivered.Value = _delivered.Value + 1; // the drain is the only writer
+        _deliveredSinceDrained = true;
+    }
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types",
+        Justification = "A flush failure of the drain observer is a fault like any handler's: counted and reported.")]
+    private void NotifyDrained()
+    {
+        try
+        {
+            _drainObserver?.OnDrained();
+        }
+        catch (Exception exception)
+        {
+            Fault(exception);
+        }
+    }
+
+    private void Fault(Exception exception)
+    {
+        Volatile.Write(ref _faults, _faults + 1); // drain-only writer, except spill failures, which go through the lock
+        Volatile.Write(ref _lastFault, exception);
+        _channel.Bus.ReportFault(this, exception);
+    }
+
+    private void DiscardAll(int state)
+    {
+        long discarded = 0;
+        while (_ring.TakeOrWait(out _))
+        {
+            discarded++;
+        }
+        discarded += CloseSpill();
+        Interlocked.Add(ref _discarded, discarded);
+        if (state == Discarding)
+        {
+            Complete();
+        }
+    }
+
+    private void Finish()
+    {
+        CloseSpill(); // nothing is left in it: the spill mode was off when the ring was found empty
+        Complete();
+    }
+
+    private void Complete()
+    {
+        Volatile.Write(ref _state, Completed);
+        _completion.TrySetResult();
+    }
+}
