@@ -114,7 +114,9 @@ internal sealed partial class Subscription<TEvent>
 
     private void Finish()
     {
-        CloseSpill(); // nothing is left in it: the spill mode was off when the ring was found empty
+        // The spill mode was off when the ring was found empty, so only a publisher racing with the end (it read the
+        // subscriber array before the detach) can have spilled since: discarded, like its ring items will be.
+        Interlocked.Add(ref _discarded, CloseSpill());
         Complete();
     }
 

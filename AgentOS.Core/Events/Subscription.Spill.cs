@@ -45,6 +45,7 @@ internal sealed partial class Subscription<TEvent>
     private SpillFile? _spillFile;
     private long _spillWritten;    // frames appended this episode
     private long _spilled;         // frames appended ever (the Spilled counter)
+    private long _episodes;        // episodes started ever
     private ArrayBufferWriter<byte>? _spillBuffer;
     private Utf8JsonWriter? _spillWriter;
 
@@ -90,6 +91,7 @@ internal sealed partial class Subscription<TEvent>
                     return true;
                 }
                 Volatile.Write(ref _spillMode, 1);
+                Volatile.Write(ref _episodes, _episodes + 1);
             }
             try
             {
@@ -113,6 +115,9 @@ internal sealed partial class Subscription<TEvent>
             }
         }
     }
+
+    /// <summary>How many spill episodes have started (for tests and diagnostics).</summary>
+    internal long SpillEpisodes => Volatile.Read(ref _episodes);
 
     private bool TryNextInSpillOrder(out TEvent e)
     {
