@@ -5,6 +5,8 @@ namespace AgentOS.Events;
 /// <content>The drain: delivery on a pool thread, fault isolation, going idle, ending.</content>
 internal sealed partial class Subscription<TEvent>
 {
+    private bool _batchEndedFull; // the drain's: whether the last batch ran out before the events did
+
     void IThreadPoolWorkItem.Execute()
     {
         while (true)
@@ -42,9 +44,9 @@ internal sealed partial class Subscription<TEvent>
             }
             if (!TryNext(out TEvent e))
             {
-                if (_deliveredSinceDrained)
+                if (i > 0 || _batchEndedFull)
                 {
-                    _deliveredSinceDrained = false;
+                    _batchEndedFull = false;
                     NotifyDrained();
                 }
                 if (state == Draining)
@@ -55,6 +57,7 @@ internal sealed partial class Subscription<TEvent>
             }
             Deliver(in e);
         }
+        _batchEndedFull = true; // delivered a whole batch: the next one notifies when it finds nothing more
         return true;
     }
 
@@ -73,7 +76,6 @@ internal sealed partial class Subscription<TEvent>
             Fault(exception);
         }
         _delivered.Value = _delivered.Value + 1; // the drain is the only writer
-        _deliveredSinceDrained = true;
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types",

@@ -49,11 +49,10 @@ internal sealed partial class Subscription<TEvent> : EventSubscription, IThreadP
     private int _state;
 
     private PaddedSequence _delivered;
-    private PaddedSequence _dropped;
+    private PaddedSequence _dropped; // events dropped other than by stealing (those are counted by the ring's head)
     private long _faults;
     private long _discarded;
     private Exception? _lastFault;
-    private bool _deliveredSinceDrained;
 
     public Subscription(EventChannel<TEvent> channel, IEventSubscriber<TEvent> subscriber, SubscriptionOptions options, string name,
         RegisteredEventType<TEvent>? spillType)
@@ -73,7 +72,22 @@ internal sealed partial class Subscription<TEvent> : EventSubscription, IThreadP
 
     public override long Delivered => _delivered.Value;
 
-    public override long Dropped => _dropped.Value;
+    // Stolen events need no counter of their own (an interlocked increment per steal): the ring's head counts every
+    // take and every steal, and the drain counts its takes (delivered or discarded). Reading the drain's counts
+    // first, a concurrent take can only over-count by the events in flight; exact once the drain has ended.
+    public override long Dropped
+    {
+        get
+        {
+            long dropped = _dropped.Value;
+            if (!_dropOldest)
+            {
+                return dropped;
+            }
+            long taken = _delivered.Value + Volatile.Read(ref _discarded);
+            return dropped + Math.Max(0, _ring.Head - taken);
+        }
+    }
 
     public override long Spilled => Volatile.Read(ref _spilled);
 
@@ -132,7 +146,7 @@ internal sealed partial class Subscription<TEvent> : EventSubscription, IThreadP
         Schedule(); // its exchange is the full fence between the state write and reading _scheduled
     }
 
-    // The ring was full. Take the oldest event out (counted as dropped) and retry, a few times at most: each failed
+    // The ring was full. Take the oldest event out and retry, a few times at most: each failed
     // round means other threads are moving the ring (the subscriber taking, other publishers stealing or
     // publishing), and a publisher must not wait on them. Only then is the incoming event dropped instead.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -140,10 +154,7 @@ internal sealed partial class Subscription<TEvent> : EventSubscription, IThreadP
     {
         for (int attempt = 0; attempt < 4; attempt++)
         {
-            if (_ring.TryStealOldest())
-            {
-                _dropped.Increment();
-            }
+            _ring.TryStealOldest(); // counted by the ring's head (see Dropped)
             if (_ring.TryPublish(in e))
             {
                 return;
