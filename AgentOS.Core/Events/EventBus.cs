@@ -119,12 +119,25 @@ public sealed class EventBus : IDisposable, IAsyncDisposable
 
     /// <summary>Disposes every subscription, delivering what was published before the call, and completes when all
     /// deliveries have ended; later subscribes throw, later publishes reach nobody.</summary>
+    /// <exception cref="AggregateException">Some subscriptions had failed (see <see cref="EventSubscription.Completion"/>);
+    /// all were disposed anyway.</exception>
     public async ValueTask DisposeAsync()
     {
-        var subscriptions = Close();
-        foreach (var subscription in subscriptions)
+        List<Exception>? failures = null;
+        foreach (var subscription in Close())
         {
-            await subscription.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await subscription.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (subscription.Completion.IsFaulted)
+            {
+                (failures ??= []).Add(exception);
+            }
+        }
+        if (failures is not null)
+        {
+            throw new AggregateException("Some event subscriptions had failed; every subscription is disposed.", failures);
         }
     }
 

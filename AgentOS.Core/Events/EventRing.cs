@@ -116,11 +116,7 @@ internal sealed class EventRing<T>
         {
             return false;
         }
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            slot.Item = default!;
-        }
-        Volatile.Write(ref slot.Sequence, head + _capacity);
+        Free(ref slot, head);
         return true;
     }
 
@@ -140,11 +136,7 @@ internal sealed class EventRing<T>
                 if (seen == head)
                 {
                     item = slot.Item;
-                    if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-                    {
-                        slot.Item = default!;
-                    }
-                    Volatile.Write(ref slot.Sequence, head + _capacity);
+                    Free(ref slot, head);
                     return true;
                 }
                 head = seen; // a publisher stole it
@@ -166,6 +158,17 @@ internal sealed class EventRing<T>
                 head = _head.Value; // stolen, and already reused by a later lap
             }
         }
+    }
+
+    // Hands the slot of position head, which the caller owns after winning the head CAS, to its next publisher.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Free(ref Slot slot, long head)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            slot.Item = default!;
+        }
+        Volatile.Write(ref slot.Sequence, head + _capacity);
     }
 
     private struct Slot

@@ -59,7 +59,9 @@ public abstract class EventSubscription : IDisposable, IAsyncDisposable
     public abstract int Pending { get; }
 
     /// <summary>Completes when delivery has ended for good, after <see cref="Dispose"/> or <see cref="DisposeAsync"/>
-    /// (or the bus's disposal) and the last handler call.</summary>
+    /// (or the bus's disposal) and the last handler call. Faulted if the delivery machinery itself failed (an I/O
+    /// error on the spill file; handler exceptions never fault it): the subscription then ended on its own, and the
+    /// failure was also reported as a <see cref="SubscriberFault"/>.</summary>
     public abstract Task Completion { get; }
 
     /// <summary>Detaches and discards what is queued, without waiting (see the remarks). Idempotent.</summary>
@@ -70,7 +72,9 @@ public abstract class EventSubscription : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Detaches, delivers everything published before the call, and completes after the last handler call.
-    /// Idempotent; after <see cref="Dispose"/> it only waits for <see cref="Completion"/>.</summary>
+    /// Idempotent; after <see cref="Dispose"/> it only waits for <see cref="Completion"/>. Never wait for it from the
+    /// subscription's own handler: the delivery it waits for is the one that handler call is holding up.</summary>
+    /// <exception cref="IOException">The subscription had failed (see <see cref="Completion"/>).</exception>
     public async ValueTask DisposeAsync()
     {
         End(drain: true);

@@ -7,7 +7,21 @@ internal sealed partial class Subscription<TEvent>
 {
     private bool _batchEndedFull; // the drain's: whether the last batch ran out before the events did
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types",
+        Justification = "Handler exceptions are caught in Deliver; anything else (the spill file failing) must not crash the process from a pool thread: the subscription fails, visibly.")]
     void IThreadPoolWorkItem.Execute()
+    {
+        try
+        {
+            DrainUntilIdle();
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+    }
+
+    private void DrainUntilIdle()
     {
         while (true)
         {
@@ -101,6 +115,15 @@ internal sealed partial class Subscription<TEvent>
 
     private void DiscardAll(int state)
     {
+        DiscardQueued();
+        if (state == Discarding)
+        {
+            Complete();
+        }
+    }
+
+    private void DiscardQueued()
+    {
         long discarded = 0;
         while (_ring.TakeOrWait(out _))
         {
@@ -108,9 +131,26 @@ internal sealed partial class Subscription<TEvent>
         }
         discarded += CloseSpill();
         Interlocked.Add(ref _discarded, discarded);
-        if (state == Discarding)
+    }
+
+    // The drain itself failed (not a handler: an I/O error on the spill file). The subscription cannot keep its
+    // promises any more, so it ends: detached, what is queued discarded and counted, the fault reported, and
+    // Completion faulted with the exception. Late events are discarded by later drains, as after any end.
+    private void Fail(Exception exception)
+    {
+        Volatile.Write(ref _lastFault, exception);
+        if (Interlocked.Exchange(ref _state, Completed) == Active)
         {
-            Complete();
+            _channel.Remove(this);
+        }
+        DiscardQueued();
+        _completion.TrySetException(exception);
+        _channel.Bus.ReportFault(this, exception);
+        Volatile.Write(ref _scheduled, 0);
+        Interlocked.MemoryBarrier();
+        if (HasWork() && Interlocked.Exchange(ref _scheduled, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 

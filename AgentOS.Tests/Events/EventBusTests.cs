@@ -305,6 +305,38 @@ public sealed class EventBusTests
     }
 
     [Test]
+    public async Task AnEventThatCannotBeSpilledIsDroppedAndReportedWithoutTheThrowReachingThePublisher()
+    {
+        using var folder = new TempDirectory("agentos-events");
+        string notADirectory = Path.Combine(folder.Path, "file");
+        File.WriteAllText(notADirectory, "a file where the spill folder should be");
+        var bus = TestBus.Create();
+        var reported = new ConcurrentQueue<SubscriberFault>();
+        var watcher = bus.Subscribe<SubscriberFault>(reported.Enqueue);
+        using var gate = new ManualResetEventSlim();
+        var subscription = bus.Subscribe<Ping>(_ => gate.Wait(), new SubscriptionOptions
+        {
+            Name = "unspillable",
+            Capacity = 2,
+            Overflow = OverflowPolicy.SpillToFile,
+            SpillDirectory = Path.Combine(notADirectory, "spill"),
+        });
+        for (int i = 0; i < 10; i++)
+        {
+            bus.Publish(new Ping(0, i, "agent-0")); // must not throw
+        }
+        gate.Set();
+        await subscription.DisposeAsync();
+        await watcher.DisposeAsync();
+        Assert.Equal(10L, subscription.Delivered + subscription.Dropped, subscription.ToString());
+        Assert.True(subscription.Dropped >= 7, $"at most three fit (two slots and the handler): {subscription}");
+        Assert.Equal(0L, subscription.Spilled);
+        Assert.Equal(subscription.Dropped, (long)reported.Count, "each failed spill is reported");
+        Assert.Equal("unspillable", reported.First().Subscription);
+        Assert.True(subscription.LastFault is IOException, $"last fault: {subscription.LastFault}");
+    }
+
+    [Test]
     public void InvalidSubscriptionsAreRejected()
     {
         var bus = TestBus.Create();
