@@ -108,7 +108,7 @@ internal sealed partial class Subscription<TEvent>
 
     private void Fault(Exception exception)
     {
-        Volatile.Write(ref _faults, _faults + 1); // drain-only writer, except spill failures, which go through the lock
+        Volatile.Write(ref _faults, _faults + 1); // the drain is the only writer (spill failures count as drops instead)
         Volatile.Write(ref _lastFault, exception);
         _channel.Bus.ReportFault(this, exception);
     }

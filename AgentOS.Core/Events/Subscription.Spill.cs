@@ -31,6 +31,10 @@ namespace AgentOS.Events;
 /// delivering its event either before a later frame (if below that frame's barrier) or after the episode keeps its
 /// order. Nothing is lost or doubled: every event is either claimed in the ring (taken exactly once) or appended
 /// under the lock (read exactly once, the file being reset only when all its frames are read).</para>
+/// <para><b>Hysteresis, by design.</b> While a backlog sits in the file, new events go behind it, through the file
+/// too, even when the ring has room: "in order" leaves no other place for them. A subscriber slower than its
+/// publishers therefore pays a serialization and a deserialization per event for the whole overload, and returns to
+/// the ring once it has caught up.</para>
 /// </remarks>
 internal sealed partial class Subscription<TEvent>
 {
@@ -213,6 +217,8 @@ internal sealed partial class Subscription<TEvent>
             _spillClosed = true;
             _spillFile?.Dispose();
             _spillFile = null;
+            _spillWriter?.Dispose();
+            _spillWriter = null;
             _spillWritten = _spillRead = 0;
             _haveFrame = false;
             _frameEvent = default!;
