@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 namespace AgentOS.Serialization;
 
 /// <summary>
-/// The one source-generated JSON context of AgentOS.Core: every wire, config and log type is listed here (the
-/// generator wants every attribute on one declaration), so serialization needs no reflection and the assembly stays
-/// trim- and AOT-compatible.
+/// The one source-generated JSON context of AgentOS.Core: every wire, config and log type is listed on this declaration
+/// (one line per type, grouped by area), so serialization needs no reflection and the assembly stays trim- and
+/// AOT-compatible. The list cannot be split over partial declarations: the generator fails when two of them carry
+/// [JsonSerializable] (dotnet/runtime#99669, "hintName ... must be unique").
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -14,6 +15,9 @@ namespace AgentOS.Serialization;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(string))]
+// Events
+[JsonSerializable(typeof(AgentOS.Events.SubscriberFault))]
+// Kernel and hosting
 [JsonSerializable(typeof(AgentOS.Kernel.KernelConfig))]
 [JsonSerializable(typeof(AgentOS.Kernel.KernelStatus))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Kernel.AgentStatus>))]
