@@ -28,7 +28,7 @@ internal sealed class SyscallTelemetry : ISyscallObserver, IDisposable
     {
         _time = time;
         _completed = _meter.CreateCounter<long>("agentos.syscalls.completed", "{syscall}", "Syscalls that completed successfully.");
-        _failed = _meter.CreateCounter<long>("agentos.syscalls.failed", "{syscall}", "Syscalls that ended with an error (denied ones never reach a queue and are audited instead).");
+        _failed = _meter.CreateCounter<long>("agentos.syscalls.failed", "{syscall}", "Syscalls that ended with an error; refused ones (invalid, denied, over budget) have kind=refused.");
         _waitMs = _meter.CreateHistogram<double>("agentos.syscall.wait_time", "ms", "Time from submission to dispatch.");
         _serviceMs = _meter.CreateHistogram<double>("agentos.syscall.service_time", "ms", "Time from dispatch to completion.");
         _meter.CreateObservableGauge("agentos.queue.depth", queueDepths, "{syscall}", "Syscalls waiting in each queue.");
@@ -77,6 +77,9 @@ internal sealed class SyscallTelemetry : ISyscallObserver, IDisposable
         syscall.Activity?.Dispose();
         syscall.Activity = null;
     }
+
+    public void OnRefused(SyscallRequest request, Exception error) =>
+        _failed.Add(1, new KeyValuePair<string, object?>("kind", "refused"), new KeyValuePair<string, object?>("error", Syscalls.Errors.SyscallError.From(error).Code));
 
     public void Dispose()
     {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using AgentOS.Access;
 using AgentOS.Diagnostics;
+using AgentOS.Events;
+using AgentOS.Serialization;
 using AgentOS.Llm;
 using AgentOS.Memory;
 using AgentOS.Scheduling;
@@ -58,8 +60,11 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
 
+        Events = new EventBus();
+        Events.Types.Register(SyscallEvent.TypeName, AgentOSJsonContext.Default.SyscallEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
-        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, _telemetry);
+        var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
+        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, observers);
         Port = new InProcessPort(_router);
     }
 
@@ -68,6 +73,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
     /// <summary>The in-process port: agents in this process submit their syscalls here.</summary>
     public IKernelPort Port { get; }
+
+    /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it.</summary>
+    public EventBus Events { get; }
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }
@@ -180,6 +188,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
         _router.Dispose();
         _telemetry.Dispose();
+        await Events.DisposeAsync().ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
     }
 

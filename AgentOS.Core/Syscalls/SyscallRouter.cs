@@ -53,11 +53,11 @@ internal sealed class SyscallRouter : IDisposable
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromException<SyscallResponse>(new SyscallCancelledException("The syscall was cancelled before it was submitted.", cancellationToken));
+            return Refuse(request, new SyscallCancelledException("The syscall was cancelled before it was submitted.", cancellationToken));
         }
         if (Volatile.Read(ref _stopping) != 0)
         {
-            return ValueTask.FromException<SyscallResponse>(new KernelStoppingException("The kernel is stopping and accepts no new syscalls; submit to a running kernel."));
+            return Refuse(request, new KernelStoppingException("The kernel is stopping and accepts no new syscalls; submit to a running kernel."));
         }
         SyscallKind kind;
         AccessRequest access;
@@ -69,7 +69,7 @@ internal sealed class SyscallRouter : IDisposable
         }
         catch (Exception ex) when (ex is SyscallException or ArgumentException)
         {
-            return ValueTask.FromException<SyscallResponse>(ex as SyscallException ?? new InvalidRequestException(ex.Message));
+            return Refuse(request, ex as SyscallException ?? new InvalidRequestException(ex.Message));
         }
         if (access.Irreversible)
         {
@@ -78,7 +78,16 @@ internal sealed class SyscallRouter : IDisposable
         var decision = _access.Check(access);
         return decision.Allowed
             ? Submit(request, kind, access, cancellationToken)
-            : ValueTask.FromException<SyscallResponse>(Denied(decision, access));
+            : Refuse(request, Denied(decision, access));
+    }
+
+    private ValueTask<SyscallResponse> Refuse(SyscallRequest? request, Exception error)
+    {
+        if (request is not null)
+        {
+            _observer?.OnRefused(request, error);
+        }
+        return ValueTask.FromException<SyscallResponse>(error);
     }
 
     private async ValueTask<SyscallResponse> AuthorizeThenSubmitAsync(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
@@ -86,7 +95,9 @@ internal sealed class SyscallRouter : IDisposable
         var decision = await _access.AuthorizeAsync(access, cancellationToken).ConfigureAwait(false);
         if (!decision.Allowed)
         {
-            throw Denied(decision, access);
+            var denied = Denied(decision, access);
+            _observer?.OnRefused(request, denied);
+            throw denied;
         }
         return await Submit(request, kind, access, cancellationToken).ConfigureAwait(false);
     }

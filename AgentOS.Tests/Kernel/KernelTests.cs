@@ -55,6 +55,30 @@ public sealed class KernelTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task TheEventBusCarriesEverySyscallTransition()
+    {
+        var kernel = Start();
+        kernel.RegisterAgent("tour", () => new TourAgent());
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<SyscallEvent>();
+        var subscription = kernel.Events.Subscribe<SyscallEvent>(seen.Enqueue, new AgentOS.Events.SubscriptionOptions { Overflow = AgentOS.Events.OverflowPolicy.SpillToFile, SpillDirectory = _data.Path });
+        await kernel.RunAgentAsync("tour", "hi");
+        await Assert.ThrowsAsync<InvalidRequestException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "tour" }));
+        await subscription.DisposeAsync();
+
+        var bySyscall = seen.Where(e => e.SyscallId != 0).GroupBy(e => e.SyscallId).ToList();
+        Assert.Equal(10, bySyscall.Count); // 1 LLM + 3 memory + 5 storage + 1 tool, as in AnAgentUsesAllFourModulesInProcess
+        foreach (var syscall in bySyscall)
+        {
+            Assert.SequenceEqual([SyscallStage.Submitted, SyscallStage.Dispatched, SyscallStage.Completed], syscall.Select(e => e.Stage));
+            Assert.True(syscall.All(e => e.AgentId == "tour"));
+        }
+        var refused = seen.Single(e => e.SyscallId == 0);
+        Assert.Equal(SyscallStage.Refused, refused.Stage);
+        Assert.Equal("invalid_request", refused.Error);
+        Assert.Null(refused.Kind);
+    }
+
+    [Test]
     public async Task MalformedRequestsGetInvalidRequestAndChangeNothing()
     {
         var kernel = Start();

@@ -1,0 +1,18 @@
+namespace AgentOS.Syscalls;
+
+/// <summary>
+/// One syscall transition on the kernel's event bus (type name <c>agentos.syscall</c>). A struct, so publishing it
+/// allocates nothing. <see cref="Error"/> is the wire error code for <see cref="SyscallStage.Failed"/> and
+/// <see cref="SyscallStage.Refused"/>.
+/// </summary>
+/// <param name="SyscallId">The syscall's id (0 for a refused one: it never got an envelope).</param>
+/// <param name="AgentId">The calling agent.</param>
+/// <param name="Kind">The resource (none for a refused request that named no valid query).</param>
+/// <param name="Stage">The transition.</param>
+/// <param name="At">When, on the kernel's clock.</param>
+/// <param name="Error">The error code, if any.</param>
+public readonly record struct SyscallEvent(long SyscallId, string AgentId, SyscallKind? Kind, SyscallStage Stage, DateTimeOffset At, string? Error = null)
+{
+    /// <summary>The event type's name in logs.</summary>
+    public const string TypeName = "agentos.syscall";
+}
