@@ -98,6 +98,38 @@ public sealed class RemotePortTests
         Assert.Equal("hello", answer.Llm!.Content);
     }
 
+    [Test(TimeoutSeconds = 120)]
+    public async Task TheEventStreamShowsRemoteSyscallsAsTheyHappen()
+    {
+        using var temp = new TempDirectory("agentos-sse");
+        using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        using var response = await http.GetAsync("v1/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": agentos event stream", await reader.ReadLineAsync());
+
+        using var port = new RemoteKernelPort(serve.Url);
+        var answer = await port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello });
+        var stages = new List<string>();
+        while (stages.Count < 3)
+        {
+            var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (line is not null && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(line["data: ".Length..]);
+                Assert.Equal(answer.SyscallId, json.RootElement.GetProperty("syscall_id").GetInt64());
+                Assert.Equal("alice", json.RootElement.GetProperty("agent_id").GetString());
+                stages.Add(json.RootElement.GetProperty("stage").GetString()!);
+            }
+            else if (line is not null && line.Length > 0)
+            {
+                Assert.Equal("event: agentos.syscall", line);
+            }
+        }
+        Assert.SequenceEqual(["Submitted", "Dispatched", "Completed"], stages);
+    }
+
     [Test]
     public async Task ANonLoopbackBindWithoutATokenIsRefused()
     {

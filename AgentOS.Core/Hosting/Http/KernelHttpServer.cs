@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
+using AgentOS.Events;
 using AgentOS.Kernel;
+using AgentOS.Syscalls;
 using AgentOS.Serialization;
 using AgentOS.Syscalls.Errors;
 
@@ -10,7 +13,7 @@ namespace AgentOS.Hosting.Http;
 
 /// <summary>
 /// The kernel's HTTP API on <see cref="HttpListener"/> (part of the base framework; no ASP.NET): submit a syscall,
-/// run a registered agent, list agents, read the kernel's status. Bad requests — malformed JSON, an unknown kind,
+/// run a registered agent, list agents, read the kernel's status, follow its events (server-sent events). Bad requests — malformed JSON, an unknown kind,
 /// an oversized body, a missing token — get a 4xx with a JSON error body and change nothing in the kernel.
 /// </summary>
 public sealed class KernelHttpServer : IAsyncDisposable
@@ -150,17 +153,53 @@ public sealed class KernelHttpServer : IAsyncDisposable
                 var output = await _kernel.RunAgentAsync(Uri.UnescapeDataString(name), run.Input).ConfigureAwait(false);
                 await WriteAsync(response, 200, new RunAgentResponse(name, output), AgentOSJsonContext.Default.RunAgentResponse).ConfigureAwait(false);
                 return;
+            case ("GET", ["v1", "events"]):
+                await StreamEventsAsync(response).ConfigureAwait(false);
+                return;
             case ("POST", ["v1", "syscalls"]):
                 var syscall = await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false);
                 var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
                 await WriteAsync(response, 200, result, AgentOSJsonContext.Default.SyscallResponse).ConfigureAwait(false);
                 return;
-            case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"]):
+            case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"]):
                 throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
             default:
-                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/events, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
         }
     }
+
+    // Server-sent events: each syscall transition as `event: agentos.syscall` with its JSON, until the client leaves
+    // or the server stops. The bus subscriber only enqueues (it must not block); a slow client loses the oldest events.
+    private async Task StreamEventsAsync(HttpListenerResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.SendChunked = true;
+        response.AddHeader("Cache-Control", "no-cache");
+        var pending = Channel.CreateBounded<SyscallEvent>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        await using var subscription = _kernel.Events.Subscribe<SyscallEvent>(e => pending.Writer.TryWrite(e), new SubscriptionOptions { Name = "http-sse" });
+        var stream = response.OutputStream;
+        await stream.WriteAsync(": agentos event stream\n\n"u8.ToArray(), _stopping.Token).ConfigureAwait(false);
+        await stream.FlushAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            await foreach (var e in pending.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var json = JsonSerializer.SerializeToUtf8Bytes(e, AgentOSJsonContext.Default.SyscallEvent);
+                await stream.WriteAsync(SseEventPrefix, _stopping.Token).ConfigureAwait(false);
+                await stream.WriteAsync(json, _stopping.Token).ConfigureAwait(false);
+                await stream.WriteAsync(SseEventEnd, _stopping.Token).ConfigureAwait(false);
+                await stream.FlushAsync(_stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the server is stopping: the stream simply ends.
+        }
+    }
+
+    private static readonly byte[] SseEventPrefix = "event: agentos.syscall\ndata: "u8.ToArray();
+    private static readonly byte[] SseEventEnd = "\n\n"u8.ToArray();
 
     private async Task<T> ReadAsync<T>(HttpListenerRequest request, JsonTypeInfo<T> type) where T : class
     {
