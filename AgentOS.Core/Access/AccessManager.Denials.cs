@@ -118,6 +118,8 @@ public sealed partial class AccessManager
         var operation = request.Operation;
         switch (request.Resource)
         {
+            case not (ResourceKind.Llm or ResourceKind.Tool or ResourceKind.Memory or ResourceKind.Storage):
+                return $"Resource kind {(int)request.Resource} is not one of Llm, Tool, Memory, Storage.";
             case ResourceKind.Llm when operation != AccessOperation.Generate:
             case ResourceKind.Tool when operation != AccessOperation.Call:
             case ResourceKind.Memory or ResourceKind.Storage when !IsDataOperation(operation):

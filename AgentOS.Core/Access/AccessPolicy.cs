@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentOS.Serialization;
+using System.Text.Json.Serialization;
 
 namespace AgentOS.Access;
 
@@ -25,6 +26,7 @@ namespace AgentOS.Access;
 /// <para>Settable so JSON may leave properties out (see <see cref="PrivilegeGroup"/>); an <see cref="AccessManager"/>
 /// reads the policy when it is created, so later changes do not affect it.</para>
 /// </remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt limit must not silently mean "no limit"
 public sealed class AccessPolicy
 {
     private static readonly AgentOSJsonContext IndentedJson = new(new JsonSerializerOptions(AgentOSJsonContext.Default.Options) { WriteIndented = true });

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json.Serialization;
 
 namespace AgentOS.Access;
 
@@ -12,6 +13,7 @@ namespace AgentOS.Access;
 /// agent's namespace <c>agents/{id}/</c> free of Unicode aliasing (file systems that fold case or normalization would
 /// otherwise let two ids share a folder); the access manager also refuses two ids that differ only in case.
 /// </remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt limit must not silently mean "no limit"
 public sealed class AgentIdentity
 {
     /// <summary>The longest agent id accepted.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AgentOS.Access;
 
 /// <summary>
@@ -16,6 +18,7 @@ namespace AgentOS.Access;
 /// overwriting the defaults of those a file leaves out. An access manager copies the groups when it is created;
 /// changing a group afterwards does not change what that manager allows.</para>
 /// </remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt limit must not silently mean "no limit"
 public sealed class PrivilegeGroup
 {
     /// <summary>The wildcard that grants every tool, backend, storage path or agent's memory.</summary>

@@ -85,14 +85,14 @@ public readonly partial struct StoragePath : IEquatable<StoragePath>
     }
 
     /// <summary>
-    /// Whether this path lies in the namespace <paramref name="prefix"/> (a folder path ending with <c>/</c>, such as
-    /// <c>agents/alice/</c>) or names the namespace's folder itself (<c>agents/alice</c>). Matches whole segments and
+    /// Whether this path lies in the namespace <paramref name="folder"/> (a folder path such as <c>agents/alice/</c>;
+    /// the trailing <c>/</c> is implied) or names that folder itself (<c>agents/alice</c>). Matches whole segments and
     /// exact characters (ordinal): <c>agents/alicex/a</c> is not in <c>agents/alice/</c>, nor is <c>Agents/alice/a</c>.
     /// </summary>
-    public bool IsIn(string prefix)
+    public bool IsIn(string folder)
     {
-        ArgumentNullException.ThrowIfNull(prefix);
-        return IsIn(Value, prefix);
+        ArgumentNullException.ThrowIfNull(folder);
+        return IsIn(Value, folder.EndsWith('/') ? folder : folder + "/");
     }
 
     /// <summary>

@@ -126,6 +126,9 @@ public sealed class AccessPolicyTests
         Refused("{ \"agents\": [ { \"id\": \"alice\", \"groups\": [] }, { \"id\": \"ALICE\", \"groups\": [] } ] }", "appears twice");
         Refused("{ \"agents\": [ { \"id\": \"../root\", \"groups\": [] } ] }", "invalid value");
         Refused("{ \"groups\": [ { \"tools\": [\"x\"] } ] }", "malformed");
+        Refused("{ \"groups\": [ { \"name\": \"a\", \"calls_per_windw\": 5 } ] }", "calls_per_windw");
+        Refused("{ \"budget_windw\": \"00:01:00\" }", "budget_windw");
+        Refused("{ \"agents\": [ { \"id\": \"alice\", \"groups\": [], \"group\": \"admins\" } ] }", "group");
     }
 
     [Test]

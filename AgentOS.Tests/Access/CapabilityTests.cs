@@ -117,6 +117,7 @@ public sealed class CapabilityTests : IDisposable
         Denied(new AccessRequest("librarian", ResourceKind.Llm, AccessOperation.Call, "local"), DenialReason.NotGranted);
         Denied(new AccessRequest("librarian", ResourceKind.Storage, AccessOperation.Generate, "agents/librarian/x"), DenialReason.NotGranted);
         Denied(new AccessRequest("librarian", ResourceKind.Memory, AccessOperation.Call, null), DenialReason.NotGranted);
+        Assert.Contains("is not one of", Denied(new AccessRequest("librarian", (ResourceKind)42, AccessOperation.Read, "x"), DenialReason.NotGranted).Message);
     }
 
     [Test]

@@ -183,6 +183,8 @@ public sealed class StoragePathTests
         Assert.True(path.IsIn("agents/alice/"));
         Assert.True(path.IsIn("agents/"));
         Assert.False(path.IsIn("agents/al/"));
+        Assert.False(path.IsIn("agents/al"), "a folder without its trailing '/' still matches whole segments");
+        Assert.True(path.IsIn("agents/alice"));
         Assert.True(path.IsIn("agents/alice/notes.txt/"), "a path names its own folder namespace");
         Assert.False(path.IsIn("agents/alice/notes/"));
         Assert.True(StoragePath.Parse("agents/alice").IsIn("agents/alice/"));
