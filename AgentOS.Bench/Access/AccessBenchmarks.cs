@@ -8,7 +8,8 @@ namespace AgentOS.Bench.Access;
 /// a mix of a tool call, an LLM call with tokens, a storage write in the agent's namespace, a storage read in a
 /// granted namespace and a memory read, with calls, tokens and in-flight limits all active (so every compare-and-swap
 /// runs) and allowed decisions queued to an in-memory audit log whose writer thread drains them. The baseline is the
-/// obvious implementation: one lock around dictionary and set lookups and plain counters (<see cref="LockedAccessBaseline"/>).
+/// obvious implementation: one lock around dictionary and set lookups and plain counters, recording into the same
+/// kind of audit log (<see cref="LockedAccessBaseline"/>).
 /// One operation = one Check followed by its Complete. The two-thread variants give each thread its own agent, as
 /// the kernel sees many agents at once: the lock-free manager then shares only the audit queue between them, the
 /// baseline its one lock.
@@ -40,7 +41,7 @@ internal static class AccessBenchmarks
 
     private static void RunManager(BenchRun run, int threads)
     {
-        using var audit = AuditLog.InMemory(new AuditLogOptions { MemoryRetention = 1024 });
+        using var audit = Audit();
         var manager = new AccessManager(Policy(), DenyAllApprover.Instance, audit, TimeProvider.System);
         Measure(run, threads, requests =>
         {
@@ -57,7 +58,8 @@ internal static class AccessBenchmarks
 
     private static void RunBaseline(BenchRun run, int threads)
     {
-        var baseline = new LockedAccessBaseline(Policy());
+        using var audit = Audit();
+        var baseline = new LockedAccessBaseline(Policy(), audit);
         Measure(run, threads, requests =>
         {
             foreach (var request in requests)
@@ -110,6 +112,8 @@ internal static class AccessBenchmarks
         }
         run.Stop((long)rounds * threads * RequestsPerRound);
     }
+
+    private static AuditLog Audit() => AuditLog.InMemory(new AuditLogOptions { MemoryRetention = 1024 });
 
     private static AccessPolicy Policy() => AccessPolicy.CreateBuilder()
         .WithBudgetWindow(TimeSpan.FromHours(1))

@@ -4,20 +4,21 @@ namespace AgentOS.Bench.Access;
 
 /// <summary>
 /// The obvious access check, for comparison: every check takes one lock, looks the agent up in a dictionary, its
-/// grants up in hash sets and prefix lists, bumps plain counters (fixed windows, like the real one) and appends the
-/// allowed decision to a bounded in-memory list. Same path validation as the real one, so the comparison isolates
-/// the locking and data layout.
+/// grants up in hash sets and prefix lists, bumps plain counters (fixed windows, like the real one) and hands the
+/// allowed decision to the same <see cref="AuditLog"/>. Same path validation and same audit queue as the real one,
+/// so the comparison isolates the locking and the data layout.
 /// </summary>
 internal sealed class LockedAccessBaseline
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Agent> _agents = new(StringComparer.Ordinal);
-    private readonly List<AuditRecord> _audit = new(16_384);
+    private readonly AuditLog _audit;
     private readonly long _windowTicks;
     private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
 
-    public LockedAccessBaseline(AccessPolicy policy)
+    public LockedAccessBaseline(AccessPolicy policy, AuditLog audit)
     {
+        _audit = audit;
         _windowTicks = policy.BudgetWindow.Ticks;
         foreach (var identity in policy.Agents)
         {
@@ -74,11 +75,7 @@ internal sealed class LockedAccessBaseline
             agent.Calls++;
             agent.Tokens += request.EstimatedTokens;
             agent.InFlight++;
-            if (_audit.Count == _audit.Capacity)
-            {
-                _audit.Clear();
-            }
-            _audit.Add(new AuditRecord(now, request.AgentId, request.Resource, request.Operation, target, AuditDecision.Allowed, Tokens: request.EstimatedTokens));
+            _audit.RecordAllowed(now, request.AgentId, request.Resource, request.Operation, target, request.EstimatedTokens);
             return true;
         }
     }

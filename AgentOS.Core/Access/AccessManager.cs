@@ -35,6 +35,10 @@ public sealed partial class AccessManager
     private readonly long _origin;
     private readonly long _originUtcTicks;
     private readonly long _windowTicks;
+    private readonly bool _timestampsAreTicks;      // the clock counts in TimeSpan ticks (the manual clock does)
+    private readonly double _ticksPerTimestamp;     // otherwise, this converts (precomputed: TimeProvider.GetElapsedTime
+                                                    // divides and calls two virtuals per read, a third of a Check)
+    private long _currentWindow;                    // a cache of the window number, so a Check rarely divides
     private long _lastApprovalId;
 
     /// <summary>Creates a manager and registers the policy's agents.</summary>
@@ -56,6 +60,8 @@ public sealed partial class AccessManager
         _audit = audit;
         _time = time;
         _origin = time.GetTimestamp();
+        _timestampsAreTicks = time.TimestampFrequency == TimeSpan.TicksPerSecond;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
         _originUtcTicks = time.GetUtcNow().UtcTicks;
         _windowTicks = policy.BudgetWindow.Ticks;
         foreach (var agent in policy.Agents)
@@ -211,9 +217,23 @@ public sealed partial class AccessManager
         }
     }
 
-    private long Elapsed() => _time.GetElapsedTime(_origin).Ticks;
+    private long Elapsed()
+    {
+        long delta = _time.GetTimestamp() - _origin;
+        return _timestampsAreTicks ? delta : (long)(delta * _ticksPerTimestamp);
+    }
 
-    private uint Window(long elapsedTicks) => (uint)(elapsedTicks / _windowTicks);
+    // Racy by design: each caller derives its window from its own clock read; the cache only saves the division.
+    private uint Window(long elapsedTicks)
+    {
+        long window = Volatile.Read(ref _currentWindow);
+        if ((ulong)(elapsedTicks - window * _windowTicks) >= (ulong)_windowTicks)
+        {
+            window = elapsedTicks / _windowTicks;
+            Volatile.Write(ref _currentWindow, window);
+        }
+        return (uint)window;
+    }
 
     private TimeSpan WindowRemaining(long elapsedTicks) => TimeSpan.FromTicks(_windowTicks - elapsedTicks % _windowTicks);
 
