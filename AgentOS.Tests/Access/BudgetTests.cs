@@ -34,6 +34,36 @@ public sealed class BudgetTests
     }
 
     [Test]
+    public void ABudgetIsWholeAgainAfterManyIdleWindows()
+    {
+        using var fixture = new AccessFixture(Limited(g => g.LimitCalls(1), window: TimeSpan.FromSeconds(10)));
+        var manager = fixture.Manager;
+        Assert.True(manager.Check(Tool("alice", "search")).Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(10), manager.Check(Tool("alice", "search")).RetryAfter);
+        fixture.Time.Advance(TimeSpan.FromSeconds(105));
+        Assert.True(manager.Check(Tool("alice", "search")).Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(5), manager.Check(Tool("alice", "search")).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(5), manager.GetUsage("alice")!.Value.WindowEndsIn);
+    }
+
+    [Test]
+    public void ExtraOrLateCompletionsNeverDriveTheCountBelowZero()
+    {
+        using var fixture = new AccessFixture(Limited(g => g.LimitConcurrency(1)));
+        var manager = fixture.Manager;
+        var request = Tool("alice", "search");
+        Assert.True(manager.Check(in request).Allowed);
+        manager.Complete(in request, 0);
+        manager.Complete(in request, 0);
+        Assert.Equal(0, manager.GetUsage("alice")!.Value.InFlight);
+        Assert.True(manager.Check(in request).Allowed);
+        Assert.Equal(DenialReason.ConcurrencyLimit, manager.Check(in request).Reason, "the extra Complete did not free a second slot");
+        manager.Unregister("alice");
+        manager.Complete(in request, 0); // the agent is gone: ignored
+        Assert.Throws<ArgumentOutOfRangeException>(() => manager.Complete(in request, -1));
+    }
+
+    [Test]
     public void DeniedCallsDoNotUseTheBudget()
     {
         using var fixture = new AccessFixture(Limited(g => g.LimitCalls(2)));
