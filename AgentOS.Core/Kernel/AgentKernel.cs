@@ -41,8 +41,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         Tools = options.Tools;
 
-        _audit = new AuditLog(Path.Combine(options.DataDirectory, "audit.jsonl"));
-        _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), options.Approver ?? new DenyAllApprover(), _audit, Time);
+        // The audit log batches on the system clock whatever the kernel's clock: flushing is I/O, not semantics.
+        _audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit.jsonl"));
+        _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), options.Approver ?? DenyAllApprover.Instance, _audit, Time);
 
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _llm = new LlmManager(backends);
@@ -87,7 +88,11 @@ public sealed partial class AgentKernel : IAsyncDisposable
     public string DataDirectory => _options.DataDirectory;
 
     /// <summary>The audit log's file.</summary>
-    public string AuditLogPath => _audit.Path;
+    public string AuditLogPath => _audit.Path!;
+
+    /// <summary>The audit log: every denial and approval (durable before the caller sees it) and, in batches, every
+    /// allowed decision.</summary>
+    public AuditLog Audit => _audit;
 
     /// <summary>Registers an agent identity that submits syscalls itself (through a port), in the given groups.</summary>
     public void RegisterIdentity(string agentId, IReadOnlyList<string>? groups = null)
@@ -153,6 +158,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>Whether every queue's dispatcher is parked with nothing to do (syscalls may still be running). On a
     /// manual clock, advance time only when this holds.</summary>
     public bool IsQuiescent => _queues.All(q => q.IsQuiescent);
+
+    // Passes run by the dedicated dispatcher threads (tests use it to know where a round trip ran).
+    internal long DispatcherThreadPasses => _queues.Sum(q => q.DispatcherThreadPasses);
 
     /// <summary>The kernel's counters.</summary>
     public KernelStatus Status => new(

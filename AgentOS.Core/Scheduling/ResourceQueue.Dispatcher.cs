@@ -22,6 +22,10 @@ public sealed partial class ResourceQueue<T>
     private long _deadlinesMet;
     private long _deadlinesMissed;
     private long _faults;
+    private long _dispatcherThreadPasses;
+
+    // How many passes that did something ran on the dedicated dispatcher thread (the rest ran on helping submitters).
+    internal long DispatcherThreadPasses => Volatile.Read(ref _dispatcherThreadPasses);
 
     private void DispatchLoop()
     {
@@ -37,6 +41,10 @@ public sealed partial class ResourceQueue<T>
                     try
                     {
                         progressed = Step();
+                        if (progressed)
+                        {
+                            Volatile.Write(ref _dispatcherThreadPasses, _dispatcherThreadPasses + 1);
+                        }
                         exit = !progressed && ReadyToExit();
                     }
                     finally

@@ -15,6 +15,9 @@ namespace AgentOS.Serialization;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(string))]
+// Access: the policy file (groups, agents, window, approval timeout) and the audit log's JSON lines.
+[JsonSerializable(typeof(AgentOS.Access.AccessPolicy))]
+[JsonSerializable(typeof(AgentOS.Access.AuditRecord))]
 // Events
 [JsonSerializable(typeof(AgentOS.Events.SubscriberFault))]
 // Kernel and hosting

@@ -71,11 +71,14 @@ internal sealed class SyscallRouter : IDisposable
         {
             return Refuse(request, ex as SyscallException ?? new InvalidRequestException(ex.Message));
         }
-        if (access.Irreversible)
+        // AuthorizeAsync completes synchronously, without allocating, for an allowed request; it waits only for a
+        // human approval (irreversible operations) or for the audit log's fsync of a denial.
+        var authorizing = _access.AuthorizeAsync(access, cancellationToken);
+        if (!authorizing.IsCompletedSuccessfully)
         {
-            return AuthorizeThenSubmitAsync(request, kind, access, cancellationToken);
+            return AuthorizeThenSubmitAsync(authorizing, request, kind, access, cancellationToken);
         }
-        var decision = _access.Check(access);
+        var decision = authorizing.Result;
         return decision.Allowed
             ? Submit(request, kind, access, cancellationToken)
             : Refuse(request, Denied(decision, access));
@@ -90,9 +93,9 @@ internal sealed class SyscallRouter : IDisposable
         return ValueTask.FromException<SyscallResponse>(error);
     }
 
-    private async ValueTask<SyscallResponse> AuthorizeThenSubmitAsync(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
+    private async ValueTask<SyscallResponse> AuthorizeThenSubmitAsync(ValueTask<AccessDecision> authorizing, SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
     {
-        var decision = await _access.AuthorizeAsync(access, cancellationToken).ConfigureAwait(false);
+        var decision = await authorizing.ConfigureAwait(false);
         if (!decision.Allowed)
         {
             var denied = Denied(decision, access);
@@ -228,7 +231,9 @@ internal sealed class SyscallRouter : IDisposable
                     StorageOperation.Delete => AccessOperation.Delete,
                     _ => AccessOperation.Write,
                 };
-                return new AccessRequest(agent, ResourceKind.Storage, storageOperation, storage.Path, Irreversible: storageOperation == AccessOperation.Delete);
+                // A listing names a folder ("agents/alice/"): the access check takes the folder itself.
+                string target = storage.Operation == StorageOperation.List && storage.Path.Length > 1 ? storage.Path.TrimEnd('/') : storage.Path;
+                return new AccessRequest(agent, ResourceKind.Storage, storageOperation, target, Irreversible: storageOperation == AccessOperation.Delete);
             default:
                 var call = request.Tool!.Call ?? throw new InvalidRequestException("A tool query needs a call.");
                 var tool = _tools.Get(call.Name);
@@ -243,6 +248,7 @@ internal sealed class SyscallRouter : IDisposable
         {
             DenialReason.BudgetExceeded or DenialReason.ConcurrencyLimit => new BudgetExceededException(message) { RetryAfter = decision.RetryAfter },
             DenialReason.InvalidPath => new InvalidRequestException(message),
+            DenialReason.ApprovalRequired or DenialReason.ApprovalDenied => new PermissionDeniedException(message),
             _ => new PermissionDeniedException(message),
         };
     }

@@ -183,15 +183,29 @@ public sealed class KernelTests : IAsyncDisposable
             RoundTrip(kernel.Port, request);
         }
         const int N = 20_000;
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < N; i++)
+        // Measured on this thread: an idle dispatcher lets the submitter run the whole round trip itself (admit,
+        // check, dispatch, execute, complete), and the test checks that the dispatcher thread did no pass meanwhile,
+        // so nothing of the round trip ran elsewhere. (The audit log writes allowed decisions on its own writer
+        // thread, in batches, off the syscall path.)
+        for (int attempt = 0; ; attempt++)
         {
-            RoundTrip(kernel.Port, request);
+            long passes = kernel.DispatcherThreadPasses;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < N; i++)
+            {
+                RoundTrip(kernel.Port, request);
+            }
+            double perOp = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)N;
+            if (kernel.DispatcherThreadPasses != passes && attempt < 5)
+            {
+                continue; // a stray wake-up let the dispatcher thread serve some: measure again
+            }
+            Assert.Equal(passes, kernel.DispatcherThreadPasses, "the dispatcher thread stayed idle while measuring");
+            // The response wrapper (SyscallResponse, 56 bytes on x64) is the syscall's payload; the envelope, its
+            // completion, the queue and the access check allocate nothing.
+            Assert.True(perOp <= 64, $"{perOp:0.0} bytes per round trip");
+            break;
         }
-        double perOp = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)N;
-        // The response wrapper (SyscallResponse, 56 bytes on x64) is the syscall's payload; the envelope, its
-        // completion, the queue and the access check allocate nothing.
-        Assert.True(perOp <= 64, $"{perOp:0.0} bytes per round trip");
         await Task.CompletedTask;
     }
 

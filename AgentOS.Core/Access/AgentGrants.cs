@@ -1,0 +1,126 @@
+using System.Collections.Frozen;
+
+namespace AgentOS.Access;
+
+/// <summary>
+/// One agent's capabilities, compiled once at registration from the union of its groups, in shapes the hot path
+/// reads without locks or allocation: frozen sets for names, arrays of namespace prefixes, flags for "*".
+/// </summary>
+internal sealed class AgentGrants
+{
+    public const long Unlimited = long.MaxValue;
+
+    private AgentGrants(string ownNamespace)
+    {
+        OwnNamespace = ownNamespace;
+    }
+
+    public string OwnNamespace { get; }
+    public string GroupList { get; private init; } = "";
+    public bool AllTools { get; private init; }
+    public FrozenSet<string> Tools { get; private init; } = FrozenSet<string>.Empty;
+    public bool AllBackends { get; private init; }
+    public FrozenSet<string> Backends { get; private init; } = FrozenSet<string>.Empty;
+    public bool ReadAllMemory { get; private init; }
+    public FrozenSet<string> MemoryRead { get; private init; } = FrozenSet<string>.Empty;
+    public bool WriteAllMemory { get; private init; }
+    public FrozenSet<string> MemoryWrite { get; private init; } = FrozenSet<string>.Empty;
+    public bool ReadAllStorage { get; private init; }
+    public string[] StorageRead { get; private init; } = [];
+    public bool WriteAllStorage { get; private init; }
+    public string[] StorageWrite { get; private init; } = [];
+    public long TokensPerWindow { get; private init; } = Unlimited;
+    public long CallsPerWindow { get; private init; } = Unlimited;
+    public int MaxConcurrent { get; private init; } = int.MaxValue;
+
+    /// <summary>Compiles the union of <paramref name="agent"/>'s groups (the most generous value of each budget).</summary>
+    /// <exception cref="ArgumentException">The agent names a group the policy lacks.</exception>
+    public static AgentGrants Compile(AgentIdentity agent, IReadOnlyDictionary<string, PrivilegeGroup> groups)
+    {
+        var members = new List<PrivilegeGroup>(agent.Groups.Count);
+        foreach (var name in agent.Groups)
+        {
+            if (!groups.TryGetValue(name, out var group))
+            {
+                throw new ArgumentException($"Agent '{agent.Id}' is in group '{name}', which the access policy does not define: add the group to the policy or fix the name (known: {string.Join(", ", groups.Keys)}).", nameof(agent));
+            }
+            members.Add(group);
+        }
+        var tools = Names(members, g => g.Tools);
+        var backends = Names(members, g => g.LlmBackends);
+        var memoryRead = Names(members, g => g.MemoryRead);
+        var memoryWrite = Names(members, g => g.MemoryWrite);
+        var (readAll, read) = Namespaces(members, g => g.StorageRead, "storage_read");
+        var (writeAll, write) = Namespaces(members, g => g.StorageWrite, "storage_write");
+        string own = StoragePath.AgentNamespace(agent.Id);
+        return new AgentGrants(own)
+        {
+            GroupList = members.Count == 0 ? "none" : string.Join(", ", agent.Groups),
+            AllTools = tools.Remove(PrivilegeGroup.Everything),
+            Tools = tools.ToFrozenSet(StringComparer.Ordinal),
+            AllBackends = backends.Remove(PrivilegeGroup.Everything),
+            Backends = backends.ToFrozenSet(StringComparer.Ordinal),
+            ReadAllMemory = memoryRead.Remove(PrivilegeGroup.Everything),
+            MemoryRead = memoryRead.ToFrozenSet(StringComparer.Ordinal),
+            WriteAllMemory = memoryWrite.Remove(PrivilegeGroup.Everything),
+            MemoryWrite = memoryWrite.ToFrozenSet(StringComparer.Ordinal),
+            ReadAllStorage = readAll,
+            StorageRead = [own, .. read],
+            WriteAllStorage = writeAll,
+            StorageWrite = [own, .. write],
+            TokensPerWindow = MostGenerous(members, g => g.TokensPerWindow, Unlimited),
+            CallsPerWindow = MostGenerous(members, g => g.CallsPerWindow, Unlimited),
+            MaxConcurrent = (int)MostGenerous(members, g => g.MaxConcurrent, int.MaxValue),
+        };
+    }
+
+    private static HashSet<string> Names(List<PrivilegeGroup> groups, Func<PrivilegeGroup, IReadOnlyList<string>> select)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            names.UnionWith(select(group));
+        }
+        return names;
+    }
+
+    private static (bool All, List<string> Prefixes) Namespaces(List<PrivilegeGroup> groups, Func<PrivilegeGroup, IReadOnlyList<string>> select, string field)
+    {
+        var prefixes = new List<string>();
+        foreach (var group in groups)
+        {
+            foreach (var entry in select(group))
+            {
+                var prefix = AccessPolicyValidator.NormalizeNamespace(entry, group.Name, field);
+                if (prefix is null)
+                {
+                    return (true, []);
+                }
+                if (!prefixes.Contains(prefix))
+                {
+                    prefixes.Add(prefix);
+                }
+            }
+        }
+        return (false, prefixes);
+    }
+
+    // No group: unlimited. Otherwise the largest limit, where a group without a limit counts as unlimited.
+    private static long MostGenerous(List<PrivilegeGroup> groups, Func<PrivilegeGroup, int?> select, long unlimited)
+    {
+        if (groups.Count == 0)
+        {
+            return unlimited;
+        }
+        long best = 0;
+        foreach (var group in groups)
+        {
+            if (select(group) is not int limit)
+            {
+                return unlimited;
+            }
+            best = Math.Max(best, limit);
+        }
+        return best;
+    }
+}

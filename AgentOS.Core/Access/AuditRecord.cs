@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace AgentOS.Access;
+
+/// <summary>One line of the audit log: a decision on one request.</summary>
+/// <param name="Time">When the decision was made, on the access manager's clock.</param>
+/// <param name="Agent">The requesting agent's id.</param>
+/// <param name="Resource">The resource class.</param>
+/// <param name="Operation">The operation.</param>
+/// <param name="Target">The tool, storage path, memory owner or backend (as given; JSON escapes it).</param>
+/// <param name="Decision">Allowed, denied, approved, or a gap marker.</param>
+/// <param name="Reason">Why it was denied (<see cref="DenialReason.None"/> otherwise).</param>
+/// <param name="Message">The denial's message, the approver's reason, or the gap's explanation.</param>
+/// <param name="Tokens">The request's estimated tokens.</param>
+/// <param name="Approver">Who approved or denied an irreversible request.</param>
+public readonly record struct AuditRecord(
+    DateTimeOffset Time,
+    string Agent,
+    ResourceKind Resource,
+    AccessOperation Operation,
+    string? Target,
+    AuditDecision Decision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DenialReason Reason = DenialReason.None,
+    string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Tokens = 0,
+    string? Approver = null);

@@ -1,0 +1,51 @@
+namespace AgentOS.Access;
+
+/// <summary>Builds a <see cref="PrivilegeGroup"/> in code; see <see cref="AccessPolicyBuilder.AddGroup(string, Action{PrivilegeGroupBuilder})"/>.</summary>
+public sealed class PrivilegeGroupBuilder
+{
+    private readonly PrivilegeGroup _group = new() { Name = "" };
+
+    internal PrivilegeGroupBuilder()
+    {
+    }
+
+    /// <summary>Grants tools by name (<c>"*"</c> for all).</summary>
+    public PrivilegeGroupBuilder AllowTools(params string[] names) => With(g => g.Tools = [.. g.Tools, .. names]);
+
+    /// <summary>Grants reading under storage namespaces such as <c>shared/</c> (<c>"*"</c> for the whole store).</summary>
+    public PrivilegeGroupBuilder ReadStorage(params string[] namespaces) => With(g => g.StorageRead = [.. g.StorageRead, .. namespaces]);
+
+    /// <summary>Grants writing (and, with approval, deleting) under storage namespaces. Does not grant reading.</summary>
+    public PrivilegeGroupBuilder WriteStorage(params string[] namespaces) => With(g => g.StorageWrite = [.. g.StorageWrite, .. namespaces]);
+
+    /// <summary>Grants reading other agents' memory (<c>"*"</c> for every agent's).</summary>
+    public PrivilegeGroupBuilder ReadMemoryOf(params string[] agentIds) => With(g => g.MemoryRead = [.. g.MemoryRead, .. agentIds]);
+
+    /// <summary>Grants writing and deleting in other agents' memory. Does not grant reading.</summary>
+    public PrivilegeGroupBuilder WriteMemoryOf(params string[] agentIds) => With(g => g.MemoryWrite = [.. g.MemoryWrite, .. agentIds]);
+
+    /// <summary>Grants LLM backends by name (<c>"*"</c> for all).</summary>
+    public PrivilegeGroupBuilder UseLlm(params string[] backends) => With(g => g.LlmBackends = [.. g.LlmBackends, .. backends]);
+
+    /// <summary>Limits tokens per budget window, per member.</summary>
+    public PrivilegeGroupBuilder LimitTokens(int perWindow) => With(g => g.TokensPerWindow = perWindow);
+
+    /// <summary>Limits syscalls per budget window, per member.</summary>
+    public PrivilegeGroupBuilder LimitCalls(int perWindow) => With(g => g.CallsPerWindow = perWindow);
+
+    /// <summary>Limits syscalls in flight at once, per member.</summary>
+    public PrivilegeGroupBuilder LimitConcurrency(int maxInFlight) => With(g => g.MaxConcurrent = maxInFlight);
+
+    internal PrivilegeGroup Build(string name)
+    {
+        var group = _group.Snapshot();
+        group.Name = name;
+        return group;
+    }
+
+    private PrivilegeGroupBuilder With(Action<PrivilegeGroup> change)
+    {
+        change(_group);
+        return this;
+    }
+}
