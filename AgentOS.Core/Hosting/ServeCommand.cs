@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AgentOS.Access;
 using AgentOS.Hosting.Http;
 using AgentOS.Kernel;
 using AgentOS.Sdk;
@@ -12,7 +13,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--agents a,b,...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -34,6 +35,17 @@ internal static class ServeCommand
         if (parsed.Data is { } data)
         {
             options = options with { DataDirectory = data };
+        }
+        try
+        {
+            // Irreversible operations wait for a decision at POST /v1/approvals/{id} (denied when the policy's
+            // approval timeout passes).
+            options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new ManualApprover() };
+        }
+        catch (Exception ex) when (ex is AccessPolicyException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"agentos serve: the access policy: {ex.Message}");
+            return CommandLine.UsageError;
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
 
@@ -74,13 +86,13 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, IReadOnlyList<string> Agents, long MaxBody)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, long MaxBody)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
             int port = 0;
             string host = "127.0.0.1";
-            string? token = null, data = null, config = null;
+            string? token = null, data = null, config = null, policy = null;
             var agents = new List<string>();
             long maxBody = new HttpServerOptions().MaxBodyBytes;
             for (int i = 0; i < args.Length; i++)
@@ -102,6 +114,9 @@ internal static class ServeCommand
                     case "--config" when Next() is { } c:
                         config = c;
                         break;
+                    case "--policy" when Next() is { } p:
+                        policy = p;
+                        break;
                     case "--agents" when Next() is { } a:
                         agents.AddRange(a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                         break;
@@ -113,7 +128,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, agents, maxBody);
+            return new Options(port, host, token, data, config, policy, agents, maxBody);
         }
     }
 }

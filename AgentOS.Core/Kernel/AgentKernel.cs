@@ -43,7 +43,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
         // The audit log batches on the system clock whatever the kernel's clock: flushing is I/O, not semantics.
         _audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit.jsonl"));
-        _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), options.Approver ?? DenyAllApprover.Instance, _audit, Time);
+        Approver = options.Approver ?? DenyAllApprover.Instance;
+        _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _llm = new LlmManager(backends);
@@ -74,6 +75,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
     /// <summary>The in-process port: agents in this process submit their syscalls here.</summary>
     public IKernelPort Port { get; }
+
+    /// <summary>Who approves irreversible operations (a <see cref="ManualApprover"/> is served over HTTP).</summary>
+    public IApprover Approver { get; }
 
     /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it.</summary>
     public EventBus Events { get; }

@@ -30,4 +30,6 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.ApprovalView>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.ApprovalDecision))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

@@ -35,6 +35,49 @@ public sealed class RemotePortTests
 
         // The server's own agent, run by name over HTTP.
         Assert.Equal("ping", await port.RunAgentAsync("echo", "ping"));
+
+        // The child's audit log shows the remote syscalls arriving: one allowed decision for each of the tour's ten
+        // (allowed decisions are written in batches, so wait for the batch).
+        var auditPath = Path.Combine(serve.DataDirectory, "audit.jsonl");
+        IReadOnlyList<AgentOS.Access.AuditRecord> tour = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && tour.Count < 10; await Task.Delay(50))
+        {
+            tour = File.Exists(auditPath) ? [.. AgentOS.Access.AuditLog.ReadFile(auditPath).Where(r => r.Agent == "tour")] : [];
+        }
+        Assert.Equal(10, tour.Count);
+        Assert.True(tour.All(r => r.Decision == AgentOS.Access.AuditDecision.Allowed));
+        Assert.SequenceEqual(["Llm:1", "Memory:3", "Storage:5", "Tool:1"],
+            tour.GroupBy(r => r.Resource).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
+    }
+
+    [Test(TimeoutSeconds = 120)]
+    public async Task AnIrreversibleRemoteSyscallWaitsForAnApprovalGivenOverHttp()
+    {
+        using var temp = new TempDirectory("agentos-approvals");
+        using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice");
+        using var port = new RemoteKernelPort(serve.Url);
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        var alice = new AgentContext("alice", port);
+        await alice.Storage.WriteTextAsync("agents/alice/old.txt", "old");
+
+        var deleting = alice.Storage.DeleteAsync("agents/alice/old.txt").AsTask();
+        string pending = "[]";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && pending == "[]"; await Task.Delay(50))
+        {
+            pending = await http.GetStringAsync("v1/approvals");
+        }
+        using var list = System.Text.Json.JsonDocument.Parse(pending);
+        var approval = list.RootElement[0];
+        Assert.Equal("alice", approval.GetProperty("agent").GetString());
+        Assert.Equal("agents/alice/old.txt", approval.GetProperty("target").GetString());
+        Assert.False(deleting.IsCompleted, "the delete waits for its approval");
+
+        using var wrongId = await http.PostAsync("v1/approvals/999999", new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, wrongId.StatusCode);
+        using var approved = await http.PostAsync($"v1/approvals/{approval.GetProperty("id").GetInt64()}", new StringContent("""{"approve":true,"approver":"test"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, approved.StatusCode);
+        await deleting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, (await alice.Storage.ListAsync("agents/alice/")).Count);
     }
 
     [Test(TimeoutSeconds = 120)]
@@ -65,6 +108,13 @@ public sealed class RemotePortTests
         var oversized = await Post("v1/syscalls", "{\"agent_id\":\"" + new string('a', 8000) + "\"}");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.Status);
         Assert.Contains("larger than the limit of 4096 bytes", oversized.Body);
+
+        var denied = await Post("v1/syscalls", """{"agent_id":"mallory","llm":{"messages":[{"role":"user","content":"hi"}]}}""");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
+        Assert.Contains("\"code\":\"permission_denied\"", denied.Body);
+
+        var traversal = await Post("v1/syscalls", """{"agent_id":"alice","storage":{"operation":"Write","path":"agents/alice/../bob/x","data":"eA=="}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, traversal.Status);
 
         var unknownAgent = await Post("v1/agents/nobody/run", """{"input":"x"}""");
         Assert.Equal(HttpStatusCode.BadRequest, unknownAgent.Status);

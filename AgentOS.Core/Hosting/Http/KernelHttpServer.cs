@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using AgentOS.Access;
 using AgentOS.Events;
 using AgentOS.Kernel;
 using AgentOS.Syscalls;
@@ -156,16 +157,47 @@ public sealed class KernelHttpServer : IAsyncDisposable
             case ("GET", ["v1", "events"]):
                 await StreamEventsAsync(response).ConfigureAwait(false);
                 return;
+            case ("GET", ["v1", "approvals"]):
+                await WriteAsync(response, 200, PendingApprovals(), AgentOSJsonContext.Default.IReadOnlyListApprovalView).ConfigureAwait(false);
+                return;
+            case ("POST", ["v1", "approvals", var id]):
+                await DecideAsync(request, response, id).ConfigureAwait(false);
+                return;
             case ("POST", ["v1", "syscalls"]):
                 var syscall = await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false);
                 var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
                 await WriteAsync(response, 200, result, AgentOSJsonContext.Default.SyscallResponse).ConfigureAwait(false);
                 return;
-            case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"]):
+            case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"] or ["v1", "approvals"] or ["v1", "approvals", _]):
                 throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
             default:
-                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/events, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
         }
+    }
+
+    private ManualApprover Approvals => _kernel.Approver as ManualApprover
+        ?? throw new HttpError(404, "not_found", "This kernel does not take approvals over HTTP (it was started with another approver).");
+
+    private IReadOnlyList<ApprovalView> PendingApprovals() =>
+        [.. Approvals.Pending.Select(p => new ApprovalView(p.Id, p.Request.AgentId, p.Request.Resource.ToString(), p.Request.Operation.ToString(), p.Request.Target, p.RequestedAt, p.Describe()))];
+
+    private async Task DecideAsync(HttpListenerRequest request, HttpListenerResponse response, string idText)
+    {
+        var approvals = Approvals;
+        if (!long.TryParse(idText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id))
+        {
+            throw new HttpError(400, "invalid_request", $"'{idText}' is not an approval id (see GET /v1/approvals).");
+        }
+        var decision = await ReadAsync(request, AgentOSJsonContext.Default.ApprovalDecision).ConfigureAwait(false);
+        string approver = string.IsNullOrWhiteSpace(decision.Approver) ? "http" : decision.Approver;
+        bool found = decision.Approve
+            ? approvals.Approve(id, approver, decision.Reason)
+            : approvals.Deny(id, approver, decision.Reason ?? "denied over HTTP");
+        if (!found)
+        {
+            throw new HttpError(404, "not_found", $"No pending approval has id {id}: it was decided already, timed out, or never existed.");
+        }
+        response.StatusCode = 204;
     }
 
     // Server-sent events: each syscall transition as `event: agentos.syscall` with its JSON, until the client leaves
