@@ -27,8 +27,9 @@ internal static class SyscallBenchmarks
     [Benchmark("syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
     public static void SixtyFourAgentsBaseline(BenchRun run) => WithChannelKernel(port => ManyAgents(run, port, 64));
 
-    /// <summary>Runs <paramref name="body"/> against a fresh kernel (no-op LLM backend, default configuration) with
-    /// identities agent-0 .. agent-(n-1) registered, then stops it and deletes its data.</summary>
+    /// <summary>Runs <paramref name="body"/> against a fresh kernel in the default configuration (access checks and
+    /// audit on) with one event subscriber attached and a no-op LLM backend, identities agent-0 .. agent-(n-1)
+    /// registered; then stops it and deletes its data.</summary>
     internal static void WithKernel(int agents, Action<AgentKernel> body)
     {
         var data = Directory.CreateTempSubdirectory("agentos-bench-");
@@ -37,6 +38,8 @@ internal static class SyscallBenchmarks
         {
             kernel.RegisterIdentity("agent-" + i);
         }
+        long events = 0;
+        using var subscriber = kernel.Events.Subscribe<SyscallEvent>(_ => events++);
         try
         {
             body(kernel);

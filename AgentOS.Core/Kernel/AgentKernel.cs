@@ -64,6 +64,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
         Events = new EventBus();
         Events.Types.Register(SyscallEvent.TypeName, AgentOSJsonContext.Default.SyscallEvent);
+        Events.Types.Register(AgentEvent.TypeName, AgentOSJsonContext.Default.AgentEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
         _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, observers);
@@ -79,7 +80,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>Who approves irreversible operations (a <see cref="ManualApprover"/> is served over HTTP).</summary>
     public IApprover Approver { get; }
 
-    /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it.</summary>
+    /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it, every agent run's
+    /// start and end an <see cref="AgentEvent"/>.</summary>
     public EventBus Events { get; }
 
     /// <summary>The kernel's clock.</summary>
@@ -131,6 +133,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             throw new InvalidRequestException($"No agent is named '{name}'. Registered: {string.Join(", ", _agents.Keys.Order(StringComparer.Ordinal))}.");
         }
         Interlocked.Increment(ref entry.Running);
+        Events.Publish(new AgentEvent(name, AgentStage.Started, Time.GetUtcNow()));
         try
         {
             var agent = entry.Registration.Factory();
@@ -146,11 +149,13 @@ public sealed partial class AgentKernel : IAsyncDisposable
                 await context.CheckpointAsync(durable, cancellationToken).ConfigureAwait(false);
             }
             Interlocked.Increment(ref entry.Completed);
+            Events.Publish(new AgentEvent(name, AgentStage.Completed, Time.GetUtcNow()));
             return result;
         }
-        catch
+        catch (Exception ex)
         {
             Interlocked.Increment(ref entry.Failed);
+            Events.Publish(new AgentEvent(name, AgentStage.Failed, Time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}"));
             throw;
         }
         finally

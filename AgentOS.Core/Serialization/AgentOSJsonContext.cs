@@ -27,6 +27,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallRequest))]
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallResponse))]
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallEvent))]
+[JsonSerializable(typeof(AgentOS.Kernel.AgentEvent))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]

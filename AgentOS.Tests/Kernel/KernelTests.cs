@@ -55,13 +55,18 @@ public sealed class KernelTests : IAsyncDisposable
     }
 
     [Test]
-    public async Task TheEventBusCarriesEverySyscallTransition()
+    public async Task TheEventBusCarriesEverySyscallTransitionAndAgentRun()
     {
         var kernel = Start();
         kernel.RegisterAgent("tour", () => new TourAgent());
         var seen = new System.Collections.Concurrent.ConcurrentQueue<SyscallEvent>();
         var subscription = kernel.Events.Subscribe<SyscallEvent>(seen.Enqueue, new AgentOS.Events.SubscriptionOptions { Overflow = AgentOS.Events.OverflowPolicy.SpillToFile, SpillDirectory = _data.Path });
+        var agents = new System.Collections.Concurrent.ConcurrentQueue<AgentEvent>();
+        var agentSubscription = kernel.Events.Subscribe<AgentEvent>(agents.Enqueue);
         await kernel.RunAgentAsync("tour", "hi");
+        await agentSubscription.DisposeAsync();
+        Assert.SequenceEqual([AgentStage.Started, AgentStage.Completed], agents.Select(e => e.Stage));
+        Assert.True(agents.All(e => e.Agent == "tour"));
         await Assert.ThrowsAsync<InvalidRequestException>(async () => await kernel.Port.SubmitAsync(new SyscallRequest { AgentId = "tour" }));
         await subscription.DisposeAsync();
 
