@@ -81,7 +81,7 @@ public sealed partial class PinnedThreadPool
         }
         foreach (var worker in _workers)
         {
-            worker.Parker.Unpark();
+            worker.Waiter.Wake();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentOS.Queues;
 
 namespace AgentOS.Threading;
 
@@ -26,10 +27,12 @@ public sealed partial class PinnedThreadPool
     /// <summary>One worker: its inbox, its parker, and the loop its thread runs.</summary>
     private sealed class Worker(PinnedThreadPool pool, int index)
     {
-        // Many producers, this worker the only consumer. ConcurrentQueue serves for now; the inbox can move to the
-        // kernel's MPSC ring (Queues/) when it lands, keeping the Parker protocol unchanged.
+        // Many producers, this worker the only consumer: an unbounded ConcurrentQueue, since Enqueue must never fail
+        // or block. The worker sleeps through the kernel's spin-then-park wait strategy (Queues/), whose Dekker
+        // protocol loses no wake-up: enqueuers make the inbox non-empty, then call Wake.
         public readonly ConcurrentQueue<WorkItem> Inbox = new();
-        public readonly Parker Parker = new();
+        public readonly SpinThenParkWaitStrategy Waiter = new();
+        private Func<bool>? _ready;
         public readonly TaskCompletionSource Exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly PinnedThreadPool Pool = pool;
 
@@ -77,7 +80,7 @@ public sealed partial class PinnedThreadPool
                 {
                     return;
                 }
-                Parker.Wait(this, static w => !w.Inbox.IsEmpty || Volatile.Read(ref w.Pool._stopMode) != Running);
+                Waiter.WaitUntil(_ready ??= () => !Inbox.IsEmpty || Volatile.Read(ref Pool._stopMode) != Running);
             }
         }
 

@@ -128,7 +128,7 @@ public sealed partial class PinnedThreadPool : IDisposable, IAsyncDisposable
         }
         worker.Inbox.Enqueue(item);
         Interlocked.Decrement(ref _gate);
-        worker.Parker.Unpark();
+        worker.Waiter.Wake();
     }
 
     private void ReportFailure(int workerIndex, string workerName, Exception exception)
