@@ -25,6 +25,25 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
         return latency <= TimeSpan.Zero ? ValueTask.FromResult(response) : Delayed(response, cancellationToken);
     }
 
+    /// <summary>Streams the answer word by word (the latency, if any, spread evenly over the words).</summary>
+    public async IAsyncEnumerable<LlmStreamItem> StreamAsync(LlmQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var response = Answer(query);
+        var pieces = System.Text.RegularExpressions.Regex.Split(response.Content, @"(?<=\s)").Where(p => p.Length > 0).ToList();
+        var step = pieces.Count > 0 ? latency / pieces.Count : TimeSpan.Zero;
+        foreach (var piece in pieces)
+        {
+            if (step > TimeSpan.Zero)
+            {
+                await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new LlmStreamItem(piece);
+        }
+        yield return new LlmStreamItem(null, response);
+    }
+
     private async ValueTask<LlmResponse> Delayed(LlmResponse response, CancellationToken cancellationToken)
     {
         await Task.Delay(latency, _time, cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,8 @@ public abstract class AgentModule
     protected AgentContext Context { get; }
 
     private protected ValueTask<SyscallResponse> SubmitAsync(SyscallOptions options, CancellationToken cancellationToken,
-        LlmQuery? llm = null, MemoryQuery? memory = null, StorageQuery? storage = null, ToolQuery? tool = null) =>
+        LlmQuery? llm = null, MemoryQuery? memory = null, StorageQuery? storage = null, ToolQuery? tool = null,
+        System.Threading.Channels.ChannelWriter<string>? streamTo = null) =>
         Context.Port.SubmitAsync(new SyscallRequest
         {
             AgentId = Context.AgentId,
@@ -23,5 +24,6 @@ public abstract class AgentModule
             Priority = options.Priority,
             Deadline = options.Deadline,
             EstimatedCost = options.EstimatedCost,
+            StreamTo = streamTo,
         }, cancellationToken);
 }

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Sdk;
 
-/// <summary>Planning: LLM calls (AIOS's LLMQuery) — chat, JSON answers, and tool-call plans.</summary>
+/// <summary>Planning: LLM calls (AIOS's LLMQuery) — chat, streaming, JSON answers, and tool-call plans.</summary>
 public sealed class PlanningModule : AgentModule
 {
     internal PlanningModule(AgentContext context) : base(context)
@@ -23,6 +25,28 @@ public sealed class PlanningModule : AgentModule
         Context.Memory.Append(question);
         Context.Memory.Append(ChatMessage.Assistant(answer.Content));
         return answer.Content;
+    }
+
+    /// <summary>
+    /// Streams the answer to <paramref name="prompt"/> (with the conversation so far): its text piece by piece as the
+    /// model generates it. The question and the whole answer are appended to the conversation at the end. A syscall
+    /// error (denied, expired, cancelled, backend failed) ends the stream with that exception.
+    /// </summary>
+    public async IAsyncEnumerable<string> StreamAsync(string prompt, SyscallOptions options = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var question = ChatMessage.User(prompt);
+        var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var pending = SubmitAsync(options, cancellationToken, llm: new LlmQuery { Messages = [.. Context.Memory.Conversation, question] }, streamTo: pieces.Writer).AsTask();
+        // The syscall's end ends the stream: normally after the last piece; with its error if it never ran.
+        _ = pending.ContinueWith(static (done, writer) => ((ChannelWriter<string>)writer!).TryComplete(done.Exception?.InnerException),
+            pieces.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await foreach (var piece in pieces.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return piece;
+        }
+        var answer = (await pending.ConfigureAwait(false)).Llm!;
+        Context.Memory.Append(question);
+        Context.Memory.Append(ChatMessage.Assistant(answer.Content));
     }
 
     /// <summary>Asks for a JSON object as the answer and returns its text.</summary>

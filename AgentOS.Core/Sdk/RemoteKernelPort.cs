@@ -34,8 +34,62 @@ public sealed class RemoteKernelPort : IKernelPort, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<SyscallResponse> SubmitAsync(SyscallRequest request, CancellationToken cancellationToken = default) =>
-        await PostAsync("v1/syscalls", request, AgentOSJsonContext.Default.SyscallRequest, AgentOSJsonContext.Default.SyscallResponse, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<SyscallResponse> SubmitAsync(SyscallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.StreamTo is { } sink
+            ? await StreamAsync(request, sink, cancellationToken).ConfigureAwait(false)
+            : await PostAsync("v1/syscalls", request, AgentOSJsonContext.Default.SyscallRequest, AgentOSJsonContext.Default.SyscallResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A streamed LLM syscall: POST ?stream=true and read server-sent events — each delta to the sink, then the
+    // response (or the typed error).
+    private async Task<SyscallResponse> StreamAsync(SyscallRequest request, System.Threading.Channels.ChannelWriter<string> sink, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, AgentOSJsonContext.Default.SyscallRequest));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var message = new HttpRequestMessage(HttpMethod.Post, "v1/syscalls?stream=true") { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new BackendFailedException($"Cannot reach the kernel at {_http.BaseAddress}: {ex.Message}", ex);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ErrorOf(response, "v1/syscalls", cancellationToken).ConfigureAwait(false);
+            }
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+            string? name = null;
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line["event: ".Length..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    var data = line["data: ".Length..];
+                    switch (name)
+                    {
+                        case "delta":
+                            sink.TryWrite(JsonSerializer.Deserialize(data, AgentOSJsonContext.Default.StreamDelta)!.Text);
+                            break;
+                        case "response":
+                            return JsonSerializer.Deserialize(data, AgentOSJsonContext.Default.SyscallResponse)!;
+                        case "error":
+                            throw JsonSerializer.Deserialize(data, AgentOSJsonContext.Default.ErrorBody)!.Error.ToException();
+                    }
+                }
+            }
+            throw new BackendFailedException($"The kernel at {_http.BaseAddress} ended the stream without a response.");
+        }
+    }
 
     /// <summary>Runs an agent registered in the remote kernel and returns its output.</summary>
     public async Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default) =>
@@ -72,16 +126,25 @@ public sealed class RemoteKernelPort : IKernelPort, IDisposable
                 return JsonSerializer.Deserialize(bytes, responseType)
                     ?? throw new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with an empty body.");
             }
-            ErrorBody? error = null;
-            try
-            {
-                error = JsonSerializer.Deserialize(bytes, AgentOSJsonContext.Default.ErrorBody);
-            }
-            catch (JsonException)
-            {
-            }
-            throw error?.Error.ToException()
-                ?? new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with HTTP {(int)response.StatusCode} and no error body.");
+            throw ErrorOf(response.StatusCode, bytes, path);
         }
+    }
+
+    private async Task<Exception> ErrorOf(HttpResponseMessage response, string path, CancellationToken cancellationToken) =>
+        ErrorOf(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), path);
+
+    // The typed exception an error body stands for.
+    private Exception ErrorOf(System.Net.HttpStatusCode status, byte[] body, string path)
+    {
+        ErrorBody? error = null;
+        try
+        {
+            error = JsonSerializer.Deserialize(body, AgentOSJsonContext.Default.ErrorBody);
+        }
+        catch (JsonException)
+        {
+        }
+        return error?.Error.ToException()
+            ?? new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with HTTP {(int)status} and no error body.");
     }
 }

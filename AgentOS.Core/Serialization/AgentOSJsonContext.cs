@@ -31,6 +31,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.StreamDelta))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.ApprovalView>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ApprovalDecision))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

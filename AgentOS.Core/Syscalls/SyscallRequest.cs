@@ -33,6 +33,13 @@ public sealed class SyscallRequest
     /// <summary>The caller's estimate of the work (tokens for an LLM call, bytes for storage...), for SJF.</summary>
     public double EstimatedCost { get; init; }
 
+    /// <summary>
+    /// For an LLM call: where to write the answer's text as it is generated (the SDK's <c>Planning.StreamAsync</c>
+    /// sets it). Not serialized: over HTTP the pieces travel as server-sent events.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Threading.Channels.ChannelWriter<string>? StreamTo { get; set; }
+
     /// <summary>Which syscall kind this is, from the query that is set.</summary>
     /// <exception cref="Errors.InvalidRequestException">No query, or more than one, is set.</exception>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -33,20 +33,28 @@ public sealed class RemotePortTests
         Assert.Equal(local, remote);
         Assert.Contains("tool: 42", remote);
 
+        // A streamed answer arrives piece by piece over HTTP (server-sent events), as in-process.
+        var streamed = new List<string>();
+        await foreach (var piece in new AgentContext("tour", port).Planning.StreamAsync("one two three"))
+        {
+            streamed.Add(piece);
+        }
+        Assert.SequenceEqual(["one ", "two ", "three"], streamed);
+
         // The server's own agent, run by name over HTTP.
         Assert.Equal("ping", await port.RunAgentAsync("echo", "ping"));
 
         // The child's audit log shows the remote syscalls arriving: one allowed decision for each of the tour's ten
-        // (allowed decisions are written in batches, so wait for the batch).
+        // and the streamed one (allowed decisions are written in batches, so wait for the batch).
         var auditPath = Path.Combine(serve.DataDirectory, "audit.jsonl");
         IReadOnlyList<AgentOS.Access.AuditRecord> tour = [];
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && tour.Count < 10; await Task.Delay(50))
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && tour.Count < 11; await Task.Delay(50))
         {
             tour = File.Exists(auditPath) ? [.. AgentOS.Access.AuditLog.ReadFile(auditPath).Where(r => r.Agent == "tour")] : [];
         }
-        Assert.Equal(10, tour.Count);
+        Assert.Equal(11, tour.Count);
         Assert.True(tour.All(r => r.Decision == AgentOS.Access.AuditDecision.Allowed));
-        Assert.SequenceEqual(["Llm:1", "Memory:3", "Storage:5", "Tool:1"],
+        Assert.SequenceEqual(["Llm:2", "Memory:3", "Storage:5", "Tool:1"],
             tour.GroupBy(r => r.Resource).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
     }
 

@@ -84,6 +84,32 @@ public sealed class KernelTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task AnAnswerStreamsPieceByPieceAndJoinsTheConversation()
+    {
+        var kernel = Start();
+        kernel.RegisterIdentity("alice");
+        var context = new AgentOS.Sdk.AgentContext("alice", kernel.Port);
+        var pieces = new List<string>();
+        await foreach (var piece in context.Planning.StreamAsync("one two three"))
+        {
+            pieces.Add(piece);
+        }
+        Assert.SequenceEqual(["one ", "two ", "three"], pieces);
+        Assert.SequenceEqual(["user: one two three", "assistant: one two three"], context.Memory.Conversation.Select(m => $"{m.Role}: {m.Content}"));
+        Assert.Equal(1L, kernel.Status.Queues["llm"].Completed);
+
+        // A stream whose syscall is refused ends with the syscall's typed error.
+        var stranger = new AgentOS.Sdk.AgentContext("mallory", kernel.Port);
+        await Assert.ThrowsAsync<PermissionDeniedException>(async () =>
+        {
+            await foreach (var piece in stranger.Planning.StreamAsync("hi"))
+            {
+                Assert.Fail($"no piece should arrive, got '{piece}'");
+            }
+        });
+    }
+
+    [Test]
     public async Task MalformedRequestsGetInvalidRequestAndChangeNothing()
     {
         var kernel = Start();

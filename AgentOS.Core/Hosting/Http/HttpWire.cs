@@ -10,3 +10,6 @@ public sealed record RunAgentRequest(string Input);
 
 /// <summary>The answer of a run.</summary>
 public sealed record RunAgentResponse(string Agent, string Output);
+
+/// <summary>One piece of a streamed answer (<c>event: delta</c>).</summary>
+public sealed record StreamDelta(string Text);

@@ -163,6 +163,9 @@ public sealed class KernelHttpServer : IAsyncDisposable
             case ("POST", ["v1", "approvals", var id]):
                 await DecideAsync(request, response, id).ConfigureAwait(false);
                 return;
+            case ("POST", ["v1", "syscalls"]) when request.QueryString["stream"] == "true":
+                await StreamSyscallAsync(await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false), response).ConfigureAwait(false);
+                return;
             case ("POST", ["v1", "syscalls"]):
                 var syscall = await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false);
                 var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
@@ -228,6 +231,49 @@ public sealed class KernelHttpServer : IAsyncDisposable
         {
             // The client went away, or the server is stopping: the stream simply ends.
         }
+    }
+
+    // POST /v1/syscalls?stream=true: an LLM syscall answered as server-sent events — `event: delta` with
+    // {"text": ...} for each piece as it is generated, then `event: response` with the SyscallResponse, or
+    // `event: error` with the error body (a stream cannot change its status code once it has begun).
+    private async Task StreamSyscallAsync(AgentOS.Syscalls.SyscallRequest syscall, HttpListenerResponse response)
+    {
+        if (syscall.Llm is null)
+        {
+            throw new HttpError(400, "invalid_request", "Only an LLM syscall can be streamed (?stream=true).");
+        }
+        var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        syscall.StreamTo = pieces.Writer;
+        var pending = _kernel.Port.SubmitAsync(syscall).AsTask();
+        _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.SendChunked = true;
+        response.AddHeader("Cache-Control", "no-cache");
+        var stream = response.OutputStream;
+        await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await WriteSseAsync(stream, "delta", JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(piece), AgentOSJsonContext.Default.StreamDelta)).ConfigureAwait(false);
+        }
+        try
+        {
+            var result = await pending.ConfigureAwait(false);
+            await WriteSseAsync(stream, "response", JsonSerializer.SerializeToUtf8Bytes(result, AgentOSJsonContext.Default.SyscallResponse)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
+        {
+            await WriteSseAsync(stream, "error", JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(SyscallError.From(ex)), AgentOSJsonContext.Default.ErrorBody)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteSseAsync(Stream stream, string name, byte[] json)
+    {
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"event: {name}\ndata: ")).ConfigureAwait(false);
+        await stream.WriteAsync(json).ConfigureAwait(false);
+        await stream.WriteAsync(SseEventEnd).ConfigureAwait(false);
+        await stream.FlushAsync().ConfigureAwait(false);
     }
 
     private static readonly byte[] SseEventPrefix = "event: agentos.syscall\ndata: "u8.ToArray();
