@@ -75,9 +75,14 @@ internal abstract class SyscallExecutor : IJobExecutor<Syscall>
         {
             if (syscall.Response is null && syscall.Error is null)
             {
-                syscall.Record(ex is Errors.SyscallException or OperationCanceledException
-                    ? ex
-                    : new Errors.BackendFailedException($"The {syscall.Kind} manager failed: {ex.Message}", ex));
+                syscall.Record(ex switch
+                {
+                    Errors.SyscallException => ex,
+                    OperationCanceledException when syscall.CancellationToken.IsCancellationRequested =>
+                        new Errors.SyscallCancelledException("The syscall was cancelled while it ran.", syscall.CancellationToken),
+                    OperationCanceledException => new Errors.KernelStoppingException("The kernel stopped without draining while the syscall ran; it was cancelled. Submit it to a running kernel."),
+                    _ => new Errors.BackendFailedException($"The {syscall.Kind} manager failed: {ex.Message}", ex),
+                });
             }
         }
     }

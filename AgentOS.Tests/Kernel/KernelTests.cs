@@ -260,6 +260,26 @@ public sealed class KernelTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task StopWithDrainCompletesEveryAcceptedSyscallAndStopWithoutFailsTheRestCleanly()
+    {
+        var draining = Start(backends: [new EchoLlmBackend(TimeSpan.FromMilliseconds(2), slots: 2)]);
+        draining.RegisterIdentity("alice");
+        var accepted = Enumerable.Range(0, 50).Select(_ => draining.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }).AsTask()).ToList();
+        await draining.StopAsync(drain: true);
+        Assert.True(accepted.All(t => t.IsCompletedSuccessfully), "every syscall accepted before the stop completed");
+        Assert.Equal(50L, draining.Status.Queues["llm"].Completed);
+
+        var cancelling = Start(backends: [new EchoLlmBackend(TimeSpan.FromHours(1), slots: 1)]);
+        cancelling.RegisterIdentity("alice");
+        var stuck = Enumerable.Range(0, 5).Select(_ => cancelling.Port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello }).AsTask()).ToList();
+        SpinWait.SpinUntil(() => cancelling.Status.Queues["llm"].Admitted == 5 && cancelling.IsQuiescent, TimeSpan.FromSeconds(10));
+        await cancelling.StopAsync(drain: false).WaitAsync(TimeSpan.FromSeconds(30));
+        var outcomes = stuck.Select(t => t.Exception?.InnerException?.GetType().Name).Order(StringComparer.Ordinal).ToList();
+        // The running one was cancelled, the four waiting ones refused: all five fail as the kernel stops, none hangs.
+        Assert.SequenceEqual(Enumerable.Repeat("KernelStoppingException", 5), outcomes);
+    }
+
+    [Test]
     public async Task AStoppedKernelRefusesNewSyscalls()
     {
         var kernel = Start();
