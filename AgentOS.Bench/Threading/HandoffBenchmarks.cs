@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentOS.Bench.Harness;
+using AgentOS.Queues;
 using AgentOS.Threading;
 
 namespace AgentOS.Bench.Threading;
@@ -7,7 +8,7 @@ namespace AgentOS.Bench.Threading;
 /// <summary>
 /// Hand-off latency through <see cref="PinnedThreadPool"/>: a producer thread stamps an item and enqueues it to a
 /// one-worker pool; the worker timestamps the moment it starts the item (one sample per op), then signals back, and
-/// the producer sends the next. Both sides wait spin-then-park (the pool's worker loop, and a <see cref="Parker"/> for
+/// the producer sends the next. Both sides wait spin-then-park (the pool's worker loop, and a <see cref="SpinThenParkWaitStrategy"/> for
 /// the producer). Pinned: producer and worker on different allowed CPUs (the same one if only one is allowed);
 /// unpinned: both free to run anywhere in the allowed set.
 /// </summary>
@@ -52,26 +53,37 @@ internal static class HandoffBenchmarks
     }
 
     /// <summary>The one item handed back and forth: reused, so a hand-off allocates nothing.</summary>
-    private sealed class StampedItem(BenchRun run) : IPinnedWorkItem
+    private sealed class StampedItem : IPinnedWorkItem
     {
-        private readonly Parker _producer = new();
+        private readonly BenchRun _run;
+        private readonly SpinThenParkWaitStrategy _producer = new();
+        private readonly Func<bool> _isDone;
         private long _sentAt;
         private int _done;
+
+        public StampedItem(BenchRun run)
+        {
+            _run = run;
+            _isDone = () => Volatile.Read(ref _done) != 0;
+        }
 
         public void Send(PinnedThreadPool pool)
         {
             Volatile.Write(ref _done, 0);
             Volatile.Write(ref _sentAt, Stopwatch.GetTimestamp());
             pool.Enqueue(this, preferredWorker: 0);
-            _producer.Wait(this, static item => Volatile.Read(ref item._done) != 0);
+            while (!_isDone())
+            {
+                _producer.WaitUntil(_isDone);
+            }
         }
 
         public void Execute()
         {
             long started = Stopwatch.GetTimestamp();
-            run.Record(started - Volatile.Read(ref _sentAt));
+            _run.Record(started - Volatile.Read(ref _sentAt));
             Volatile.Write(ref _done, 1);
-            _producer.Unpark();
+            _producer.Wake();
         }
     }
 }
