@@ -1,0 +1,73 @@
+namespace AgentOS.Scheduling;
+
+// Concurrency groups (ResourceQueueOptions.ConcurrencyKey): items over their group's limit wait, in order, outside the
+// policy, so a slow tool holds back only its own calls. Dispatcher-role only.
+public sealed partial class ResourceQueue<T>
+{
+    private readonly Dictionary<string, ConcurrencyGroup> _groups = [];
+
+    private ConcurrencyGroup Group(string key)
+    {
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            int limit = _options.ConcurrencyLimit?.Invoke(key) ?? 1;
+            group = new ConcurrencyGroup(Math.Max(1, limit));
+            _groups.Add(key, group);
+        }
+        return group;
+    }
+
+    private void ReleaseGroup(T item, long now)
+    {
+        if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group))
+        {
+            return;
+        }
+        group.Running--;
+        // The longest-deferred item of the group goes back to the policy with its original sequence, so it keeps
+        // its place relative to everything else waiting.
+        if (group.Deferred.TryDequeue(out var released))
+        {
+            _policy.Enqueue(released, now);
+        }
+    }
+
+    private bool RemoveDeferred(T item)
+    {
+        if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group) || !group.Deferred.Contains(item))
+        {
+            return false;
+        }
+        int n = group.Deferred.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var queued = group.Deferred.Dequeue();
+            if (!ReferenceEquals(queued, item))
+            {
+                group.Deferred.Enqueue(queued);
+            }
+        }
+        return true;
+    }
+
+    private int DeferredCount()
+    {
+        if (_groups.Count == 0)
+        {
+            return 0;
+        }
+        int count = 0;
+        foreach (var group in _groups.Values)
+        {
+            count += group.Deferred.Count;
+        }
+        return count;
+    }
+
+    private sealed class ConcurrencyGroup(int limit)
+    {
+        public int Limit { get; } = limit;
+        public int Running { get; set; }
+        public Queue<T> Deferred { get; } = new();
+    }
+}
