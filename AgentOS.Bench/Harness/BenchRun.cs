@@ -32,6 +32,10 @@ public sealed class BenchRun
     /// full GC); the last run's value is kept and printed, and written to results.json under <c>metrics</c>.</summary>
     public void Report(string metric, double value) => Metrics[metric] = value;
 
+    /// <summary>Ends this benchmark as skipped, with the reason printed (for example a data file that is absent).</summary>
+    /// <exception cref="BenchSkippedException">Always.</exception>
+    public static void Skip(string reason) => throw new BenchSkippedException(reason);
+
     /// <summary>Picks the full size, or the quick size under <c>--quick</c>.</summary>
     public int Size(int full, int quick) => Quick ? quick : full;
 

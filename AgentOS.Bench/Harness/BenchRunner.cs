@@ -66,7 +66,19 @@ internal static class BenchRunner
         Console.WriteLine($"{groups.Sum(g => g.Count)} benchmarks in {groups.Count} groups{(quick ? " (quick)" : "")}");
         foreach (var group in groups)
         {
-            results.AddRange(RunGroup(group, quick, buffer));
+            try
+            {
+                results.AddRange(RunGroup(group, quick, buffer));
+            }
+            catch (BenchSkippedException skipped)
+            {
+                Console.WriteLine($"  skipped {string.Join(", ", group.Select(c => c.Name))}: {skipped.Message}");
+            }
+        }
+        if (results.Count == 0)
+        {
+            Console.Error.WriteLine("every selected benchmark was skipped");
+            return 2;
         }
 
         PrintTable(results);

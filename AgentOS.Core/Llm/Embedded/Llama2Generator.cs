@@ -1,0 +1,43 @@
+namespace AgentOS.Llm.Embedded;
+
+/// <summary>
+/// run.c's generation loop: feed the prompt's tokens (BOS first), then sample one token per step until the step
+/// budget or a BOS (which delimits sequences in llama2.c's training data) ends it.
+/// </summary>
+public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer)
+{
+    /// <summary>The model.</summary>
+    public Llama2Model Model { get; } = model;
+
+    /// <summary>The tokenizer.</summary>
+    public Llama2Tokenizer Tokenizer { get; } = tokenizer;
+
+    /// <summary>Generates after <paramref name="prompt"/> for at most <paramref name="steps"/> positions (prompt included,
+    /// as run.c counts them) and returns the generated token ids (prompt excluded) and their text.</summary>
+    public (IReadOnlyList<int> Tokens, string Text) Generate(string prompt, int steps, Llama2Sampler sampler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        steps = Math.Clamp(steps, 1, Model.Config.SeqLen);
+        var promptTokens = Tokenizer.Encode(prompt, bos: true);
+        var sequence = Model.NewSequence();
+        var generated = new List<int>();
+        var logits = new float[Model.Config.VocabSize];
+        int token = promptTokens[0];
+        for (int pos = 0; pos < steps - 1 || pos < promptTokens.Count - 1; pos++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Model.Forward(sequence, token, pos).CopyTo(logits);
+            int next = pos < promptTokens.Count - 1 ? promptTokens[pos + 1] : sampler.Sample(logits);
+            if (next == Llama2Tokenizer.Bos)
+            {
+                break;
+            }
+            if (pos >= promptTokens.Count - 1)
+            {
+                generated.Add(next);
+            }
+            token = next;
+        }
+        return (generated, Tokenizer.DecodeAll(generated));
+    }
+}

@@ -1,0 +1,213 @@
+namespace AgentOS.Llm.Embedded;
+
+/// <summary>
+/// The llama2.c transformer in plain C#: RMSNorm, rotary position embeddings, grouped-query attention with a KV cache,
+/// SwiGLU feed-forward, shared or separate classifier. Every loop runs in run.c's order (sequential float sums, no
+/// SIMD yet), so greedy decoding reproduces run.c's tokens. Thread-safe for concurrent sequences: each
+/// <see cref="Llama2Sequence"/> owns its activations and cache.
+/// </summary>
+public sealed class Llama2Model
+{
+    private readonly float[] _w;
+    private readonly int _tokenEmbedding, _rmsAtt, _wq, _wk, _wv, _wo, _rmsFfn, _w1, _w2, _w3, _rmsFinal, _wcls;
+
+    /// <summary>Wraps a loaded checkpoint.</summary>
+    public Llama2Model(Llama2Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Config = checkpoint.Config;
+        _w = checkpoint.Weights;
+        var c = Config;
+        int l = c.Layers, d = c.Dim, h = c.HiddenDim, kv = c.KvDim;
+        int offset = 0;
+        int Take(long count)
+        {
+            int at = offset;
+            offset = checked((int)(offset + count));
+            return at;
+        }
+        _tokenEmbedding = Take((long)c.VocabSize * d);
+        _rmsAtt = Take((long)l * d);
+        _wq = Take((long)l * d * d);
+        _wk = Take((long)l * d * kv);
+        _wv = Take((long)l * d * kv);
+        _wo = Take((long)l * d * d);
+        _rmsFfn = Take((long)l * d);
+        _w1 = Take((long)l * d * h);
+        _w2 = Take((long)l * h * d);
+        _w3 = Take((long)l * d * h);
+        _rmsFinal = Take(d);
+        Take((long)c.SeqLen * c.HeadSize); // run.c's legacy RoPE tables: unused, RoPE is computed
+        _wcls = c.SharedClassifier ? _tokenEmbedding : Take((long)c.VocabSize * d);
+    }
+
+    /// <summary>The model's shape.</summary>
+    public Llama2Config Config { get; }
+
+    /// <summary>Starts a new sequence (its own KV cache).</summary>
+    public Llama2Sequence NewSequence() => new(Config);
+
+    /// <summary>Runs one token at position <paramref name="pos"/> of <paramref name="s"/> and returns the logits
+    /// (a view into the sequence's buffer, valid until its next step).</summary>
+    public ReadOnlySpan<float> Forward(Llama2Sequence s, int token, int pos)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var c = Config;
+        if ((uint)token >= (uint)c.VocabSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(token), token, $"Token ids run from 0 to {c.VocabSize - 1}.");
+        }
+        if ((uint)pos >= (uint)c.SeqLen)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pos), pos, $"The model's context holds {c.SeqLen} positions.");
+        }
+        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, headSize = c.HeadSize, kvMul = c.Heads / c.KvHeads;
+        var x = s.X.AsSpan();
+        _w.AsSpan(_tokenEmbedding + token * dim, dim).CopyTo(x);
+
+        for (int layer = 0; layer < c.Layers; layer++)
+        {
+            RmsNorm(s.Xb, x, _w.AsSpan(_rmsAtt + layer * dim, dim));
+
+            long cacheOffset = (long)layer * c.SeqLen * kvDim;
+            var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
+            var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
+            MatMul(s.Q, s.Xb, _wq + layer * dim * dim, dim, dim);
+            MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+            MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+
+            // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle.
+            for (int i = 0; i < dim; i += 2)
+            {
+                int headDim = i % headSize;
+                float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
+                float val = pos * freq;
+                float fcr = MathF.Cos(val);
+                float fci = MathF.Sin(val);
+                Rotate(s.Q, i, fcr, fci);
+                if (i < kvDim)
+                {
+                    Rotate(k, i, fcr, fci);
+                }
+            }
+
+            // Attention, head by head; kv heads are shared by kvMul query heads.
+            for (int h = 0; h < c.Heads; h++)
+            {
+                var q = s.Q.AsSpan(h * headSize, headSize);
+                var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
+                int kvHead = h / kvMul;
+                float scale = MathF.Sqrt(headSize);
+                for (int t = 0; t <= pos; t++)
+                {
+                    var kt = s.KeyCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
+                    float score = 0.0f;
+                    for (int i = 0; i < headSize; i++)
+                    {
+                        score += q[i] * kt[i];
+                    }
+                    att[t] = score / scale;
+                }
+                Softmax(att);
+                var xb = s.Xb.AsSpan(h * headSize, headSize);
+                xb.Clear();
+                for (int t = 0; t <= pos; t++)
+                {
+                    var vt = s.ValueCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
+                    float a = att[t];
+                    for (int i = 0; i < headSize; i++)
+                    {
+                        xb[i] += a * vt[i];
+                    }
+                }
+            }
+            MatMul(s.Xb2, s.Xb, _wo + layer * dim * dim, dim, dim);
+            for (int i = 0; i < dim; i++)
+            {
+                x[i] += s.Xb2[i];
+            }
+
+            // Feed-forward: w2(silu(w1·x) * w3·x).
+            RmsNorm(s.Xb, x, _w.AsSpan(_rmsFfn + layer * dim, dim));
+            MatMul(s.Hb, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
+            MatMul(s.Hb2, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
+            for (int i = 0; i < hidden; i++)
+            {
+                float val = s.Hb[i];
+                val *= 1.0f / (1.0f + MathF.Exp(-val));
+                s.Hb[i] = val * s.Hb2[i];
+            }
+            MatMul(s.Xb, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
+            for (int i = 0; i < dim; i++)
+            {
+                x[i] += s.Xb[i];
+            }
+        }
+
+        RmsNorm(x, x, _w.AsSpan(_rmsFinal, dim));
+        MatMul(s.Logits, x, _wcls, dim, c.VocabSize);
+        return s.Logits;
+    }
+
+    private static void Rotate(Span<float> vector, int i, float fcr, float fci)
+    {
+        float v0 = vector[i];
+        float v1 = vector[i + 1];
+        vector[i] = v0 * fcr - v1 * fci;
+        vector[i + 1] = v0 * fci + v1 * fcr;
+    }
+
+    private static void RmsNorm(Span<float> output, ReadOnlySpan<float> x, ReadOnlySpan<float> weight)
+    {
+        float ss = 0.0f;
+        for (int j = 0; j < x.Length; j++)
+        {
+            ss += x[j] * x[j];
+        }
+        ss /= x.Length;
+        ss += 1e-5f;
+        ss = 1.0f / MathF.Sqrt(ss);
+        for (int j = 0; j < x.Length; j++)
+        {
+            output[j] = weight[j] * (ss * x[j]);
+        }
+    }
+
+    internal static void Softmax(Span<float> x)
+    {
+        float max = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            if (x[i] > max)
+            {
+                max = x[i];
+            }
+        }
+        float sum = 0.0f;
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = MathF.Exp(x[i] - max);
+            sum += x[i];
+        }
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] /= sum;
+        }
+    }
+
+    // xout[d] = W[d, n] · x[n], W row-major at _w[offset].
+    private void MatMul(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
+    {
+        var w = _w.AsSpan(offset, n * d);
+        for (int i = 0; i < d; i++)
+        {
+            var row = w.Slice(i * n, n);
+            float val = 0.0f;
+            for (int j = 0; j < n; j++)
+            {
+                val += row[j] * x[j];
+            }
+            xout[i] = val;
+        }
+    }
+}
