@@ -23,7 +23,7 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
         var generated = new List<int>();
         var logits = new float[Model.Config.VocabSize];
         int token = promptTokens[0];
-        for (int pos = 0; pos < steps - 1 || pos < promptTokens.Count - 1; pos++)
+        for (int pos = 0; pos < steps; pos++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Model.Forward(sequence, token, pos).CopyTo(logits);
