@@ -195,19 +195,36 @@ public sealed class Llama2Model
         }
     }
 
-    // xout[d] = W[d, n] · x[n], W row-major at _w[offset].
+    // xout[d] = W[d, n] · x[n], W row-major at _w[offset]. Vectorized dot products (TensorPrimitives is a package;
+    // Vector<T> is in the base framework): the float sums run in a different order than run.c's, see the exactness
+    // tests for the consequence.
     private void MatMul(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
     {
         var w = _w.AsSpan(offset, n * d);
         for (int i = 0; i < d; i++)
         {
-            var row = w.Slice(i * n, n);
-            float val = 0.0f;
-            for (int j = 0; j < n; j++)
-            {
-                val += row[j] * x[j];
-            }
-            xout[i] = val;
+            xout[i] = Dot(w.Slice(i * n, n), x);
         }
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int j = 0;
+        float sum = 0.0f;
+        if (System.Numerics.Vector.IsHardwareAccelerated && a.Length >= System.Numerics.Vector<float>.Count)
+        {
+            var acc = System.Numerics.Vector<float>.Zero;
+            int width = System.Numerics.Vector<float>.Count;
+            for (; j <= a.Length - width; j += width)
+            {
+                acc += new System.Numerics.Vector<float>(a.Slice(j, width)) * new System.Numerics.Vector<float>(b.Slice(j, width));
+            }
+            sum = System.Numerics.Vector.Sum(acc);
+        }
+        for (; j < a.Length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+        return sum;
     }
 }
