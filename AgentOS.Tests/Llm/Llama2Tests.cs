@@ -68,3 +68,37 @@ public sealed class Llama2Tests
         Assert.Contains("too short", Assert.Throws<ModelFormatException>(() => Llama2Checkpoint.Load(tiny)).Message);
     }
 }
+
+/// <summary>Preempting a sequence between tokens: snapshot its KV cache, resume it elsewhere, get the same tokens.</summary>
+[RequiresShared("data/models/stories260K.bin")]
+public sealed class Llama2SnapshotTests
+{
+    [Test]
+    public void ASequenceResumedFromASnapshotContinuesWithIdenticalTokens()
+    {
+        var model = new Llama2Model(Llama2Checkpoint.Load(RepoPaths.Shared("data/models/stories260K.bin")));
+        var logits = new float[model.Config.VocabSize];
+        List<int> Run(Llama2Sequence sequence, int token, int from, int to)
+        {
+            var tokens = new List<int>();
+            for (int pos = from; pos < to; pos++)
+            {
+                model.Forward(sequence, token, pos).CopyTo(logits);
+                token = new Llama2Sampler(temperature: 0).Sample(logits);
+                tokens.Add(token);
+            }
+            return tokens;
+        }
+
+        var straight = Run(model.NewSequence(), Llama2Tokenizer.Bos, 0, 60);
+
+        var first = model.NewSequence();
+        var head = Run(first, Llama2Tokenizer.Bos, 0, 25);
+        var snapshot = first.Snapshot(25);
+        Assert.Equal(4L * 2 * model.Config.Layers * 25 * model.Config.KvDim, snapshot.Bytes);
+        var resumed = model.NewSequence();
+        resumed.Restore(snapshot);
+        var tail = Run(resumed, head[^1], 25, 60);
+        Assert.SequenceEqual(straight, head.Concat(tail));
+    }
+}
