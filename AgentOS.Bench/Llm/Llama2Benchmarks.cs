@@ -26,6 +26,37 @@ internal static class Llama2Benchmarks
         return null;
     });
 
+    [Benchmark("llm.embedded.stories260k.batch16", Baseline = "llm.embedded.stories260k.tokens")]
+    public static void Batch16(BenchRun run)
+    {
+        var engine = Engine.Value;
+        if (engine is null)
+        {
+            BenchRun.Skip("needs ../shared/data/models/stories260K.bin and tok512.bin beside the repository");
+            return;
+        }
+        var model = engine.Model;
+        const int Batch = 16;
+        int steps = run.Size(200, 50);
+        var sequences = Enumerable.Range(0, Batch).Select(_ => model.NewSequence()).ToArray();
+        var samplers = Enumerable.Range(0, Batch).Select(b => new Llama2Sampler(temperature: 1.0f, topP: 0.9f, seed: (ulong)b + 1)).ToArray();
+        var tokens = Enumerable.Repeat(1, Batch).ToArray();
+        var positions = new int[Batch];
+        var logits = new float[model.Config.VocabSize];
+        run.Start();
+        for (int step = 0; step < steps; step++)
+        {
+            Array.Fill(positions, step);
+            model.ForwardBatch(sequences, tokens, positions);
+            for (int b = 0; b < Batch; b++)
+            {
+                Llama2Model.Logits(sequences[b]).CopyTo(logits);
+                tokens[b] = samplers[b].Sample(logits);
+            }
+        }
+        run.Stop((long)steps * Batch);
+    }
+
     [Benchmark("llm.embedded.stories260k.tokens")]
     public static void Greedy(BenchRun run)
     {

@@ -102,3 +102,39 @@ public sealed class Llama2SnapshotTests
         Assert.SequenceEqual(straight, head.Concat(tail));
     }
 }
+
+/// <summary>Continuous batching gives every sequence exactly what it would get alone.</summary>
+[RequiresShared("data/models/stories260K.bin")]
+public sealed class Llama2BatchTests
+{
+    [Test]
+    public void ABatchStepGivesEachSequenceTheLogitsItWouldGetAlone()
+    {
+        var model = new Llama2Model(Llama2Checkpoint.Load(RepoPaths.Shared("data/models/stories260K.bin")));
+        const int B = 6;
+        var alone = Enumerable.Range(0, B).Select(_ => model.NewSequence()).ToArray();
+        var batched = Enumerable.Range(0, B).Select(_ => model.NewSequence()).ToArray();
+        var tokens = Enumerable.Range(0, B).Select(b => 10 + 37 * b).ToArray();
+        // Sequences start at different positions, as in a continuous batch where agents joined at different times.
+        var starts = new[] { 0, 3, 0, 7, 1, 0 };
+        for (int b = 0; b < B; b++)
+        {
+            for (int pos = 0; pos < starts[b]; pos++)
+            {
+                model.Forward(alone[b], tokens[b], pos);
+                model.Forward(batched[b], tokens[b], pos);
+            }
+        }
+        for (int step = 0; step < 12; step++)
+        {
+            var positions = starts.Select(s => s + step).ToArray();
+            model.ForwardBatch(batched, tokens, positions);
+            for (int b = 0; b < B; b++)
+            {
+                var expected = model.Forward(alone[b], tokens[b], positions[b]).ToArray();
+                Assert.SequenceEqual(expected, Llama2Model.Logits(batched[b]).ToArray(), $"sequence {b}, step {step}");
+                tokens[b] = new Llama2Sampler(temperature: 0).Sample(expected);
+            }
+        }
+    }
+}

@@ -91,36 +91,7 @@ public sealed class Llama2Model
                 }
             }
 
-            // Attention, head by head; kv heads are shared by kvMul query heads.
-            for (int h = 0; h < c.Heads; h++)
-            {
-                var q = s.Q.AsSpan(h * headSize, headSize);
-                var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
-                int kvHead = h / kvMul;
-                float scale = MathF.Sqrt(headSize);
-                for (int t = 0; t <= pos; t++)
-                {
-                    var kt = s.KeyCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                    float score = 0.0f;
-                    for (int i = 0; i < headSize; i++)
-                    {
-                        score += q[i] * kt[i];
-                    }
-                    att[t] = score / scale;
-                }
-                Softmax(att);
-                var xb = s.Xb.AsSpan(h * headSize, headSize);
-                xb.Clear();
-                for (int t = 0; t <= pos; t++)
-                {
-                    var vt = s.ValueCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                    float a = att[t];
-                    for (int i = 0; i < headSize; i++)
-                    {
-                        xb[i] += a * vt[i];
-                    }
-                }
-            }
+            Attend(s, cacheOffset, pos, kvMul);
             MatMul(s.Xb2, s.Xb, _wo + layer * dim * dim, dim, dim);
             for (int i = 0; i < dim; i++)
             {
@@ -147,6 +118,179 @@ public sealed class Llama2Model
         RmsNorm(x, x, _w.AsSpan(_rmsFinal, dim));
         MatMul(s.Logits, x, _wcls, dim, c.VocabSize);
         return s.Logits;
+    }
+
+    /// <summary>
+    /// Runs one step of several sequences at once (continuous batching): each weight row is read once for the whole
+    /// batch, and a batch of 4 or more is split over two threads. Every sequence gets exactly the logits
+    /// <see cref="Forward"/> would give it (same arithmetic, same order), readable afterwards with
+    /// <see cref="Logits"/>.
+    /// </summary>
+    public void ForwardBatch(IReadOnlyList<Llama2Sequence> sequences, ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (tokens.Length != sequences.Count || positions.Length != sequences.Count)
+        {
+            throw new ArgumentException("A batch step needs one token and one position per sequence.", nameof(tokens));
+        }
+        for (int b = 0; b < sequences.Count; b++)
+        {
+            if ((uint)tokens[b] >= (uint)Config.VocabSize || (uint)positions[b] >= (uint)Config.SeqLen)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), $"Sequence {b}: token {tokens[b]} or position {positions[b]} is out of the model's range.");
+            }
+        }
+        if (sequences.Count < 4)
+        {
+            StepBatch(sequences, tokens, positions, 0, sequences.Count);
+            return;
+        }
+        int half = sequences.Count / 2;
+        int[] t = tokens.ToArray(), p = positions.ToArray();
+        Parallel.Invoke(() => StepBatch(sequences, t, p, 0, half), () => StepBatch(sequences, t, p, half, sequences.Count));
+    }
+
+    /// <summary>The logits a sequence's last step produced.</summary>
+    public static ReadOnlySpan<float> Logits(Llama2Sequence sequence)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        return sequence.Logits;
+    }
+
+    // Sequences [from, to) of a batch, one step, layer by layer: per-sequence parts in a loop, matmuls batched.
+    private void StepBatch(IReadOnlyList<Llama2Sequence> all, ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, int from, int to)
+    {
+        var c = Config;
+        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, headSize = c.HeadSize, kvMul = c.Heads / c.KvHeads;
+        int n = to - from;
+        var seqs = new Llama2Sequence[n];
+        for (int b = 0; b < n; b++)
+        {
+            seqs[b] = all[from + b];
+            _w.AsSpan(_tokenEmbedding + tokens[from + b] * dim, dim).CopyTo(seqs[b].X);
+        }
+        for (int layer = 0; layer < c.Layers; layer++)
+        {
+            long cacheOffset = (long)layer * c.SeqLen * kvDim;
+            foreach (var s in seqs)
+            {
+                RmsNorm(s.Xb, s.X, _w.AsSpan(_rmsAtt + layer * dim, dim));
+            }
+            BatchMatMul(seqs, static s => s.Q, static s => s.Xb, _wq + layer * dim * dim, dim, dim);
+            for (int b = 0; b < n; b++)
+            {
+                int pos = positions[from + b];
+                var s = seqs[b];
+                var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
+                var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
+                MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+                MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+                for (int i = 0; i < dim; i += 2)
+                {
+                    int headDim = i % headSize;
+                    float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
+                    float val = pos * freq;
+                    float fcr = MathF.Cos(val);
+                    float fci = MathF.Sin(val);
+                    Rotate(s.Q, i, fcr, fci);
+                    if (i < kvDim)
+                    {
+                        Rotate(k, i, fcr, fci);
+                    }
+                }
+                Attend(s, cacheOffset, pos, kvMul);
+            }
+            BatchMatMul(seqs, static s => s.Xb2, static s => s.Xb, _wo + layer * dim * dim, dim, dim);
+            foreach (var s in seqs)
+            {
+                for (int i = 0; i < dim; i++)
+                {
+                    s.X[i] += s.Xb2[i];
+                }
+                RmsNorm(s.Xb, s.X, _w.AsSpan(_rmsFfn + layer * dim, dim));
+            }
+            BatchMatMul(seqs, static s => s.Hb, static s => s.Xb, _w1 + layer * dim * hidden, dim, hidden);
+            BatchMatMul(seqs, static s => s.Hb2, static s => s.Xb, _w3 + layer * dim * hidden, dim, hidden);
+            foreach (var s in seqs)
+            {
+                for (int i = 0; i < hidden; i++)
+                {
+                    float val = s.Hb[i];
+                    val *= 1.0f / (1.0f + MathF.Exp(-val));
+                    s.Hb[i] = val * s.Hb2[i];
+                }
+            }
+            BatchMatMul(seqs, static s => s.Xb, static s => s.Hb, _w2 + layer * hidden * dim, hidden, dim);
+            foreach (var s in seqs)
+            {
+                for (int i = 0; i < dim; i++)
+                {
+                    s.X[i] += s.Xb[i];
+                }
+            }
+        }
+        foreach (var s in seqs)
+        {
+            RmsNorm(s.X, s.X, _w.AsSpan(_rmsFinal, dim));
+        }
+        BatchMatMul(seqs, static s => s.Logits, static s => s.X, _wcls, dim, c.VocabSize);
+    }
+
+    // Each weight row once for the whole batch; the same dot product as MatMul, so the same bits.
+    private void BatchMatMul(Llama2Sequence[] seqs, Func<Llama2Sequence, float[]> output, Func<Llama2Sequence, float[]> input, int offset, int n, int d)
+    {
+        var w = _w.AsSpan(offset, n * d);
+        var outs = new float[seqs.Length][];
+        var ins = new float[seqs.Length][];
+        for (int b = 0; b < seqs.Length; b++)
+        {
+            outs[b] = output(seqs[b]);
+            ins[b] = input(seqs[b]);
+        }
+        for (int i = 0; i < d; i++)
+        {
+            var row = w.Slice(i * n, n);
+            for (int b = 0; b < seqs.Length; b++)
+            {
+                outs[b][i] = Dot(row, ins[b].AsSpan(0, n));
+            }
+        }
+    }
+
+    // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
+    private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
+    {
+        var c = Config;
+        int kvDim = c.KvDim, headSize = c.HeadSize;
+        for (int h = 0; h < c.Heads; h++)
+        {
+            var q = s.Q.AsSpan(h * headSize, headSize);
+            var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
+            int kvHead = h / kvMul;
+            float scale = MathF.Sqrt(headSize);
+            for (int t = 0; t <= pos; t++)
+            {
+                var kt = s.KeyCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
+                float score = 0.0f;
+                for (int i = 0; i < headSize; i++)
+                {
+                    score += q[i] * kt[i];
+                }
+                att[t] = score / scale;
+            }
+            Softmax(att);
+            var xb = s.Xb.AsSpan(h * headSize, headSize);
+            xb.Clear();
+            for (int t = 0; t <= pos; t++)
+            {
+                var vt = s.ValueCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
+                float a = att[t];
+                for (int i = 0; i < headSize; i++)
+                {
+                    xb[i] += a * vt[i];
+                }
+            }
+        }
     }
 
     private static void Rotate(Span<float> vector, int i, float fcr, float fci)
