@@ -51,7 +51,7 @@ switch ($verb) {
     }
     'bench' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Bench', '-c', 'Release', '--') + $rest) }
     'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
-    'demo' { Exit-NotYet 'demo' 'the demo (agents sharing the embedded model through the kernel) arrives with the LLM issue.' }
+    'demo' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'demo') + $rest) }
     'serve' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'serve') + $rest) }
     'mcp' { Exit-NotYet 'mcp' 'the MCP server arrives with the VM controller + MCP issue.' }
     { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }

@@ -59,7 +59,8 @@ case "$verb" in
     dotnet build AgentOS.Core/AgentOS.Core.csproj -c Release -nologo -t:PackSingleDll "$@"
     ;;
   demo)
-    not_yet demo "the demo (agents sharing the embedded model through the kernel) arrives with the LLM issue."
+    require_sdk
+    dotnet run --project AgentOS.Core -c Release -- demo "$@"
     ;;
   serve)
     require_sdk

@@ -17,6 +17,7 @@ internal static class CommandLine
         ("--help, -h", "print this text"),
         ("--version", "print the AgentOS version"),
         ("cpus, affinity", "print the CPUs this process may run on and whether threads can be pinned"),
+        ("demo", "storyteller agents share the embedded llama2.c model through one kernel\n" + new string(' ', 19) + DemoCommand.Usage),
         ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
     ];
 
@@ -36,6 +37,8 @@ internal static class CommandLine
             case "--version" or "version":
                 stdout.WriteLine($"{AgentOSInfo.Name} {AgentOSInfo.Version}");
                 return 0;
+            case "demo":
+                return DemoCommand.Run(args[1..], stdout, stderr);
             case "serve":
                 return ServeCommand.Run(args[1..], stdout, stderr);
             case "cpus" or "affinity":

@@ -132,7 +132,8 @@ public sealed class KernelConfig
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LlmBackendConfig
 {
-    /// <summary>The backend type. Available now: <c>echo</c>.</summary>
+    /// <summary>The backend type: <c>echo</c> (a stand-in that repeats the prompt) or <c>embedded</c> (the llama2.c
+    /// engine; needs <see cref="ModelPath"/> and <see cref="TokenizerPath"/>).</summary>
     public required string Type { get; init; }
 
     /// <summary>Its name (default: the type).</summary>
@@ -144,11 +145,21 @@ public sealed class LlmBackendConfig
     /// <summary>For <c>echo</c>: the simulated latency in milliseconds.</summary>
     public double LatencyMs { get; init; }
 
+    /// <summary>For <c>embedded</c>: the llama2.c checkpoint.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>For <c>embedded</c>: its tokenizer.bin.</summary>
+    public string? TokenizerPath { get; init; }
+
     internal void Validate(string source)
     {
-        if (Type != "echo")
+        if (Type is not ("echo" or "embedded"))
         {
-            throw new KernelConfigException($"{source}: LLM backend type '{Type}' is unknown; available: echo.");
+            throw new KernelConfigException($"{source}: LLM backend type '{Type}' is unknown; available: echo, embedded.");
+        }
+        if (Type == "embedded" && (string.IsNullOrEmpty(ModelPath) || string.IsNullOrEmpty(TokenizerPath)))
+        {
+            throw new KernelConfigException($"{source}: the embedded backend '{Name ?? Type}' needs model_path and tokenizer_path.");
         }
         if (Slots is < 1 or > 4096 || LatencyMs < 0)
         {
@@ -156,5 +167,7 @@ public sealed class LlmBackendConfig
         }
     }
 
-    internal ILlmBackend Create(TimeProvider time) => new EchoLlmBackend(TimeSpan.FromMilliseconds(LatencyMs), time, Slots, Name ?? Type);
+    internal ILlmBackend Create(TimeProvider time) => Type == "embedded"
+        ? new Llm.Embedded.EmbeddedLlmBackend(ModelPath!, TokenizerPath!, Name ?? Type, Slots)
+        : new EchoLlmBackend(TimeSpan.FromMilliseconds(LatencyMs), time, Slots, Name ?? Type);
 }

@@ -21,6 +21,7 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
         var promptTokens = Tokenizer.Encode(prompt, bos: true);
         var sequence = Model.NewSequence();
         var generated = new List<int>();
+        var bytes = new List<byte>();
         var logits = new float[Model.Config.VocabSize];
         int token = promptTokens[0];
         for (int pos = 0; pos < steps; pos++)
@@ -35,9 +36,10 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
             if (pos >= promptTokens.Count - 1)
             {
                 generated.Add(next);
+                bytes.AddRange(Tokenizer.Decode(token, next)); // decoded after the token before it, as run.c prints
             }
             token = next;
         }
-        return (generated, Tokenizer.DecodeAll(generated));
+        return (generated, System.Text.Encoding.UTF8.GetString([.. bytes]));
     }
 }
