@@ -46,7 +46,6 @@ public sealed class ExecutionSlot<T> where T : class, ISchedulable
     /// <summary>Whether the item should stop at this safe point: a yield was requested or its budget is spent.</summary>
     public bool ShouldYield => YieldRequested || ServiceThisRun >= ServiceBudget;
 
-    internal bool IsIdle => Volatile.Read(ref _state) == Idle;
     internal bool IsRunning => Volatile.Read(ref _state) == Running;
     internal bool HasCompleted => Volatile.Read(ref _state) == Completed;
     internal bool HasYielded => Volatile.Read(ref _state) == Yielded;

@@ -126,16 +126,6 @@ public sealed class IndexedHeap<T> : IDisposable where T : class
         }
     }
 
-    /// <summary>Removes every entry, calling <paramref name="onEach"/> on each in heap order (smallest first).</summary>
-    public void DrainInOrder(Action<T> onEach)
-    {
-        ArgumentNullException.ThrowIfNull(onEach);
-        while (TryPop(out var item))
-        {
-            onEach(item);
-        }
-    }
-
     /// <summary>Returns the pooled arrays. The heap must not be used afterwards.</summary>
     public void Dispose()
     {

@@ -47,35 +47,18 @@ public sealed class EmbeddedLlmBackend : ILlmBackend
     {
         ArgumentNullException.ThrowIfNull(query);
         var (prompt, steps) = Prepare(query);
-        var model = _generator.Model;
-        var tokenizer = _generator.Tokenizer;
-        var promptTokens = tokenizer.Encode(prompt, bos: true);
-        var sampler = Sampler(query);
-        var sequence = model.NewSequence();
-        var logits = new float[model.Config.VocabSize];
         var text = new System.Text.StringBuilder();
-        int token = promptTokens[0], generated = 0;
-        for (int pos = 0; pos < steps; pos++)
+        int generated = 0;
+        foreach (var (_, bytes) in _generator.Steps(prompt, steps, Sampler(query), cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            model.Forward(sequence, token, pos).CopyTo(logits);
-            int next = pos < promptTokens.Count - 1 ? promptTokens[pos + 1] : sampler.Sample(logits);
-            if (next == Llama2Tokenizer.Bos)
+            generated++;
+            var piece = System.Text.Encoding.UTF8.GetString(bytes);
+            text.Append(piece);
+            yield return new LlmStreamItem(piece);
+            if (generated % 16 == 0)
             {
-                break;
+                await Task.Yield(); // a long generation gives its thread back now and then
             }
-            if (pos >= promptTokens.Count - 1)
-            {
-                generated++;
-                var piece = System.Text.Encoding.UTF8.GetString(tokenizer.Decode(token, next));
-                text.Append(piece);
-                yield return new LlmStreamItem(piece);
-                if (generated % 16 == 0)
-                {
-                    await Task.Yield(); // a long generation gives its thread back now and then
-                }
-            }
-            token = next;
         }
         yield return new LlmStreamItem(null, Response(prompt, generated, text.ToString(), steps));
     }

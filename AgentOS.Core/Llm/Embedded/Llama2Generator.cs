@@ -16,12 +16,26 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
     /// as run.c counts them) and returns the generated token ids (prompt excluded) and their text.</summary>
     public (IReadOnlyList<int> Tokens, string Text) Generate(string prompt, int steps, Llama2Sampler sampler, CancellationToken cancellationToken = default)
     {
+        var generated = new List<int>();
+        var bytes = new List<byte>();
+        foreach (var (token, piece) in Steps(prompt, steps, sampler, cancellationToken))
+        {
+            generated.Add(token);
+            bytes.AddRange(piece);
+        }
+        return (generated, System.Text.Encoding.UTF8.GetString([.. bytes]));
+    }
+
+    /// <summary>
+    /// The generation loop itself, one generated token at a time with its bytes (decoded after the token before it,
+    /// as run.c prints them). Lazy: each step runs when the caller asks for the next token.
+    /// </summary>
+    public IEnumerable<(int Token, byte[] Piece)> Steps(string prompt, int steps, Llama2Sampler sampler, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(sampler);
         steps = Math.Clamp(steps, 1, Model.Config.SeqLen);
         var promptTokens = Tokenizer.Encode(prompt, bos: true);
         var sequence = Model.NewSequence();
-        var generated = new List<int>();
-        var bytes = new List<byte>();
         var logits = new float[Model.Config.VocabSize];
         int token = promptTokens[0];
         for (int pos = 0; pos < steps; pos++)
@@ -31,15 +45,13 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
             int next = pos < promptTokens.Count - 1 ? promptTokens[pos + 1] : sampler.Sample(logits);
             if (next == Llama2Tokenizer.Bos)
             {
-                break;
+                yield break;
             }
             if (pos >= promptTokens.Count - 1)
             {
-                generated.Add(next);
-                bytes.AddRange(Tokenizer.Decode(token, next)); // decoded after the token before it, as run.c prints
+                yield return (next, Tokenizer.Decode(token, next));
             }
             token = next;
         }
-        return (generated, System.Text.Encoding.UTF8.GetString([.. bytes]));
     }
 }

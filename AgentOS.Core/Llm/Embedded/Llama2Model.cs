@@ -61,7 +61,7 @@ public sealed class Llama2Model
         {
             throw new ArgumentOutOfRangeException(nameof(pos), pos, $"The model's context holds {c.SeqLen} positions.");
         }
-        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, headSize = c.HeadSize, kvMul = c.Heads / c.KvHeads;
+        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, kvMul = c.Heads / c.KvHeads;
         var x = s.X.AsSpan();
         _w.AsSpan(_tokenEmbedding + token * dim, dim).CopyTo(x);
 
@@ -76,43 +76,19 @@ public sealed class Llama2Model
             MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
             MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
 
-            // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle.
-            for (int i = 0; i < dim; i += 2)
-            {
-                int headDim = i % headSize;
-                float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
-                float val = pos * freq;
-                float fcr = MathF.Cos(val);
-                float fci = MathF.Sin(val);
-                Rotate(s.Q, i, fcr, fci);
-                if (i < kvDim)
-                {
-                    Rotate(k, i, fcr, fci);
-                }
-            }
+            Rope(s.Q, k, pos);
 
             Attend(s, cacheOffset, pos, kvMul);
             MatMul(s.Xb2, s.Xb, _wo + layer * dim * dim, dim, dim);
-            for (int i = 0; i < dim; i++)
-            {
-                x[i] += s.Xb2[i];
-            }
+            AddInto(x, s.Xb2);
 
             // Feed-forward: w2(silu(w1·x) * w3·x).
             RmsNorm(s.Xb, x, _w.AsSpan(_rmsFfn + layer * dim, dim));
             MatMul(s.Hb, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
             MatMul(s.Hb2, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
-            for (int i = 0; i < hidden; i++)
-            {
-                float val = s.Hb[i];
-                val *= 1.0f / (1.0f + MathF.Exp(-val));
-                s.Hb[i] = val * s.Hb2[i];
-            }
+            SwiGlu(s.Hb, s.Hb2);
             MatMul(s.Xb, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
-            for (int i = 0; i < dim; i++)
-            {
-                x[i] += s.Xb[i];
-            }
+            AddInto(x, s.Xb);
         }
 
         RmsNorm(x, x, _w.AsSpan(_rmsFinal, dim));
@@ -161,7 +137,7 @@ public sealed class Llama2Model
     private void StepBatch(IReadOnlyList<Llama2Sequence> all, ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, int from, int to)
     {
         var c = Config;
-        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, headSize = c.HeadSize, kvMul = c.Heads / c.KvHeads;
+        int dim = c.Dim, kvDim = c.KvDim, hidden = c.HiddenDim, kvMul = c.Heads / c.KvHeads;
         int n = to - from;
         var seqs = new Llama2Sequence[n];
         for (int b = 0; b < n; b++)
@@ -185,48 +161,25 @@ public sealed class Llama2Model
                 var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
                 MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
                 MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
-                for (int i = 0; i < dim; i += 2)
-                {
-                    int headDim = i % headSize;
-                    float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
-                    float val = pos * freq;
-                    float fcr = MathF.Cos(val);
-                    float fci = MathF.Sin(val);
-                    Rotate(s.Q, i, fcr, fci);
-                    if (i < kvDim)
-                    {
-                        Rotate(k, i, fcr, fci);
-                    }
-                }
+                Rope(s.Q, k, pos);
                 Attend(s, cacheOffset, pos, kvMul);
             }
             BatchMatMul(seqs, static s => s.Xb2, static s => s.Xb, _wo + layer * dim * dim, dim, dim);
             foreach (var s in seqs)
             {
-                for (int i = 0; i < dim; i++)
-                {
-                    s.X[i] += s.Xb2[i];
-                }
+                AddInto(s.X, s.Xb2);
                 RmsNorm(s.Xb, s.X, _w.AsSpan(_rmsFfn + layer * dim, dim));
             }
             BatchMatMul(seqs, static s => s.Hb, static s => s.Xb, _w1 + layer * dim * hidden, dim, hidden);
             BatchMatMul(seqs, static s => s.Hb2, static s => s.Xb, _w3 + layer * dim * hidden, dim, hidden);
             foreach (var s in seqs)
             {
-                for (int i = 0; i < hidden; i++)
-                {
-                    float val = s.Hb[i];
-                    val *= 1.0f / (1.0f + MathF.Exp(-val));
-                    s.Hb[i] = val * s.Hb2[i];
-                }
+                SwiGlu(s.Hb, s.Hb2);
             }
             BatchMatMul(seqs, static s => s.Xb, static s => s.Hb, _w2 + layer * hidden * dim, hidden, dim);
             foreach (var s in seqs)
             {
-                for (int i = 0; i < dim; i++)
-                {
-                    s.X[i] += s.Xb[i];
-                }
+                AddInto(s.X, s.Xb);
             }
         }
         foreach (var s in seqs)
@@ -290,6 +243,45 @@ public sealed class Llama2Model
                     xb[i] += a * vt[i];
                 }
             }
+        }
+    }
+
+    // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle.
+    private void Rope(Span<float> q, Span<float> k, int pos)
+    {
+        int headSize = Config.HeadSize;
+        for (int i = 0; i < q.Length; i += 2)
+        {
+            int headDim = i % headSize;
+            float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
+            float val = pos * freq;
+            float fcr = MathF.Cos(val);
+            float fci = MathF.Sin(val);
+            Rotate(q, i, fcr, fci);
+            if (i < k.Length)
+            {
+                Rotate(k, i, fcr, fci);
+            }
+        }
+    }
+
+    // hb = silu(hb) * hb2, in place.
+    private static void SwiGlu(Span<float> hb, ReadOnlySpan<float> hb2)
+    {
+        for (int i = 0; i < hb.Length; i++)
+        {
+            float val = hb[i];
+            val *= 1.0f / (1.0f + MathF.Exp(-val));
+            hb[i] = val * hb2[i];
+        }
+    }
+
+    // The residual connection: x += delta.
+    private static void AddInto(Span<float> x, ReadOnlySpan<float> delta)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] += delta[i];
         }
     }
 
