@@ -93,6 +93,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The kernel's data folder.</summary>
     public string DataDirectory => _options.DataDirectory;
 
+    /// <summary>The names of the LLM backends this kernel routes to (the models its OpenAI-compatible endpoint lists).</summary>
+    public IReadOnlyCollection<string> LlmBackendNames => [.. _llm.BackendNames];
+
     /// <summary>The audit log's file.</summary>
     public string AuditLogPath => _audit.Path!;
 

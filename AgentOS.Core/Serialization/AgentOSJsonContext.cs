@@ -34,4 +34,8 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.StreamDelta))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.ApprovalView>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ApprovalDecision))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletionRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletion))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ModelList))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.OpenAiErrorBody))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
