@@ -9,6 +9,7 @@ namespace AgentOS.Llm.Embedded;
 public sealed class Llama2Model
 {
     private readonly float[] _w;
+    private readonly float[] _rope;
     private readonly int _tokenEmbedding, _rmsAtt, _wq, _wk, _wv, _wo, _rmsFfn, _w1, _w2, _w3, _rmsFinal, _wcls;
 
     /// <summary>Wraps a loaded checkpoint.</summary>
@@ -17,6 +18,7 @@ public sealed class Llama2Model
         ArgumentNullException.ThrowIfNull(checkpoint);
         Config = checkpoint.Config;
         _w = checkpoint.Weights;
+        _rope = RopeTable(Config);
         var c = Config;
         int l = c.Layers, d = c.Dim, h = c.HiddenDim, kv = c.KvDim;
         int offset = 0;
@@ -211,58 +213,123 @@ public sealed class Llama2Model
     }
 
     // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
+    // Bit-exact with run.c's loops: each score is still summed over i in order (four positions at once only for
+    // instruction-level parallelism), and the weighted sum of values is element-wise, so vectorizing it over i
+    // changes no rounding (the JIT does not fuse multiply and add).
     private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
     {
         var c = Config;
         int kvDim = c.KvDim, headSize = c.HeadSize;
+        float scale = MathF.Sqrt(headSize);
         for (int h = 0; h < c.Heads; h++)
         {
             var q = s.Q.AsSpan(h * headSize, headSize);
             var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
-            int kvHead = h / kvMul;
-            float scale = MathF.Sqrt(headSize);
-            for (int t = 0; t <= pos; t++)
-            {
-                var kt = s.KeyCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                float score = 0.0f;
-                for (int i = 0; i < headSize; i++)
-                {
-                    score += q[i] * kt[i];
-                }
-                att[t] = score / scale;
-            }
+            var keys = s.KeyCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize));
+            Scores(q, keys, kvDim, att, scale);
             Softmax(att);
-            var xb = s.Xb.AsSpan(h * headSize, headSize);
-            xb.Clear();
-            for (int t = 0; t <= pos; t++)
-            {
-                var vt = s.ValueCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                float a = att[t];
-                for (int i = 0; i < headSize; i++)
-                {
-                    xb[i] += a * vt[i];
-                }
-            }
+            WeightedValues(att, s.ValueCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize)), kvDim, s.Xb.AsSpan(h * headSize, headSize));
         }
     }
 
-    // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle.
+    // att[t] = (q · k_t) / scale, where k_t starts at keys[t * stride].
+    private static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int stride, Span<float> att, float scale)
+    {
+        int headSize = q.Length, t = 0;
+        for (; t + 4 <= att.Length; t += 4)
+        {
+            var k0 = keys.Slice(t * stride, headSize);
+            var k1 = keys.Slice((t + 1) * stride, headSize);
+            var k2 = keys.Slice((t + 2) * stride, headSize);
+            var k3 = keys.Slice((t + 3) * stride, headSize);
+            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+            for (int i = 0; i < headSize; i++)
+            {
+                float qi = q[i];
+                s0 += qi * k0[i];
+                s1 += qi * k1[i];
+                s2 += qi * k2[i];
+                s3 += qi * k3[i];
+            }
+            att[t] = s0 / scale;
+            att[t + 1] = s1 / scale;
+            att[t + 2] = s2 / scale;
+            att[t + 3] = s3 / scale;
+        }
+        for (; t < att.Length; t++)
+        {
+            var k = keys.Slice(t * stride, headSize);
+            float score = 0.0f;
+            for (int i = 0; i < headSize; i++)
+            {
+                score += q[i] * k[i];
+            }
+            att[t] = score / scale;
+        }
+    }
+
+    // xb = sum over t of att[t] * v_t, accumulated in t order, where v_t starts at values[t * stride].
+    private static void WeightedValues(ReadOnlySpan<float> att, ReadOnlySpan<float> values, int stride, Span<float> xb)
+    {
+        int headSize = xb.Length, i = 0;
+        int width = System.Numerics.Vector<float>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            for (; i + width <= headSize; i += width)
+            {
+                var acc = System.Numerics.Vector<float>.Zero;
+                for (int t = 0; t < att.Length; t++)
+                {
+                    acc += att[t] * new System.Numerics.Vector<float>(values.Slice(t * stride + i, width));
+                }
+                acc.CopyTo(xb.Slice(i, width));
+            }
+        }
+        for (; i < headSize; i++)
+        {
+            float acc = 0.0f;
+            for (int t = 0; t < att.Length; t++)
+            {
+                acc += att[t] * values[t * stride + i];
+            }
+            xb[i] = acc;
+        }
+    }
+
+    // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
     private void Rope(Span<float> q, Span<float> k, int pos)
     {
         int headSize = Config.HeadSize;
+        var row = _rope.AsSpan(pos * headSize, headSize);
         for (int i = 0; i < q.Length; i += 2)
         {
             int headDim = i % headSize;
-            float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
-            float val = pos * freq;
-            float fcr = MathF.Cos(val);
-            float fci = MathF.Sin(val);
+            float fcr = row[headDim];
+            float fci = row[headDim + 1];
             Rotate(q, i, fcr, fci);
             if (i < k.Length)
             {
                 Rotate(k, i, fcr, fci);
             }
         }
+    }
+
+    // run.c computes each rotation's cosine and sine at every step; they depend only on position and pair, so they
+    // are computed once here with the same float arithmetic (the same bits), cos then sin per pair.
+    private static float[] RopeTable(Llama2Config c)
+    {
+        var table = new float[c.SeqLen * c.HeadSize];
+        for (int pos = 0; pos < c.SeqLen; pos++)
+        {
+            for (int headDim = 0; headDim < c.HeadSize; headDim += 2)
+            {
+                float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)c.HeadSize);
+                float val = pos * freq;
+                table[pos * c.HeadSize + headDim] = MathF.Cos(val);
+                table[pos * c.HeadSize + headDim + 1] = MathF.Sin(val);
+            }
+        }
+        return table;
     }
 
     // hb = silu(hb) * hb2, in place.
@@ -309,26 +376,58 @@ public sealed class Llama2Model
         }
     }
 
+    // run.c's softmax. The max and the final division are order-free, so they are vectorized with the same bits; the
+    // exponentials and their sum stay sequential.
     internal static void Softmax(Span<float> x)
     {
-        float max = x[0];
-        for (int i = 1; i < x.Length; i++)
-        {
-            if (x[i] > max)
-            {
-                max = x[i];
-            }
-        }
+        float max = Max(x);
         float sum = 0.0f;
         for (int i = 0; i < x.Length; i++)
         {
             x[i] = MathF.Exp(x[i] - max);
             sum += x[i];
         }
-        for (int i = 0; i < x.Length; i++)
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
         {
-            x[i] /= sum;
+            int width = System.Numerics.Vector<float>.Count;
+            var divisor = new System.Numerics.Vector<float>(sum);
+            for (; j + width <= x.Length; j += width)
+            {
+                (new System.Numerics.Vector<float>(x.Slice(j, width)) / divisor).CopyTo(x.Slice(j, width));
+            }
         }
+        for (; j < x.Length; j++)
+        {
+            x[j] /= sum;
+        }
+    }
+
+    private static float Max(ReadOnlySpan<float> x)
+    {
+        float max = x[0];
+        int i = 1;
+        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            var best = new System.Numerics.Vector<float>(x.Slice(0, width));
+            for (i = width; i + width <= x.Length; i += width)
+            {
+                best = System.Numerics.Vector.Max(best, new System.Numerics.Vector<float>(x.Slice(i, width)));
+            }
+            for (int lane = 0; lane < width; lane++)
+            {
+                max = MathF.Max(max, best[lane]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            if (x[i] > max)
+            {
+                max = x[i];
+            }
+        }
+        return max;
     }
 
     // xout[d] = W[d, n] · x[n], W row-major at _w[offset]. Vectorized dot products (TensorPrimitives is a package;
