@@ -1,10 +1,13 @@
+using AgentOS.Threading;
+
 namespace AgentOS.Llm.Embedded;
 
 /// <summary>
 /// The llama2.c transformer in plain C#: RMSNorm, rotary position embeddings, grouped-query attention with a KV cache,
-/// SwiGLU feed-forward, shared or separate classifier. Every loop runs in run.c's order (sequential float sums, no
-/// SIMD yet), so greedy decoding reproduces run.c's tokens. Thread-safe for concurrent sequences: each
-/// <see cref="Llama2Sequence"/> owns its activations and cache.
+/// SwiGLU feed-forward, shared or separate classifier. Every loop keeps run.c's order of float operations except the
+/// matrix-vector dot products, which are vectorized (the exactness tests show run.c's tokens survive that), so decoding
+/// reproduces run.c's tokens. Large products may be split across a pinned pool. Thread-safe for concurrent
+/// sequences: each <see cref="Llama2Sequence"/> owns its activations and cache.
 /// </summary>
 public sealed class Llama2Model
 {
@@ -12,10 +15,26 @@ public sealed class Llama2Model
     private readonly float[] _rope;
     private readonly int _tokenEmbedding, _rmsAtt, _wq, _wk, _wv, _wo, _rmsFfn, _w1, _w2, _w3, _rmsFinal, _wcls;
 
+    /// <summary>Rows × columns of a matrix-vector product from which it is split across the pool, by default: below it
+    /// handing parts to another thread costs more than it saves (the break-even AgentOS.Bench's
+    /// <c>llm.embedded.split</c> benchmarks measure).</summary>
+    public const int DefaultSplitThreshold = 256 * 1024;
+
+    private readonly PinnedThreadPool? _pool;
+    private readonly int _splitThreshold;
+
     /// <summary>Wraps a loaded checkpoint.</summary>
-    public Llama2Model(Llama2Checkpoint checkpoint)
+    /// <param name="checkpoint">The weights.</param>
+    /// <param name="pool">Workers that take parts of each large matrix-vector product of a single-sequence step
+    /// (typically one worker fewer than the CPUs; the calling thread takes a part too). <see langword="null"/>: every
+    /// product runs on the calling thread.</param>
+    /// <param name="splitThreshold">The smallest product (rows × columns) that is split.</param>
+    public Llama2Model(Llama2Checkpoint checkpoint, PinnedThreadPool? pool = null, int splitThreshold = DefaultSplitThreshold)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(splitThreshold);
+        _pool = pool;
+        _splitThreshold = splitThreshold;
         Config = checkpoint.Config;
         _w = checkpoint.Weights;
         _rope = RopeTable(Config);
@@ -72,29 +91,28 @@ public sealed class Llama2Model
             RmsNorm(s.Xb, x, _w.AsSpan(_rmsAtt + layer * dim, dim));
 
             long cacheOffset = (long)layer * c.SeqLen * kvDim;
-            var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-            var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-            MatMul(s.Q, s.Xb, _wq + layer * dim * dim, dim, dim);
-            MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
-            MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+            int kvAt = (int)(cacheOffset + (long)pos * kvDim);
+            MatMul(s.Q, 0, s.Xb, _wq + layer * dim * dim, dim, dim);
+            MatMul(s.KeyCache, kvAt, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+            MatMul(s.ValueCache, kvAt, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
 
-            Rope(s.Q, k, pos);
+            Rope(s.Q, s.KeyCache.AsSpan(kvAt, kvDim), pos);
 
             Attend(s, cacheOffset, pos, kvMul);
-            MatMul(s.Xb2, s.Xb, _wo + layer * dim * dim, dim, dim);
+            MatMul(s.Xb2, 0, s.Xb, _wo + layer * dim * dim, dim, dim);
             AddInto(x, s.Xb2);
 
             // Feed-forward: w2(silu(w1·x) * w3·x).
             RmsNorm(s.Xb, x, _w.AsSpan(_rmsFfn + layer * dim, dim));
-            MatMul(s.Hb, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
-            MatMul(s.Hb2, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
+            MatMul(s.Hb, 0, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
+            MatMul(s.Hb2, 0, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
             SwiGlu(s.Hb, s.Hb2);
-            MatMul(s.Xb, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
+            MatMul(s.Xb, 0, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
             AddInto(x, s.Xb);
         }
 
         RmsNorm(x, x, _w.AsSpan(_rmsFinal, dim));
-        MatMul(s.Logits, x, _wcls, dim, c.VocabSize);
+        MatMul(s.Logits, 0, s.X, _wcls, dim, c.VocabSize);
         return s.Logits;
     }
 
@@ -161,8 +179,8 @@ public sealed class Llama2Model
                 var s = seqs[b];
                 var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
                 var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-                MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
-                MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+                Rows(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+                Rows(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
                 Rope(s.Q, k, pos);
                 Attend(s, cacheOffset, pos, kvMul);
             }
@@ -430,19 +448,31 @@ public sealed class Llama2Model
         return max;
     }
 
-    // xout[d] = W[d, n] · x[n], W row-major at _w[offset]. Vectorized dot products (TensorPrimitives is a package;
-    // Vector<T> is in the base framework): the float sums run in a different order than run.c's, see the exactness
-    // tests for the consequence.
-    private void MatMul(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
+    // xout[at .. at+d] = W[d, n] · x[n], W row-major at _w[offset]; split across the pool when large enough (never
+    // from one of the pool's own threads, which could wait for a part queued behind itself).
+    private void MatMul(float[] xout, int at, float[] x, int offset, int n, int d)
+    {
+        if (_pool is not null && (long)n * d >= _splitThreshold && !_pool.IsWorkerThread)
+        {
+            ParallelMatVec.For(_pool).Run(_w, offset, xout, at, x, n, d);
+            return;
+        }
+        Rows(xout.AsSpan(at, d), x, offset, n, d);
+    }
+
+    // Vectorized dot products (TensorPrimitives is a package; Vector<T> is in the base framework): the float sums run
+    // in a different order than run.c's, see the exactness tests for the consequence.
+    private void Rows(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
     {
         var w = _w.AsSpan(offset, n * d);
+        x = x[..n];
         for (int i = 0; i < d; i++)
         {
             xout[i] = Dot(w.Slice(i * n, n), x);
         }
     }
 
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int j = 0;
         float sum = 0.0f;
