@@ -223,11 +223,48 @@ public sealed class Llama2Model
         for (int i = 0; i < d; i++)
         {
             var row = w.Slice(i * n, n);
-            for (int b = 0; b < seqs.Length; b++)
+            int b = 0;
+            for (; b + 4 <= seqs.Length; b += 4)
+            {
+                (outs[b][i], outs[b + 1][i], outs[b + 2][i], outs[b + 3][i]) = Dot4(row, ins[b].AsSpan(0, n), ins[b + 1].AsSpan(0, n), ins[b + 2].AsSpan(0, n), ins[b + 3].AsSpan(0, n));
+            }
+            for (; b < seqs.Length; b++)
             {
                 outs[b][i] = Dot(row, ins[b].AsSpan(0, n));
             }
         }
+    }
+
+    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations.
+    private static (float, float, float, float) Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3)
+    {
+        int j = 0;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        int width = System.Numerics.Vector<float>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
+        {
+            var a0 = System.Numerics.Vector<float>.Zero;
+            var a1 = a0;
+            var a2 = a0;
+            var a3 = a0;
+            for (; j <= w.Length - width; j += width)
+            {
+                var wj = new System.Numerics.Vector<float>(w.Slice(j, width));
+                a0 += wj * new System.Numerics.Vector<float>(x0.Slice(j, width));
+                a1 += wj * new System.Numerics.Vector<float>(x1.Slice(j, width));
+                a2 += wj * new System.Numerics.Vector<float>(x2.Slice(j, width));
+                a3 += wj * new System.Numerics.Vector<float>(x3.Slice(j, width));
+            }
+            (s0, s1, s2, s3) = (System.Numerics.Vector.Sum(a0), System.Numerics.Vector.Sum(a1), System.Numerics.Vector.Sum(a2), System.Numerics.Vector.Sum(a3));
+        }
+        for (; j < w.Length; j++)
+        {
+            s0 += w[j] * x0[j];
+            s1 += w[j] * x1[j];
+            s2 += w[j] * x2[j];
+            s3 += w[j] * x3[j];
+        }
+        return (s0, s1, s2, s3);
     }
 
     // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
