@@ -17,17 +17,21 @@ public sealed class Llama2AllocationTests
         var logits = new float[model.Config.VocabSize];
         foreach (var sampler in new[] { new Llama2Sampler(temperature: 0), new Llama2Sampler(temperature: 1.0f, topP: 0.9f, seed: 7), new Llama2Sampler(temperature: 0.8f, topP: 1.0f, seed: 7) })
         {
-            int token = Llama2Tokenizer.Bos;
-            // Position 0 warms up (JIT, the sampler's first candidate array); the next 255 positions are measured.
-            model.Forward(sequence, token, 0).CopyTo(logits);
-            token = sampler.Sample(logits);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int pos = 1; pos < 256; pos++)
+            // Round 0 warms up (JIT tiers, the sampler's candidate array); round 1 decodes 256 tokens again, measured.
+            for (int round = 0; round < 2; round++)
             {
-                model.Forward(sequence, token, pos).CopyTo(logits);
-                token = sampler.Sample(logits);
+                int token = Llama2Tokenizer.Bos;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int pos = 0; pos < 256; pos++)
+                {
+                    model.Forward(sequence, token, pos).CopyTo(logits);
+                    token = sampler.Sample(logits);
+                }
+                if (round == 1)
+                {
+                    Assert.Equal(0L, GC.GetAllocatedBytesForCurrentThread() - before, "bytes allocated by 256 decoded tokens");
+                }
             }
-            Assert.Equal(0L, GC.GetAllocatedBytesForCurrentThread() - before, "bytes allocated by 255 decoded tokens");
         }
     }
 }
