@@ -39,4 +39,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiEmbeddingRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiEmbeddingResponse))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicRequest))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicResponse))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicEvent))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
