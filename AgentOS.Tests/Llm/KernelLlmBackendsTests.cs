@@ -92,6 +92,24 @@ public sealed class KernelLlmBackendsTests : IAsyncDisposable
     }
 
     [Test]
+    public async Task ASyscallQueuedForABackendThatIsThenMarkedDownFailsTypedWhenItWouldRun()
+    {
+        var backend = new ModelBackend("flaky", ["m"]) { Release = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var kernel = Start([backend]);
+        var running = Ask(kernel);
+        var queued = Ask(kernel);
+        Settle(kernel);
+        kernel.Llm.MarkDown("flaky", "probe failed");
+        backend.Release.SetResult();
+        await running.WaitAsync(TimeSpan.FromSeconds(20));
+        var error = await Assert.ThrowsAsync<BackendFailedException>(() => queued.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("marked down while this syscall waited", error.Message);
+        Assert.Equal(1, backend.Calls);
+        var refused = await Assert.ThrowsAsync<BackendFailedException>(() => Ask(kernel));
+        Assert.Contains("probe failed", refused.Message);
+    }
+
+    [Test]
     public async Task RequestsPerMinuteHoldTheBackendOnTheKernelsClock()
     {
         var time = new ManualTimeProvider();
