@@ -6,8 +6,9 @@ namespace AgentOS.Llm;
 /// A stand-in LLM that answers with the last user message, after a configurable latency on the kernel's clock. It is
 /// what the kernel runs until a real backend is configured, and the no-op backend of the overhead benchmarks
 /// (latency zero: it answers synchronously). Token counts are whitespace-separated words, not a real tokenizer.
-/// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them, it
-/// answers with a call to that tool, its arguments the first JSON object in the message (or <c>{}</c>).
+/// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them (its
+/// whole name, or a word of it longer than three letters: "weather" for <c>get_weather</c>), it answers with a call to
+/// that tool, its arguments the first JSON object in the message (or <c>{}</c>).
 /// </summary>
 public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? time = null, int slots = 1, string name = "echo") : ILlmBackend
 {
@@ -19,10 +20,18 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
     /// <inheritdoc />
     public int Slots { get; } = slots;
 
+    /// <summary>It reads the whole conversation but only repeats the last user message; it wraps it as JSON when asked
+    /// and streams it word by word. No tools, no embeddings, no continuation, and no real context limit.</summary>
+    public LlmCapabilities Capabilities { get; } = new() { ToolCalls = true, JsonOutput = true, Streaming = true, MaxContextTokens = int.MaxValue };
+
     /// <inheritdoc />
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<LlmResponse>(cancellationToken);
+        }
         var response = Answer(query);
         return latency <= TimeSpan.Zero ? ValueTask.FromResult(response) : Delayed(response, cancellationToken);
     }
@@ -75,7 +84,8 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
 
     private static ToolCall? PlannedCall(LlmQuery query, string message)
     {
-        var tool = query.Tools?.FirstOrDefault(t => message.Contains(t.Name, StringComparison.Ordinal));
+        var tool = query.Tools?.FirstOrDefault(t => message.Contains(t.Name, StringComparison.Ordinal))
+            ?? query.Tools?.FirstOrDefault(t => t.Name.Split(['_', '.', '-']).Any(word => word.Length > 3 && message.Contains(word, StringComparison.OrdinalIgnoreCase)));
         if (tool is null)
         {
             return null;

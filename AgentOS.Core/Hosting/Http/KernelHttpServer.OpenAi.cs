@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentOS.Hosting.OpenAi;
+using AgentOS.Llm.Http;
 using AgentOS.Serialization;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Errors;
@@ -25,7 +26,8 @@ public sealed partial class KernelHttpServer
             switch (request.HttpMethod, segments)
             {
                 case ("GET", ["v1", "models"]):
-                    var models = new ModelList { Data = [.. _kernel.LlmBackendNames.Select(name => new ModelInfo { Id = name, Created = _kernel.Time.GetUtcNow().ToUnixTimeSeconds() })] };
+                    long created = _kernel.Time.GetUtcNow().ToUnixTimeSeconds();
+                    var models = new ModelList { Data = [.. ModelNames().Select(name => new ModelInfo { Id = name, Created = created })] };
                     await WriteAsync(response, 200, models, AgentOSJsonContext.Default.ModelList).ConfigureAwait(false);
                     return;
                 case ("POST", ["v1", "chat", "completions"]):
@@ -62,13 +64,17 @@ public sealed partial class KernelHttpServer
             : key is null ? "No API key given: send 'Authorization: Bearer <key>'." : "Incorrect API key provided.");
     }
 
+    // Each backend by its name, then the models it serves under their own names (the router takes either).
+    private IEnumerable<string> ModelNames() =>
+        _kernel.Llm.Backends.Select(b => b.Name).Concat(_kernel.Llm.Backends.SelectMany(b => b.Models)).Distinct(StringComparer.Ordinal);
+
     private LlmQuery ToQuery(ChatCompletionRequest body)
     {
         if (string.IsNullOrEmpty(body.Model))
         {
             throw new HttpError(400, "invalid_request", "'model' is required: GET /v1/models lists the kernel's backends.");
         }
-        if (!_kernel.LlmBackendNames.Contains(body.Model))
+        if (!ModelNames().Contains(body.Model, StringComparer.Ordinal))
         {
             throw new HttpError(404, "model_not_found", $"The model '{body.Model}' does not exist here; GET /v1/models lists the kernel's backends.");
         }
@@ -101,7 +107,7 @@ public sealed partial class KernelHttpServer
         };
     }
 
-    private static ChatMessage ToMessage(OpenAiMessage message)
+    private static ChatMessage ToMessage(ChatRequestMessage message)
     {
         string role = message.Role switch
         {
@@ -109,7 +115,25 @@ public sealed partial class KernelHttpServer
             "user" or "assistant" or "tool" => message.Role,
             _ => throw new HttpError(400, "invalid_request", $"Unknown message role '{message.Role}': use system, developer, user, assistant or tool."),
         };
-        return new ChatMessage(role, Text(message.Content)) { ToolCallId = message.ToolCallId };
+        return new ChatMessage(role, Text(message.Content))
+        {
+            ToolCallId = message.ToolCallId,
+            ToolCalls = message.ToolCalls is { Count: > 0 } calls ? [.. calls.Select(ToCall)] : null,
+        };
+    }
+
+    // An assistant turn's earlier tool call, sent back so the model sees what it asked for.
+    private static ToolCall ToCall(OpenAiToolCall call)
+    {
+        try
+        {
+            using var arguments = JsonDocument.Parse(string.IsNullOrEmpty(call.Function?.Arguments) ? "{}" : call.Function.Arguments);
+            return new ToolCall(call.Function?.Name ?? throw new HttpError(400, "invalid_request", "A tool call needs 'function.name'."), arguments.RootElement.Clone()) { Id = call.Id };
+        }
+        catch (JsonException ex)
+        {
+            throw new HttpError(400, "invalid_request", $"A tool call's 'function.arguments' must be a JSON object encoded as a string: {ex.Message}");
+        }
     }
 
     // Content is a string, null (an assistant turn that only called tools) or an array of parts, of which the text
@@ -140,7 +164,7 @@ public sealed partial class KernelHttpServer
 
     private static ToolSpec ToSpec(OpenAiTool tool)
     {
-        if (tool.Type != "function" || string.IsNullOrEmpty(tool.Function?.Name))
+        if (tool.Type != "function" || string.IsNullOrEmpty(tool.Function.Name))
         {
             throw new HttpError(400, "invalid_request", "Each tool must be {\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": ...}}.");
         }
@@ -235,6 +259,7 @@ public sealed partial class KernelHttpServer
         llm.ToolCalls.Count == 0 ? null : [.. llm.ToolCalls.Select((call, i) => new OpenAiToolCall
         {
             Index = withIndex ? i : null,
+            Type = "function",
             Id = call.Id ?? "call_" + i.ToString(CultureInfo.InvariantCulture),
             Function = new OpenAiFunctionCall { Name = call.Name, Arguments = call.Arguments.ValueKind == JsonValueKind.Undefined ? "{}" : call.Arguments.GetRawText() },
         })];

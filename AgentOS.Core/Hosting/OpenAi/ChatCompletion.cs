@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AgentOS.Llm.Http;
 
 namespace AgentOS.Hosting.OpenAi;
 
@@ -65,18 +66,6 @@ internal sealed class AssistantMessage
     public List<OpenAiToolCall>? ToolCalls { get; set; }
 }
 
-internal sealed class OpenAiUsage
-{
-    [JsonPropertyName("prompt_tokens")]
-    public int PromptTokens { get; set; }
-
-    [JsonPropertyName("completion_tokens")]
-    public int CompletionTokens { get; set; }
-
-    [JsonPropertyName("total_tokens")]
-    public int TotalTokens { get; set; }
-}
-
 // GET /v1/models.
 internal sealed class ModelList
 {
@@ -107,21 +96,4 @@ internal sealed class OpenAiErrorBody
 {
     [JsonPropertyName("error")]
     public required OpenAiError Error { get; set; }
-}
-
-internal sealed class OpenAiError
-{
-    [JsonPropertyName("message")]
-    public required string Message { get; set; }
-
-    [JsonPropertyName("type")]
-    public required string Type { get; set; }
-
-    [JsonPropertyName("param")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? Param { get; set; }
-
-    [JsonPropertyName("code")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? Code { get; set; }
 }

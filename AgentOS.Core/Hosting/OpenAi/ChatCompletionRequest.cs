@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AgentOS.Llm.Http;
 
 namespace AgentOS.Hosting.OpenAi;
 
@@ -11,13 +12,13 @@ internal sealed class ChatCompletionRequest
     public string? Model { get; set; }
 
     [JsonPropertyName("messages")]
-    public List<OpenAiMessage>? Messages { get; set; }
+    public List<ChatRequestMessage>? Messages { get; set; }
 
     [JsonPropertyName("stream")]
     public bool Stream { get; set; }
 
     [JsonPropertyName("stream_options")]
-    public StreamOptions? StreamOptions { get; set; }
+    public OpenAiStreamOptions? StreamOptions { get; set; }
 
     [JsonPropertyName("max_tokens")]
     public int? MaxTokens { get; set; }
@@ -38,23 +39,12 @@ internal sealed class ChatCompletionRequest
     public JsonElement? ToolChoice { get; set; }
 
     [JsonPropertyName("response_format")]
-    public ResponseFormat? ResponseFormat { get; set; }
+    public OpenAiResponseFormat? ResponseFormat { get; set; }
 }
 
-internal sealed class StreamOptions
-{
-    [JsonPropertyName("include_usage")]
-    public bool IncludeUsage { get; set; }
-}
-
-internal sealed class ResponseFormat
-{
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-}
-
-// A message: content is a string, null (an assistant message with tool calls) or an array of content parts.
-internal sealed class OpenAiMessage
+// A message as clients send it: content is a string, null (an assistant turn that only called tools) or an array
+// of content parts — wider than what the OpenAI backend sends (OpenAiMessage).
+internal sealed class ChatRequestMessage
 {
     [JsonPropertyName("role")]
     public string? Role { get; set; }
@@ -67,51 +57,4 @@ internal sealed class OpenAiMessage
 
     [JsonPropertyName("tool_call_id")]
     public string? ToolCallId { get; set; }
-}
-
-internal sealed class OpenAiTool
-{
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("function")]
-    public OpenAiFunction? Function { get; set; }
-}
-
-internal sealed class OpenAiFunction
-{
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("description")]
-    public string? Description { get; set; }
-
-    [JsonPropertyName("parameters")]
-    public JsonElement? Parameters { get; set; }
-}
-
-internal sealed class OpenAiToolCall
-{
-    [JsonPropertyName("index")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? Index { get; set; }
-
-    [JsonPropertyName("id")]
-    public string? Id { get; set; }
-
-    [JsonPropertyName("type")]
-    public string Type { get; set; } = "function";
-
-    [JsonPropertyName("function")]
-    public OpenAiFunctionCall? Function { get; set; }
-}
-
-internal sealed class OpenAiFunctionCall
-{
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    // A JSON object encoded as a string, as OpenAI sends it.
-    [JsonPropertyName("arguments")]
-    public string? Arguments { get; set; }
 }
