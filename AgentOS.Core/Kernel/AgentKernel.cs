@@ -28,6 +28,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
     private readonly AccessManager _access;
     private readonly AuditLog _audit;
     private readonly LlmManager _llm;
+    private readonly IStorageBackend _storage;
+    private readonly bool _ownsStorage;
     private readonly SyscallTelemetry _telemetry;
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly long _started;
@@ -50,7 +52,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
         _llm = new LlmManager(Llm);
         var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
-        var storage = new StorageManager(options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage")));
+        _ownsStorage = options.Storage is null;
+        _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
+        var storage = new StorageManager(_storage);
         var tools = new ToolManager(Tools);
 
         var cpus = CpuAffinity.AllowedCpus();
@@ -97,6 +101,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The LLM backends: routing by model and capability, marking backends down and up (failover), and each
     /// backend's rate limiter.</summary>
     public LlmRouter Llm { get; }
+
+    /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
+    public IStorageBackend Storage => _storage;
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }
@@ -221,6 +228,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _telemetry.Dispose();
         await Events.DisposeAsync().ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
+        if (_ownsStorage)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops with draining.</summary>

@@ -52,6 +52,9 @@ public sealed class KernelConfig
     /// <summary>The LLM backends (the first is the default).</summary>
     public IReadOnlyList<LlmBackendConfig>? LlmBackends { get; init; }
 
+    /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
+    public StorageConfig? Storage { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -106,6 +109,7 @@ public sealed class KernelConfig
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
             LlmRateLimits = LlmBackends?.Where(b => b.RequestsPerMinute is not null || b.TokensPerMinute is not null)
                 .ToDictionary(b => b.Name ?? b.Type, b => new LlmRateLimits { RequestsPerMinute = b.RequestsPerMinute, TokensPerMinute = b.TokensPerMinute }, StringComparer.Ordinal),
+            StorageConfig = Storage,
         };
     }
 
@@ -129,6 +133,7 @@ public sealed class KernelConfig
         {
             backend.Validate(source);
         }
+        Storage?.Validate(source);
     }
 }
 
