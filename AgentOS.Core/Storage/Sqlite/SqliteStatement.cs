@@ -37,11 +37,17 @@ internal sealed unsafe class SqliteStatement : IDisposable
     {
         int max = Encoding.UTF8.GetMaxByteCount(value.Length);
         Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
-        int length = Encoding.UTF8.GetBytes(value, buffer);
+        return BindUtf8(index, buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+    }
+
+    /// <summary>Binds bytes as TEXT, compared byte by byte under SQLite's default BINARY collation (a key range's
+    /// upper bound need not be valid UTF-8).</summary>
+    public SqliteStatement BindUtf8(int index, ReadOnlySpan<byte> utf8)
+    {
         byte empty = 0;
-        fixed (byte* text = buffer)
+        fixed (byte* text = utf8)
         {
-            Check(Sqlite3.BindText(Handle, index, length == 0 ? &empty : text, length, Sqlite3.SQLITE_TRANSIENT), "bind text");
+            Check(Sqlite3.BindText(Handle, index, text is null ? &empty : text, utf8.Length, Sqlite3.SQLITE_TRANSIENT), "bind text");
         }
         return this;
     }
