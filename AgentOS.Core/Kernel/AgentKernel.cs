@@ -52,7 +52,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _llm = new LlmManager(backends);
         var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         _ownsStorage = options.Storage is null;
-        _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
+        _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         var storage = new StorageManager(_storage);
         var tools = new ToolManager(Tools);
 

@@ -50,6 +50,9 @@ public sealed class KernelConfig
     /// <summary>The LLM backends (the first is the default).</summary>
     public IReadOnlyList<LlmBackendConfig>? LlmBackends { get; init; }
 
+    /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
+    public StorageConfig? Storage { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -102,6 +105,7 @@ public sealed class KernelConfig
             ExpireAtDeadline = ExpireAtDeadline ?? defaults.ExpireAtDeadline,
             PinDispatchers = PinDispatchers ?? defaults.PinDispatchers,
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
+            StorageConfig = Storage,
         };
     }
 
@@ -125,6 +129,7 @@ public sealed class KernelConfig
         {
             backend.Validate(source);
         }
+        Storage?.Validate(source);
     }
 }
 
