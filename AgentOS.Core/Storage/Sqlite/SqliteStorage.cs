@@ -121,7 +121,11 @@ public sealed partial class SqliteStorage : IStorageBackend
             var lower = Encoding.UTF8.GetBytes(prefix);
             var upper = UpperBound(lower);
             var select = upper is null ? _sql.ListAll : _sql.ListRange.BindUtf8(1, lower).BindUtf8(2, upper);
-            return ValueTask.FromResult<IReadOnlyList<StorageEntry>>(Rows(prefix, select, s => EntryFrom(s, s.Text(0), column: 1)));
+            var entries = Rows(prefix, select, s => EntryFrom(s, s.Text(0), column: 1));
+            // SQLite orders by UTF-8 bytes, .NET ordinal by UTF-16 units; they differ for characters beyond U+FFFF
+            // against U+E000..U+FFFF, so the contract's order is restored here.
+            entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            return ValueTask.FromResult<IReadOnlyList<StorageEntry>>(entries);
         }
     }
 
