@@ -1,6 +1,7 @@
 using AgentOS.Bench.Harness;
 using AgentOS.Storage;
 using AgentOS.Storage.Files;
+using AgentOS.Storage.Sqlite;
 
 namespace AgentOS.Bench.Storage;
 
@@ -8,8 +9,9 @@ namespace AgentOS.Bench.Storage;
 /// Durable writes of 1 KB values with 1, 16 and 64 concurrent writers (each writer awaits its write before the next,
 /// as an agent does), with group commit on and off. Baselines, interleaved in the same run: the raw rate of this disk
 /// at one write per sync (append 1 KB to a plain file, then <c>fdatasync</c>), and the file store with one sync per
-/// write. One operation = one acknowledged durable write. Other backends join by adding a benchmark here and their
-/// name to the comparisons' <c>Baseline</c> lists (for example SQLite with one transaction per write).
+/// write, and the SQLite backend with one transaction per write (WAL, <c>synchronous=FULL</c>). One operation = one
+/// acknowledged durable write. Other backends join by adding a benchmark here and their name to the comparisons'
+/// <c>Baseline</c> lists.
 /// </summary>
 internal static class StorageWriteBenchmarks
 {
@@ -35,13 +37,13 @@ internal static class StorageWriteBenchmarks
         run.Stop(writes);
     }
 
-    [Benchmark("storage.write.group.1", Baseline = Raw + ",storage.write.fsync-per-write.1", MultiThreaded = true)]
+    [Benchmark("storage.write.group.1", Baseline = Raw + ",storage.write.fsync-per-write.1,storage.write.sqlite-txn-per-write.1", MultiThreaded = true)]
     public static void Group1(BenchRun run) => Write(run, writers: 1, groupCommit: true, perWriter: run.Size(300, 60));
 
-    [Benchmark("storage.write.group.16", Baseline = Raw + ",storage.write.fsync-per-write.16", MultiThreaded = true)]
+    [Benchmark("storage.write.group.16", Baseline = Raw + ",storage.write.fsync-per-write.16,storage.write.sqlite-txn-per-write.16", MultiThreaded = true)]
     public static void Group16(BenchRun run) => Write(run, writers: 16, groupCommit: true, perWriter: run.Size(100, 20));
 
-    [Benchmark("storage.write.group.64", Baseline = Raw + ",storage.write.fsync-per-write.64", MultiThreaded = true)]
+    [Benchmark("storage.write.group.64", Baseline = Raw + ",storage.write.fsync-per-write.64,storage.write.sqlite-txn-per-write.64", MultiThreaded = true)]
     public static void Group64(BenchRun run) => Write(run, writers: 64, groupCommit: true, perWriter: run.Size(100, 20));
 
     [Benchmark("storage.write.fsync-per-write.1", Baseline = Raw, MultiThreaded = true)]
@@ -52,6 +54,24 @@ internal static class StorageWriteBenchmarks
 
     [Benchmark("storage.write.fsync-per-write.64", Baseline = Raw, MultiThreaded = true)]
     public static void PerWrite64(BenchRun run) => Write(run, writers: 64, groupCommit: false, perWriter: run.Size(6, 2));
+
+    [Benchmark("storage.write.sqlite-txn-per-write.1", Baseline = Raw, MultiThreaded = true)]
+    public static void Sqlite1(BenchRun run) => WriteSqlite(run, writers: 1, perWriter: run.Size(300, 60));
+
+    [Benchmark("storage.write.sqlite-txn-per-write.16", Baseline = Raw, MultiThreaded = true)]
+    public static void Sqlite16(BenchRun run) => WriteSqlite(run, writers: 16, perWriter: run.Size(20, 4));
+
+    [Benchmark("storage.write.sqlite-txn-per-write.64", Baseline = Raw, MultiThreaded = true)]
+    public static void Sqlite64(BenchRun run) => WriteSqlite(run, writers: 64, perWriter: run.Size(6, 2));
+
+    private static void WriteSqlite(BenchRun run, int writers, int perWriter)
+    {
+        if (!SqliteStorage.IsAvailable)
+        {
+            throw new InvalidOperationException($"The SQLite baseline needs the system SQLite library: {SqliteStorage.InstallHint}.");
+        }
+        Write(run, writers, perWriter, folder => new SqliteStorage(Path.Combine(folder, "bench.db")));
+    }
 
     private static byte[] Value()
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using AgentOS.Storage;
 using AgentOS.Storage.Files;
+using AgentOS.Storage.S3;
+using AgentOS.Storage.Sqlite;
 
 namespace AgentOS.Kernel;
 
@@ -13,9 +15,10 @@ public sealed class StorageConfig
 {
     /// <summary>The backends <see cref="Backend"/> may name. Adding one: a name here, its settings as properties of
     /// this class, a check in <see cref="Validate"/> and a case in <see cref="CreateBackend"/>.</summary>
-    public static IReadOnlyList<string> Backends { get; } = ["file"];
+    public static IReadOnlyList<string> Backends { get; } = ["file", "sqlite", "s3"];
 
-    /// <summary>The backend: <c>file</c> (the crash-safe log-structured store; default).</summary>
+    /// <summary>The backend: <c>file</c> (the crash-safe log-structured store; default), <c>sqlite</c> (one database
+    /// file through the system SQLite library) or <c>s3</c> (a bucket; settings in <see cref="S3"/>).</summary>
     public string Backend { get; set; } = "file";
 
     /// <summary>Where a local backend keeps its files (default: <c>storage</c> under the kernel's data folder).</summary>
@@ -26,6 +29,9 @@ public sealed class StorageConfig
 
     /// <summary>Group commit for the file store (default on).</summary>
     public bool GroupCommit { get; set; } = true;
+
+    /// <summary>The bucket and credentials of the <c>s3</c> backend.</summary>
+    public S3StorageConfig? S3 { get; set; }
 
     /// <summary>Bytes of the read cache in front of the backend; 0 turns it off. Default 64 MiB.</summary>
     public long CacheBytes { get; set; } = 64L * 1024 * 1024;
@@ -39,6 +45,14 @@ public sealed class StorageConfig
         if (VersionsKept is < 1 or > 1_000_000)
         {
             throw new KernelConfigException($"{source}: storage versions_kept must be between 1 and 1000000, not {VersionsKept}.");
+        }
+        if (Backend == "s3")
+        {
+            (S3 ?? throw new KernelConfigException($"{source}: the s3 storage backend needs an \"s3\" object with at least endpoint and bucket.")).Validate(source);
+        }
+        if (Backend == "sqlite" && !SqliteStorage.IsAvailable)
+        {
+            throw new KernelConfigException($"{source}: the sqlite storage backend needs the system SQLite library: {SqliteStorage.InstallHint}.");
         }
         if (CacheBytes < 0)
         {
@@ -55,7 +69,9 @@ public sealed class StorageConfig
         string folder = Directory ?? Path.Combine(dataDirectory, "storage");
         IStorageBackend backend = Backend switch
         {
-            // Further backends ("sqlite", "s3") get their case here; Validate has already refused unknown names.
+            "sqlite" => new SqliteStorage(Path.Combine(folder, "storage.db"), VersionsKept, time),
+            "s3" => new S3Storage(S3!.ToOptions(), VersionsKept, time),
+            // Validate has already refused unknown names.
             _ => FileStore.Open(folder, new FileStoreOptions { VersionsKept = VersionsKept, GroupCommit = GroupCommit, Time = time }),
         };
         return CacheBytes > 0 ? new CachingStorage(backend, CacheBytes) : backend;
