@@ -50,6 +50,10 @@ public sealed class KernelConfig
     /// <summary>The LLM backends (the first is the default).</summary>
     public IReadOnlyList<LlmBackendConfig>? LlmBackends { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.Memory"/>: for example
+    /// <c>{ "global_limit_bytes": 268435456, "agent_quota_bytes": 67108864, "over_quota": "evict", "lru_k": 2 }</c>.</summary>
+    public Memory.MemoryStoreOptions? Memory { get; init; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -102,6 +106,7 @@ public sealed class KernelConfig
             ExpireAtDeadline = ExpireAtDeadline ?? defaults.ExpireAtDeadline,
             PinDispatchers = PinDispatchers ?? defaults.PinDispatchers,
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
+            Memory = Memory,
         };
     }
 
@@ -120,6 +125,14 @@ public sealed class KernelConfig
             {
                 throw new KernelConfigException($"{source}: {key} must be between 1 and 4096, not {slots}.");
             }
+        }
+        try
+        {
+            Memory?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: memory: {ex.Message}", ex);
         }
         foreach (var backend in LlmBackends ?? [])
         {

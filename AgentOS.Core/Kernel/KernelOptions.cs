@@ -18,8 +18,16 @@ public sealed record KernelOptions
     /// <summary>The LLM backends; the first is the default. Default: one <see cref="EchoLlmBackend"/>.</summary>
     public IReadOnlyList<ILlmBackend>? LlmBackends { get; init; }
 
-    /// <summary>Agents' memory. Default: a <see cref="ListMemoryStore"/>.</summary>
+    /// <summary>Agents' memory. Default: a <see cref="BlockMemoryStore"/> with <see cref="Memory"/>'s settings that
+    /// evicts into <see cref="Storage"/> (and reopens from it).</summary>
     public IMemoryStore? MemoryStore { get; init; }
+
+    /// <summary>The default memory store's settings (blocks, quota, global limit, eviction, BM25).</summary>
+    public MemoryStoreOptions? Memory { get; init; }
+
+    /// <summary>Embeds memory items for vector and hybrid search; without one, memory search is lexical (BM25) and
+    /// says so.</summary>
+    public IEmbedder? Embedder { get; init; }
 
     /// <summary>Persistent storage. Default: a <see cref="DirectoryStorage"/> under <see cref="DataDirectory"/>.</summary>
     public IStorageBackend? Storage { get; init; }

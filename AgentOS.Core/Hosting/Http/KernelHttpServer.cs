@@ -340,6 +340,7 @@ public sealed class KernelHttpServer : IAsyncDisposable
         "invalid_request" => 400,
         "permission_denied" => 403,
         "budget_exceeded" or "rate_limited" => 429,
+        "memory_quota_exceeded" => 507,
         "cancelled" => 499,
         "backend_failed" => 502,
         "kernel_stopping" => 503,
