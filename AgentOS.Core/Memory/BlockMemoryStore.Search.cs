@@ -167,16 +167,22 @@ public sealed partial class BlockMemoryStore
         return top.Ranked();
     }
 
-    // Reciprocal rank fusion: score = sum over rankings of 1 / (k + rank), rank from 1. It needs no score
+    // Reciprocal rank fusion: score = sum over rankings of 1 / (k + rank), rank from 1 (ties share the best rank). It needs no score
     // calibration between BM25 (unbounded) and cosine (-1..1), which a weighted mix of raw scores would.
     private (long Id, double Score)[] Fuse((long Id, double Score)[] lexical, (long Id, double Score)[] vector, int limit)
     {
         var fused = new Dictionary<long, double>();
         foreach (var ranking in (ReadOnlySpan<(long Id, double Score)[]>)[lexical, vector])
         {
-            for (int rank = 0; rank < ranking.Length; rank++)
+            int rank = 0;
+            for (int i = 0; i < ranking.Length; i++)
             {
-                fused[ranking[rank].Id] = fused.GetValueOrDefault(ranking[rank].Id) + 1.0 / (_options.FusionK + rank + 1);
+                // Tied scores share a rank: the order among them is only the ids', which must not tip the fusion.
+                if (i == 0 || ranking[i].Score != ranking[i - 1].Score)
+                {
+                    rank = i + 1;
+                }
+                fused[ranking[i].Id] = fused.GetValueOrDefault(ranking[i].Id) + 1.0 / (_options.FusionK + rank);
             }
         }
         var top = new TopK(limit);

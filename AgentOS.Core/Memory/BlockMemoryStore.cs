@@ -78,15 +78,19 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     /// <inheritdoc />
     public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default)
     {
-        long id = await AppendAsync(owner, content, tags, importance, cancellationToken).ConfigureAwait(false);
-        return new MemoryItem(MemoryIds.Format(id), content, [.. tags], WrittenAt(), importance);
+        var written = WrittenAt();
+        long id = await AppendAsync(owner, content, tags, importance, written.UtcTicks, cancellationToken).ConfigureAwait(false);
+        return new MemoryItem(MemoryIds.Format(id), content, [.. tags], written, importance);
     }
 
     /// <summary>
     /// Adds an item and returns its numeric id (<c>m</c> + id on the wire). When the agent's last block is resident and
     /// has room, this completes synchronously and allocates nothing.
     /// </summary>
-    public ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default)
+    public ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default) =>
+        AppendAsync(owner, content, tags, importance, _time.GetUtcNow().UtcTicks, cancellationToken);
+
+    private ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(content);
@@ -102,7 +106,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
                 if (tail is { Resident: true } && tail.Used + size <= _options.BlockSize && WithinQuota(agent, size))
                 {
                     long id = _nextId++;
-                    WriteItem(agent, tail, size, id, content, tags, importance);
+                    WriteItem(agent, tail, size, id, content, tags, importance, writtenTicks);
                     return new(id);
                 }
             }
@@ -111,7 +115,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
                 _gate.Release();
             }
         }
-        return AppendSlowAsync(agent, size, content, tags, importance, cancellationToken);
+        return AppendSlowAsync(agent, size, content, tags, importance, writtenTicks, cancellationToken);
     }
 
     /// <summary>Sizes <paramref name="owner"/>'s id table for <paramref name="items"/> more items, so adding them
@@ -134,7 +138,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
     }
 
-    private async ValueTask<long> AppendSlowAsync(AgentMemory agent, int size, string content, IReadOnlyList<string> tags, float importance, CancellationToken cancellationToken)
+    private async ValueTask<long> AppendSlowAsync(AgentMemory agent, int size, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -146,7 +150,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             }
             var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
             long id = _nextId++;
-            WriteItem(agent, block, size, id, content, tags, importance);
+            WriteItem(agent, block, size, id, content, tags, importance, writtenTicks);
             return id;
         }
         finally
@@ -200,8 +204,9 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             float weight = importance ?? old.Importance;
             await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
             var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
-            WriteItem(agent, block, size, key, content, tags, weight);
-            return new MemoryItem(id, content, [.. tags], WrittenAt(), weight);
+            var written = WrittenAt();
+            WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks);
+            return new MemoryItem(id, content, [.. tags], written, weight);
         }
         finally
         {
@@ -281,10 +286,10 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             "agent:" + agent.Owner);
     }
 
-    private void WriteItem(AgentMemory agent, MemoryBlock block, int size, long id, string content, IReadOnlyList<string> tags, float importance)
+    private void WriteItem(AgentMemory agent, MemoryBlock block, int size, long id, string content, IReadOnlyList<string> tags, float importance, long writtenTicks)
     {
         int offset = block.Used;
-        MemoryRecord.Write(_pool.Span(block.PoolBlock).Slice(offset, size), size, id, _time.GetUtcNow().UtcTicks, importance, content, tags);
+        MemoryRecord.Write(_pool.Span(block.PoolBlock).Slice(offset, size), size, id, writtenTicks, importance, content, tags);
         block.Used += size;
         block.LiveBytes += size;
         block.LiveItems++;
