@@ -28,6 +28,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
     private readonly AccessManager _access;
     private readonly AuditLog _audit;
     private readonly LlmManager _llm;
+    private readonly IStorageBackend _storage;
+    private readonly bool _ownsStorage;
     private readonly SyscallTelemetry _telemetry;
     private readonly MemoryManager _memory;
     private readonly MemoryTelemetry _memoryTelemetry;
@@ -51,13 +53,14 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _llm = new LlmManager(backends);
-        var storageBackend = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"));
-        var storage = new StorageManager(storageBackend);
+        _ownsStorage = options.Storage is null;
+        _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
+        var storage = new StorageManager(_storage);
         // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
-        // restart. Opening completes synchronously on the synchronous storage interface.
+        // restart. Opening reads the stored blocks' index once, before any syscall can run.
         _ownsMemoryStore = options.MemoryStore is null;
         var memoryStore = options.MemoryStore
-            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), storageBackend, options.Embedder, Time).AsTask().GetAwaiter().GetResult();
+            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage, options.Embedder, Time).AsTask().GetAwaiter().GetResult();
         _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
         var memoryCost = new MemoryCostEstimator(memoryStore);
         var tools = new ToolManager(Tools);
@@ -94,6 +97,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it, every agent run's
     /// start and end an <see cref="AgentEvent"/>.</summary>
     public EventBus Events { get; }
+
+    /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
+    public IStorageBackend Storage => _storage;
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }
@@ -232,6 +238,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
         await Events.DisposeAsync().ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
+        if (_ownsStorage)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops with draining.</summary>

@@ -73,7 +73,7 @@ public sealed partial class BlockMemoryStore
         {
             if (block.Dirty || !block.Stored)
             {
-                block.StoredBytes = await _swap!.WriteAsync(block.Owner.Owner, block.Serial, _pool.Span(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
+                block.StoredBytes = await _swap!.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
                 block.Stored = true;
                 block.Dirty = false;
             }
@@ -106,7 +106,7 @@ public sealed partial class BlockMemoryStore
             int pooled = _pool.Rent();
             try
             {
-                var (used, stored) = await _swap!.ReadAsync(block.Owner.Owner, block.Serial, _pool.Span(pooled), cancellationToken).ConfigureAwait(false);
+                var (used, stored) = await _swap!.ReadAsync(block.Owner.Owner, block.Serial, _pool.Memory(pooled), cancellationToken).ConfigureAwait(false);
                 block.Used = used;
                 block.StoredBytes = stored;
             }

@@ -17,7 +17,7 @@ public sealed partial class BlockMemoryStore
             {
                 if (block.Resident && (block.Dirty || !block.Stored))
                 {
-                    block.StoredBytes = await _swap.WriteAsync(block.Owner.Owner, block.Serial, _pool.Span(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
+                    block.StoredBytes = await _swap.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
                     block.Stored = true;
                     block.Dirty = false;
                 }

@@ -53,6 +53,9 @@ internal sealed class BlockPool
         _free[_freeCount++] = block;
     }
 
+    public Memory<byte> Memory(int block) =>
+        _slabs[block / BlocksPerSlab].AsMemory(block % BlocksPerSlab * BlockSize, BlockSize);
+
     public Span<byte> Span(int block) =>
         _slabs[block / BlocksPerSlab].AsSpan(block % BlocksPerSlab * BlockSize, BlockSize);
 }

@@ -16,43 +16,37 @@ internal sealed class MemorySwap(IStorageBackend storage, string prefix)
 {
     public string Prefix { get; } = prefix.TrimEnd('/');
 
-    /// <summary>Compresses <paramref name="used"/> and writes it; returns the bytes written.</summary>
-    public ValueTask<int> WriteAsync(string owner, long serial, ReadOnlySpan<byte> used, CancellationToken cancellationToken = default)
+    /// <summary>Compresses <paramref name="used"/> and writes it durably; returns the bytes written.</summary>
+    public async ValueTask<int> WriteAsync(string owner, long serial, ReadOnlyMemory<byte> used, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var buffer = new byte[4 + BrotliEncoder.GetMaxCompressedLength(used.Length)];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, used.Length);
-        if (!BrotliEncoder.TryCompress(used, buffer.AsSpan(4), out int written, quality: 1, window: 22))
+        if (!BrotliEncoder.TryCompress(used.Span, buffer.AsSpan(4), out int written, quality: 1, window: 22))
         {
             throw new InvalidOperationException("Brotli could not compress a memory block into its maximum compressed length.");
         }
-        storage.Write(PathOf(owner, serial), buffer.AsSpan(0, 4 + written));
-        return ValueTask.FromResult(4 + written);
+        await storage.WriteAsync(PathOf(owner, serial), buffer.AsMemory(0, 4 + written), cancellationToken).ConfigureAwait(false);
+        return 4 + written;
     }
 
     /// <summary>Reads a block back into <paramref name="destination"/>; returns its used length and stored size.</summary>
     /// <exception cref="InvalidDataException">The block is missing or corrupt in storage.</exception>
-    public ValueTask<(int Used, int Stored)> ReadAsync(string owner, long serial, Span<byte> destination, CancellationToken cancellationToken = default)
+    public async ValueTask<(int Used, int Stored)> ReadAsync(string owner, long serial, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         string path = PathOf(owner, serial);
-        var stored = storage.Read(path) ?? throw new InvalidDataException($"Memory block '{path}' is missing from storage; the memory store's files were changed or lost.");
-        return ValueTask.FromResult((Decompress(path, stored.Data, destination), stored.Data.Length));
+        var stored = await storage.ReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"Memory block '{path}' is missing from storage; the memory store's files were changed or lost.");
+        return (Decompress(path, stored.Data.Span, destination.Span), stored.Data.Length);
     }
 
-    public ValueTask DeleteAsync(string owner, long serial, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        storage.Delete(PathOf(owner, serial));
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask DeleteAsync(string owner, long serial, CancellationToken cancellationToken = default) =>
+        await storage.DeleteAsync(PathOf(owner, serial), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every stored block, by owner and serial.</summary>
-    public ValueTask<IReadOnlyList<(string Owner, long Serial)>> ListAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<(string Owner, long Serial)>> ListAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var blocks = new List<(string, long)>();
-        foreach (var entry in storage.List(Prefix + "/"))
+        foreach (var entry in await storage.ListAsync(Prefix + "/", cancellationToken).ConfigureAwait(false))
         {
             var parts = entry.Path[(Prefix.Length + 1)..].Split('/');
             if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long serial) && DecodeOwner(parts[0]) is { } owner)
@@ -60,7 +54,7 @@ internal sealed class MemorySwap(IStorageBackend storage, string prefix)
                 blocks.Add((owner, serial));
             }
         }
-        return ValueTask.FromResult<IReadOnlyList<(string Owner, long Serial)>>(blocks);
+        return blocks;
     }
 
     private static int Decompress(string path, ReadOnlySpan<byte> stored, Span<byte> destination)

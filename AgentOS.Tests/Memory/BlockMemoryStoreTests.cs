@@ -221,7 +221,7 @@ public sealed class BlockMemoryStoreTests : IDisposable
                 {
                     // A restart: flush, then a new store on new storage objects over the same files.
                     await store.DisposeAsync();
-                    _fixture.Restart();
+                    await _fixture.RestartAsync();
                     store = await _fixture.OpenAsync(options);
                 }
             }
@@ -242,7 +242,7 @@ public sealed class BlockMemoryStoreTests : IDisposable
         {
             await store.DisposeAsync();
         }
-        _fixture.Restart();
+        await _fixture.RestartAsync();
         await using var reopened = await _fixture.OpenAsync(options);
         foreach (var ((owner, id), (content, _)) in expected)
         {

@@ -27,7 +27,15 @@ internal sealed class MemoryStoreFixture : IDisposable
         BlockMemoryStore.OpenAsync(options ?? Small(), Storage, embedder);
 
     /// <summary>A new storage object on the same files, as a restarted kernel would have.</summary>
-    public void Restart() => Storage = new DirectoryStorage(_data.Combine("storage"));
+    public async Task RestartAsync()
+    {
+        await Storage.DisposeAsync();
+        Storage = new DirectoryStorage(_data.Combine("storage"));
+    }
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        Storage.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _data.Dispose();
+    }
 }

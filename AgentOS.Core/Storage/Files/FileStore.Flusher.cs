@@ -1,0 +1,330 @@
+using System.Buffers.Binary;
+
+namespace AgentOS.Storage.Files;
+
+/// <content>The flusher: group commit.</content>
+public sealed partial class FileStore
+{
+    // Submitters add to _queue under _queueGate and pulse when it was empty; the flusher waits only while _queue is
+    // empty (checked under the same lock), so a wake-up cannot be lost.
+    private readonly object _queueGate = new();
+    private List<Commit> _queue = [];
+    private List<Commit> _spare = [];
+    private bool _stopping;
+    private Thread? _flusher;
+    private volatile Exception? _failure;
+
+    // Flusher-only state (also used by recovery before the flusher starts).
+    private readonly Dictionary<string, int> _overlay = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, long> _live = [];
+    private byte[] _buffer = new byte[1 << 16];
+    private IDeviceFile _active = null!;
+    private int _activeSegment;
+    private long _tail;
+
+    private void StartFlusher()
+    {
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "AgentOS file store flusher" };
+        _flusher.Start();
+    }
+
+    private async Task StopFlusherAsync()
+    {
+        lock (_queueGate)
+        {
+            _stopping = true;
+            Monitor.Pulse(_queueGate);
+        }
+        var flusher = _flusher;
+        if (flusher is not null)
+        {
+            await Task.Run(flusher.Join).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SubmitAsync(Commit commit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        lock (_queueGate)
+        {
+            if (_stopping)
+            {
+                ThrowIfDisposed();
+            }
+            _queue.Add(commit);
+            if (_queue.Count == 1)
+            {
+                Monitor.Pulse(_queueGate);
+            }
+        }
+        // Once queued the commit will happen: the sync cannot be withdrawn half way, so the token no longer applies.
+        await commit.Done.Task.ConfigureAwait(false);
+    }
+
+    private void FlushLoop()
+    {
+        while (true)
+        {
+            List<Commit> group;
+            lock (_queueGate)
+            {
+                while (_queue.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_queueGate);
+                }
+                if (_queue.Count == 0)
+                {
+                    return;
+                }
+                if (_options.GroupCommit)
+                {
+                    group = _queue;
+                    _queue = _spare;
+                }
+                else
+                {
+                    group = _spare;
+                    group.Add(_queue[0]);
+                    _queue.RemoveAt(0);
+                }
+            }
+            Flush(group);
+            group.Clear();
+            _spare = group;
+        }
+    }
+
+    // One group: stage every commit's frame into one buffer, one append, one sync, then publish and acknowledge.
+    private void Flush(List<Commit> group)
+    {
+        if (_failure is { } failed)
+        {
+            FailAll(group, failed);
+            return;
+        }
+        try
+        {
+            if (_tail >= _options.SegmentBytes)
+            {
+                Rollover();
+            }
+            _overlay.Clear();
+            int length = 0;
+            long ticks = _time.GetUtcNow().UtcTicks;
+            foreach (var commit in group)
+            {
+                length = Stage(commit, length, ticks);
+            }
+            if (length > 0)
+            {
+                _active.Write(_tail, _buffer.AsSpan(0, length));
+                _active.Sync();
+            }
+            lock (_indexGate)
+            {
+                foreach (var commit in group)
+                {
+                    Publish(commit);
+                }
+                _tail += length;
+            }
+        }
+        catch (Exception ex)
+        {
+            // After a failed write or sync the file's state is unknown (and Linux may have dropped the dirty pages):
+            // stop accepting writes rather than acknowledge anything on top of it. What was acknowledged is intact.
+            _failure = ex;
+            try
+            {
+                _active.SetLength(_tail);
+            }
+            catch (Exception truncate) when (truncate is IOException or UnauthorizedAccessException)
+            {
+                // Recovery cuts a torn tail anyway.
+            }
+            FailAll(group, ex);
+            return;
+        }
+        foreach (var commit in group)
+        {
+            commit.Done.TrySetResult();
+        }
+    }
+
+    private static void FailAll(List<Commit> group, Exception cause)
+    {
+        foreach (var commit in group)
+        {
+            commit.Done.TrySetException(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
+        }
+    }
+
+    // Appends the commit's frame at buffer[start..]; returns the new end. Assigns versions against the index plus the
+    // group's earlier commits (the overlay), so concurrent writers of one key get consecutive versions.
+    private int Stage(Commit commit, int start, long ticks)
+    {
+        if (commit.ExpectedVersion is { } expected && Latest(commit.Ops[0].Key) != expected)
+        {
+            commit.Conflicted = true;
+            return start;
+        }
+        int size = LogRecord.FrameHeader + 4;
+        foreach (var op in commit.Ops)
+        {
+            size += op.Kind == CommitOpKind.Delete ? LogRecord.DeleteSize(op.Key) : LogRecord.PutSize(op.Key, op.Value.Length);
+        }
+        EnsureBuffer(start + size);
+        var frame = _buffer.AsSpan(start, size);
+        int p = LogRecord.FrameHeader + 4;
+        int count = 0;
+        for (int i = 0; i < commit.Ops.Length; i++)
+        {
+            var op = commit.Ops[i];
+            if (op.Kind == CommitOpKind.Delete)
+            {
+                commit.Existed |= Latest(op.Key) > 0;
+                _overlay[op.Key] = 0;
+                p += LogRecord.WriteDelete(frame[p..], op.Key);
+                count++;
+                continue;
+            }
+            int version;
+            long when;
+            uint crc;
+            if (op.Kind == CommitOpKind.Relocate)
+            {
+                if (!IsLive(op.Key, op.From))
+                {
+                    commit.Staged[i] = default;
+                    continue;
+                }
+                (version, when, crc) = (op.From.Version, op.From.Ticks, op.From.Crc);
+            }
+            else
+            {
+                version = Latest(op.Key) + 1;
+                when = ticks;
+                crc = Crc32C.Compute(op.Value.Span);
+                _overlay[op.Key] = version;
+            }
+            int valueAt = LogRecord.WritePut(frame[p..], op.Key, version, when, op.Value.Span, crc, out int written);
+            commit.Staged[i] = new VersionRecord(version, when, _activeSegment, _tail + start + p + valueAt, op.Value.Length, crc);
+            p += written;
+            count++;
+        }
+        if (count == 0)
+        {
+            return start;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(frame[LogRecord.FrameHeader..], count);
+        LogRecord.Seal(frame[..p]);
+        return start + p;
+    }
+
+    private void Publish(Commit commit)
+    {
+        if (commit.Conflicted)
+        {
+            return;
+        }
+        for (int i = 0; i < commit.Ops.Length; i++)
+        {
+            var op = commit.Ops[i];
+            if (op.Kind == CommitOpKind.Delete)
+            {
+                Remove(op.Key);
+            }
+            else if (commit.Staged[i].Version > 0)
+            {
+                Put(op.Key, commit.Staged[i]);
+                commit.Results[i] = commit.Staged[i].ToEntry(op.Key);
+            }
+        }
+    }
+
+    private int Latest(string key) =>
+        _overlay.TryGetValue(key, out int version) ? version
+        : _index.TryGetValue(key, out var versions) ? versions[^1].Version : 0;
+
+    // A relocation copies a version only if it still exists where compaction found it and nothing in this group
+    // touched its key: a copy of a dead version would come back to life on replay.
+    private bool IsLive(string key, VersionRecord from)
+    {
+        if (_overlay.ContainsKey(key) || !_index.TryGetValue(key, out var versions))
+        {
+            return false;
+        }
+        foreach (var version in versions)
+        {
+            if (version.Version == from.Version)
+            {
+                return version.Segment == from.Segment && version.Offset == from.Offset;
+            }
+        }
+        return false;
+    }
+
+    // Index updates, shared by the flusher and replay. A put of a version the key already has replaces it (a
+    // relocation); otherwise it goes in version order, and versions past the kept limit drop off the old end.
+    private void Put(string key, VersionRecord record)
+    {
+        _live[record.Segment] = _live.GetValueOrDefault(record.Segment) + record.Footprint;
+        if (!_index.TryGetValue(key, out var versions))
+        {
+            _index[key] = [record];
+            return;
+        }
+        int at = versions.Length;
+        while (at > 0 && versions[at - 1].Version > record.Version)
+        {
+            at--;
+        }
+        if (at > 0 && versions[at - 1].Version == record.Version)
+        {
+            var copy = (VersionRecord[])versions.Clone();
+            Forget(copy[at - 1]);
+            copy[at - 1] = record;
+            _index[key] = copy;
+            return;
+        }
+        int keep = Math.Min(versions.Length + 1, _options.VersionsKept);
+        int drop = versions.Length + 1 - keep;
+        var next = new VersionRecord[keep];
+        int n = 0;
+        for (int i = 0; i <= versions.Length; i++)
+        {
+            var item = i < at ? versions[i] : i == at ? record : versions[i - 1];
+            if (i < drop)
+            {
+                Forget(item);
+            }
+            else
+            {
+                next[n++] = item;
+            }
+        }
+        _index[key] = next;
+    }
+
+    private void Remove(string key)
+    {
+        if (_index.Remove(key, out var versions))
+        {
+            foreach (var version in versions)
+            {
+                Forget(version);
+            }
+        }
+    }
+
+    private void Forget(VersionRecord record) => _live[record.Segment] = _live.GetValueOrDefault(record.Segment) - record.Footprint;
+
+    private void EnsureBuffer(int size)
+    {
+        if (_buffer.Length < size)
+        {
+            Array.Resize(ref _buffer, Math.Max(size, _buffer.Length * 2));
+        }
+    }
+}
