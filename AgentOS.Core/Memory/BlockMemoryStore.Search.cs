@@ -109,6 +109,8 @@ public sealed partial class BlockMemoryStore
     // BM25 over the union of the agents' items: N, document frequencies and the average length are summed over all of
     // them, so the scores are those of one index holding exactly the items the caller may read.
     // idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); each distinct query term counts once.
+    private double[] _scores = new double[1024];
+
     private (long Id, double Score)[] RankLexical(List<AgentMemory> agents, string text, int limit)
     {
         long documents = 0, length = 0;
@@ -132,7 +134,12 @@ public sealed partial class BlockMemoryStore
         var touched = new List<int>();
         foreach (var agent in agents)
         {
-            var scores = new double[agent.Lexical.Slots];
+            // One scratch array for all searches (the gate is held): only touched slots are written, and reset after.
+            if (_scores.Length < agent.Lexical.Slots)
+            {
+                _scores = new double[Math.Max(agent.Lexical.Slots, _scores.Length * 2)];
+            }
+            var scores = _scores;
             touched.Clear();
             foreach (string term in terms)
             {
@@ -151,6 +158,7 @@ public sealed partial class BlockMemoryStore
             foreach (int slot in touched)
             {
                 top.Offer(agent.Lexical.IdAt(slot), scores[slot]);
+                scores[slot] = 0;
             }
         }
         return top.Ranked();
