@@ -54,7 +54,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _llm = new LlmManager(backends);
         _ownsStorage = options.Storage is null;
-        _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
+        _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         var storage = new StorageManager(_storage);
         // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
         // restart. Opening reads the stored blocks' index once, before any syscall can run.

@@ -54,6 +54,9 @@ public sealed class KernelConfig
     /// <c>{ "global_limit_bytes": 268435456, "agent_quota_bytes": 67108864, "over_quota": "evict", "lru_k": 2 }</c>.</summary>
     public Memory.MemoryStoreOptions? Memory { get; init; }
 
+    /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
+    public StorageConfig? Storage { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -107,6 +110,7 @@ public sealed class KernelConfig
             PinDispatchers = PinDispatchers ?? defaults.PinDispatchers,
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
             Memory = Memory,
+            StorageConfig = Storage,
         };
     }
 
@@ -138,6 +142,7 @@ public sealed class KernelConfig
         {
             backend.Validate(source);
         }
+        Storage?.Validate(source);
     }
 }
 

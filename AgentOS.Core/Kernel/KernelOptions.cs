@@ -29,8 +29,13 @@ public sealed record KernelOptions
     /// says so.</summary>
     public IEmbedder? Embedder { get; init; }
 
-    /// <summary>Persistent storage. Default: a <see cref="DirectoryStorage"/> under <see cref="DataDirectory"/>.</summary>
+    /// <summary>Persistent storage, opened by the caller (who disposes it). Default: the backend
+    /// <see cref="StorageConfig"/> describes, opened and disposed by the kernel.</summary>
     public IStorageBackend? Storage { get; init; }
+
+    /// <summary>The storage backend the kernel opens when <see cref="Storage"/> is not given. Default: the file store
+    /// in <c>storage</c> under <see cref="DataDirectory"/>, behind a 64 MiB read cache.</summary>
+    public StorageConfig? StorageConfig { get; init; }
 
     /// <summary>The tools agents may call.</summary>
     public ToolRegistry Tools { get; init; } = new();

@@ -1,7 +1,8 @@
 namespace AgentOS.Memory;
 
 /// <summary>How a <see cref="BlockMemoryStore"/> allocates, limits, evicts and ranks. Get/set properties so the JSON
-/// source generator round-trips them.</summary>
+/// source generator round-trips them; unknown keys in the config file are errors.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed class MemoryStoreOptions
 {
     /// <summary>Bytes per block (default 64 KiB); an item (its text, tags and 31 bytes of header) must fit in one.</summary>

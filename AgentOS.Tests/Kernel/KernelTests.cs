@@ -302,7 +302,7 @@ public sealed class KernelTests : IAsyncDisposable
             await kernel.StopAsync();
         }
         // Every checkpoint is a version in the agent's own namespace.
-        await using var storage = new AgentOS.Storage.DirectoryStorage(Path.Combine(_data.Path, "storage"));
+        await using var storage = AgentOS.Storage.Files.FileStore.Open(Path.Combine(_data.Path, "storage"));
         Assert.Equal(3, (await storage.VersionsAsync("agents/counter/.checkpoint")).Count);
     }
 

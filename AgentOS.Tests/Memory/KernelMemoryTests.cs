@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using AgentOS.Access;
 using AgentOS.Kernel;
@@ -215,5 +217,58 @@ public sealed class KernelMemoryTests : IDisposable
         {
             Assert.True(memory.TryGetProperty(key, out _), key);
         }
+    }
+
+    [Test]
+    public async Task MemoryCountersAreInstrumentsOnTheKernelMeter()
+    {
+        var measured = new ConcurrentQueue<(string Name, long Value, string? Agent)>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "AgentOS.Kernel" && instrument.Name.StartsWith("agentos.memory.", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((i, v, tags, _) =>
+        {
+            string? agent = null;
+            foreach (var tag in tags)
+            {
+                agent = tag.Key == "agent" ? tag.Value as string : agent;
+            }
+            measured.Enqueue((i.Name, v, agent));
+        });
+        meters.Start();
+        await using var kernel = Start(new MemoryStoreOptions { AgentQuotaBytes = 200 });
+        var alice = new AgentContext("alice", kernel.Port);
+        await alice.Memory.AddAsync("hello");
+        await Assert.ThrowsAsync<MemoryQuotaExceededException>(async () => await alice.Memory.AddAsync(new string('x', 300)));
+        meters.RecordObservableInstruments();
+        var byName = measured.ToLookup(m => (m.Name, m.Agent), m => m.Value);
+        Assert.Equal(kernel.Status.Memory.ResidentBytes, byName[("agentos.memory.resident_bytes", null)].Last());
+        Assert.True(byName[("agentos.memory.resident_bytes", "alice")].Last() > 0);
+        Assert.Equal(1L, byName[("agentos.memory.quota_rejections", "alice")].Last());
+        foreach (string name in new[] { "evicted_bytes", "block_hits", "block_misses", "evictions" })
+        {
+            Assert.True(byName[("agentos.memory." + name, null)].Any(), name);
+        }
+    }
+
+    [Test]
+    public void TheConfigFileSetsMemoryLimitsAndRejectsBadOnes()
+    {
+        var config = KernelConfig.Parse("""{ "memory": { "global_limit_bytes": 1048576, "agent_quota_bytes": 65536, "over_quota": "evict", "lru_k": 3, "high_water_mark": 0.7 } }""");
+        var memory = Assert.NotNull(config.ToOptions().Memory);
+        Assert.Equal(1048576L, memory.GlobalLimitBytes);
+        Assert.Equal(MemoryOverQuota.Evict, memory.OverQuota);
+        Assert.Equal(3, memory.LruK);
+        Assert.Equal(0.7, memory.HighWaterMark);
+        var bad = Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "memory": { "high_water_mark": 1.5 } }"""));
+        Assert.Contains("high_water_mark", bad.Message);
+        Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "memory": { "no_such_key": 1 } }"""));
     }
 }

@@ -1,5 +1,6 @@
 using AgentOS.Memory;
 using AgentOS.Storage;
+using AgentOS.Storage.Files;
 using AgentOS.Tests.Helpers;
 
 namespace AgentOS.Tests.Memory;
@@ -12,7 +13,7 @@ internal sealed class MemoryStoreFixture : IDisposable
 
     public IStorageBackend Storage { get; private set; }
 
-    public MemoryStoreFixture() => Storage = new DirectoryStorage(_data.Combine("storage"));
+    public MemoryStoreFixture() => Storage = FileStore.Open(_data.Combine("storage"));
 
     public static MemoryStoreOptions Small(int blocks = 4) => new()
     {
@@ -30,7 +31,7 @@ internal sealed class MemoryStoreFixture : IDisposable
     public async Task RestartAsync()
     {
         await Storage.DisposeAsync();
-        Storage = new DirectoryStorage(_data.Combine("storage"));
+        Storage = FileStore.Open(_data.Combine("storage"));
     }
 
     public void Dispose()

@@ -9,7 +9,7 @@ public abstract partial class StorageContractTests
 {
     // A self-checking value: writer, sequence, length, then a pattern derived from them. A reader that ever sees a
     // value mixing two writes, or cut short, finds a mismatch.
-    protected static byte[] Stamp(int writer, int sequence, int length)
+    internal static byte[] Stamp(int writer, int sequence, int length)
     {
         var value = new byte[Math.Max(length, 12)];
         BinaryPrimitives.WriteInt32LittleEndian(value, writer);
@@ -22,7 +22,7 @@ public abstract partial class StorageContractTests
         return value;
     }
 
-    protected static (int Writer, int Sequence) CheckStamp(ReadOnlySpan<byte> value, string where)
+    internal static (int Writer, int Sequence) CheckStamp(ReadOnlySpan<byte> value, string where)
     {
         if (value.Length < 12 || BinaryPrimitives.ReadInt32LittleEndian(value[8..]) != value.Length)
         {
