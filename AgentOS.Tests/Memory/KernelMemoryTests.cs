@@ -271,4 +271,29 @@ public sealed class KernelMemoryTests : IDisposable
         Assert.Contains("high_water_mark", bad.Message);
         Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "memory": { "no_such_key": 1 } }"""));
     }
+
+    [Test(TimeoutSeconds = 60)]
+    public async Task TheStatusCommandPrintsMemoryFromARunningKernel()
+    {
+        await using var kernel = Start();
+        await new AgentContext("alice", kernel.Port).Memory.AddAsync("hello");
+        var server = AgentOS.Hosting.Http.KernelHttpServer.Start(kernel);
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = await Task.Run(() => AgentOS.Hosting.CommandLine.Run(["status", "--url", server.Url.ToString()], stdout, stderr));
+            Assert.Equal(0, code, stderr.ToString());
+            string printed = stdout.ToString();
+            Assert.Contains("memory: 1 items, resident 65536 B", printed);
+            Assert.Contains("memory retrieval: lexical (BM25; no embedder configured)", printed);
+            Assert.Contains("agent alice: 1 items", printed);
+            Assert.Contains("queue memory", printed);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+        Assert.Equal(AgentOS.Hosting.CommandLine.UsageError, AgentOS.Hosting.CommandLine.Run(["status"], new StringWriter(), new StringWriter()));
+    }
 }
