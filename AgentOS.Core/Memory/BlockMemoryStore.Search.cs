@@ -164,13 +164,33 @@ public sealed partial class BlockMemoryStore
         return top.Ranked();
     }
 
-    private static (long Id, double Score)[] RankVectors(List<AgentMemory> agents, float[] query, int limit)
+    /// <summary>Vector indexes of at least this many rows are scanned in two halves on two threads (the scan is
+    /// bound by memory bandwidth, which one core does not saturate).</summary>
+    internal int ParallelRows { get; set; } = 32_768;
+
+    private (long Id, double Score)[] RankVectors(List<AgentMemory> agents, float[] query, int limit)
     {
         VectorIndex.Normalize(query);
         var top = new TopK(limit);
         foreach (var agent in agents)
         {
-            agent.Vectors?.Search(query, top);
+            if (agent.Vectors is not { } vectors)
+            {
+                continue;
+            }
+            if (vectors.Count < ParallelRows || Environment.ProcessorCount < 2)
+            {
+                vectors.Search(query, top);
+                continue;
+            }
+            // Each half keeps its own exact top-k; merging them gives the exact top-k of the whole (ties break by id
+            // in both, so the result is the same as one scan's).
+            int half = vectors.Count / 2;
+            var second = new TopK(limit);
+            var other = Task.Run(() => vectors.Search(query, second, half, vectors.Count));
+            vectors.Search(query, top, 0, half);
+            other.GetAwaiter().GetResult();
+            top.OfferAll(second);
         }
         return top.Ranked();
     }

@@ -38,6 +38,15 @@ internal sealed class TopK
         }
     }
 
+    /// <summary>Offers every pair <paramref name="other"/> holds (merging partial results).</summary>
+    public void OfferAll(TopK other)
+    {
+        for (int i = 0; i < other.Count; i++)
+        {
+            Offer(other._ids[i], other._scores[i]);
+        }
+    }
+
     /// <summary>The pairs, best first.</summary>
     public (long Id, double Score)[] Ranked()
     {

@@ -62,9 +62,12 @@ internal sealed class VectorIndex(int dimensions)
     }
 
     /// <summary>Offers every row's similarity to <paramref name="query"/> (unit length) to <paramref name="top"/>.</summary>
-    public void Search(ReadOnlySpan<float> query, TopK top)
+    public void Search(ReadOnlySpan<float> query, TopK top) => Search(query, top, 0, Count);
+
+    /// <summary>Offers rows <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    public void Search(ReadOnlySpan<float> query, TopK top, int from, int to)
     {
-        for (int row = 0; row < Count; row++)
+        for (int row = from; row < to; row++)
         {
             float score = Dot(query, _data.AsSpan(row * Dimensions, Dimensions));
             if (score > top.Threshold)

@@ -66,6 +66,8 @@ public sealed class RetrievalTests : IDisposable
     {
         var embedder = new HashedNgramEmbedder(64);
         await using var store = await _fixture.OpenAsync(Options(), embedder);
+        // Alice's 150-odd rows take the two-thread scan, Bob's too: the merged halves must equal one scan.
+        store.ParallelRows = 64;
         var random = new Random(7);
         string[] words = ["memory", "block", "agent", "kernel", "storage", "evict", "reload", "quota", "vector", "search", "index", "token"];
         var texts = new Dictionary<string, string>();
