@@ -110,6 +110,7 @@ public sealed partial class BlockMemoryStore
     // them, so the scores are those of one index holding exactly the items the caller may read.
     // idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); each distinct query term counts once.
     private double[] _scores = new double[1024];
+    private readonly List<int> _touched = [];
 
     private (long Id, double Score)[] RankLexical(List<AgentMemory> agents, string text, int limit)
     {
@@ -131,7 +132,7 @@ public sealed partial class BlockMemoryStore
             terms.Add(term.ToString());
         }
         var top = new TopK(limit);
-        var touched = new List<int>();
+        var touched = _touched;
         foreach (var agent in agents)
         {
             // One scratch array for all searches (the gate is held): only touched slots are written, and reset after.
