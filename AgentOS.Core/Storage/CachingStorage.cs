@@ -1,19 +1,24 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace AgentOS.Storage;
 
 /// <summary>
-/// A byte-bounded LRU cache of current versions in front of any backend: reads of a key's current version are served
+/// A byte-bounded cache of current versions in front of any backend: reads of a key's current version are served
 /// from memory; writes, deletes, rollbacks and batches go straight to the backend (write-through) and invalidate the
-/// keys they touch. Hits and misses are counted on the <c>AgentOS.Storage</c> meter
-/// (<c>agentos.storage.cache.hits</c>, <c>agentos.storage.cache.misses</c>).
+/// keys they touch. Eviction is CLOCK, the usual lock-free approximation of LRU: a hit only sets the entry's
+/// referenced bit, and the eviction hand gives referenced entries a second chance. Hits and misses are counted on the
+/// <c>AgentOS.Storage</c> meter (<c>agentos.storage.cache.hits</c>, <c>agentos.storage.cache.misses</c>).
 /// </summary>
 /// <remarks>
+/// <para><b>Hits take no lock</b>: a concurrent dictionary lookup and a flag. Inserts, evictions and invalidations
+/// take one lock among themselves.</para>
 /// <para><b>Never stale, never half a batch.</b> A change marks its keys pending and drops them before it reaches the
 /// backend, and unmarks them after; while a key is pending, reads of it go to the backend and are not cached. A read
 /// that missed fills the cache only if no change started or ended while it read (a generation counter), so a value
 /// read before a change can never be cached after it. So the cache adds no anomaly the backend does not have: in
-/// particular a batch stays all-or-nothing for readers.</para>
+/// particular a batch stays all-or-nothing for readers. (A hit that raced with the start of a change returns the value
+/// from just before it, as a read that ran a moment earlier would have.)</para>
 /// <para>Cached bytes are shared between readers: <see cref="StorageValue.Data"/> is read-only memory.</para>
 /// </remarks>
 public sealed class CachingStorage : IStorageBackend
@@ -27,13 +32,12 @@ public sealed class CachingStorage : IStorageBackend
     private readonly IStorageBackend _inner;
     private readonly long _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Node> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _pending = new(StringComparer.Ordinal);
+    private readonly Queue<Node> _clock = new();
     private readonly Meter _meter;
     private readonly Counter<long> _hitCounter;
     private readonly Counter<long> _missCounter;
-    private Node? _head; // most recently used
-    private Node? _tail; // least recently used
     private long _bytes;
     private long _generation;
     private long _hits;
@@ -75,18 +79,17 @@ public sealed class CachingStorage : IStorageBackend
         {
             return _inner.ReadAsync(key, version, cancellationToken);
         }
-        long generation;
-        lock (_gate)
+        if (_nodes.TryGetValue(key, out var node))
         {
-            if (_nodes.TryGetValue(key, out var node))
+            if (!node.Referenced)
             {
-                MoveToFront(node);
-                _hits++;
-                _hitCounter.Add(1);
-                return ValueTask.FromResult<StorageValue?>(node.Value);
+                node.Referenced = true;
             }
-            generation = _generation;
+            Interlocked.Increment(ref _hits);
+            _hitCounter.Add(1);
+            return ValueTask.FromResult<StorageValue?>(node.Value);
         }
+        long generation = Interlocked.Read(ref _generation);
         Interlocked.Increment(ref _misses);
         _missCounter.Add(1);
         return ReadThroughAsync(key, generation, cancellationToken);
@@ -99,7 +102,7 @@ public sealed class CachingStorage : IStorageBackend
         {
             lock (_gate)
             {
-                if (_generation == generation && !_pending.ContainsKey(key) && !_nodes.ContainsKey(key))
+                if (Interlocked.Read(ref _generation) == generation && !_pending.ContainsKey(key) && !_nodes.ContainsKey(key))
                 {
                     Insert(key, found);
                 }
@@ -186,7 +189,7 @@ public sealed class CachingStorage : IStorageBackend
         lock (_gate)
         {
             _nodes.Clear();
-            _head = _tail = null;
+            _clock.Clear();
             Interlocked.Exchange(ref _bytes, 0);
         }
         _meter.Dispose();
@@ -197,7 +200,7 @@ public sealed class CachingStorage : IStorageBackend
     {
         lock (_gate)
         {
-            _generation++;
+            Interlocked.Increment(ref _generation);
             _pending[key] = _pending.GetValueOrDefault(key) + 1;
             if (_nodes.TryGetValue(key, out var node))
             {
@@ -210,7 +213,7 @@ public sealed class CachingStorage : IStorageBackend
     {
         lock (_gate)
         {
-            _generation++;
+            Interlocked.Increment(ref _generation);
             int left = _pending[key] - 1;
             if (left == 0)
             {
@@ -223,63 +226,46 @@ public sealed class CachingStorage : IStorageBackend
         }
     }
 
+    // Under _gate. The CLOCK hand: the oldest entry goes unless it was read since the hand last passed it.
     private void Insert(string key, StorageValue value)
     {
         var node = new Node(key, value);
         _nodes[key] = node;
-        node.Next = _head;
-        if (_head is not null)
-        {
-            _head.Previous = node;
-        }
-        _head = node;
-        _tail ??= node;
+        _clock.Enqueue(node);
         long bytes = Interlocked.Add(ref _bytes, node.Size);
-        while (bytes > _capacity && _tail is { } last)
+        while (bytes > _capacity && _clock.TryDequeue(out var candidate))
         {
-            Evict(last);
+            if (candidate.Removed)
+            {
+                continue;
+            }
+            if (candidate.Referenced)
+            {
+                candidate.Referenced = false;
+                _clock.Enqueue(candidate);
+                continue;
+            }
+            Evict(candidate);
             bytes = Interlocked.Read(ref _bytes);
         }
-    }
-
-    private void MoveToFront(Node node)
-    {
-        if (node == _head)
+        // Invalidated entries wait in the queue for the hand; without eviction pressure, sweep them out now and then.
+        if (_clock.Count > 2 * _nodes.Count + 64)
         {
-            return;
+            var live = _clock.Where(n => !n.Removed).ToList();
+            _clock.Clear();
+            foreach (var n in live)
+            {
+                _clock.Enqueue(n);
+            }
         }
-        Unlink(node);
-        node.Next = _head;
-        _head!.Previous = node;
-        _head = node;
     }
 
+    // Under _gate.
     private void Evict(Node node)
     {
-        Unlink(node);
-        _nodes.Remove(node.Key);
+        node.Removed = true;
+        _nodes.TryRemove(new KeyValuePair<string, Node>(node.Key, node));
         Interlocked.Add(ref _bytes, -node.Size);
-    }
-
-    private void Unlink(Node node)
-    {
-        if (node.Previous is not null)
-        {
-            node.Previous.Next = node.Next;
-        }
-        else
-        {
-            _head = node.Next;
-        }
-        if (node.Next is not null)
-        {
-            node.Next.Previous = node.Previous;
-        }
-        else
-        {
-            _tail = node.Previous;
-        }
-        node.Previous = node.Next = null;
     }
 
     private sealed class Node(string key, StorageValue value)
@@ -287,7 +273,10 @@ public sealed class CachingStorage : IStorageBackend
         public string Key { get; } = key;
         public StorageValue Value { get; } = value;
         public long Size { get; } = value.Data.Length + Overhead;
-        public Node? Previous { get; set; }
-        public Node? Next { get; set; }
+
+        // Set by hits (racy by design: a lost set only costs the entry its second chance), cleared by the hand.
+        public bool Referenced { get; set; }
+
+        public bool Removed { get; set; }
     }
 }

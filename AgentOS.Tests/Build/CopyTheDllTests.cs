@@ -49,7 +49,7 @@ public sealed class CopyTheDllTests
             "planning: What is 2 + 2? | {\"echo\":\"Answer as JSON: what is 2 \\u002B 2?\"} | Name a colour. (3 tokens from echo) | 3 pieces",
             "action: 42 and 42; 2 results",
             "memory: 1 found, 'The user prefers green tea.', 4 messages",
-            "storage: v1, v2, now 'draft', 3 versions, 1 file(s)",
+            "storage: v1, v2, now 'final' (v4), 4 versions, 1 file(s)",
             "hello",
             $"AgentOS {AgentOSInfo.Version}: virtual timer fired at 42 s",
         ], run.StdoutLines);

@@ -15,9 +15,9 @@ public sealed class KernelTests : IAsyncDisposable
     private readonly TempDirectory _data = new("agentos-kernel");
     private readonly List<AgentKernel> _kernels = [];
 
-    private AgentKernel Start(TimeProvider? time = null, IReadOnlyList<ILlmBackend>? backends = null)
+    private AgentKernel Start(TimeProvider? time = null, IReadOnlyList<ILlmBackend>? backends = null, KernelOptions? options = null)
     {
-        var options = new KernelOptions { DataDirectory = _data.Path, TimeProvider = time ?? TimeProvider.System, LlmBackends = backends };
+        options ??= new KernelOptions { DataDirectory = _data.Path, TimeProvider = time ?? TimeProvider.System, LlmBackends = backends };
         options.Tools.AddBuiltIns(options.TimeProvider);
         var kernel = AgentKernel.Start(options);
         _kernels.Add(kernel);
@@ -304,6 +304,28 @@ public sealed class KernelTests : IAsyncDisposable
         // Every checkpoint is a version in the agent's own namespace.
         await using var storage = AgentOS.Storage.Files.FileStore.Open(Path.Combine(_data.Path, "storage"));
         Assert.Equal(3, (await storage.VersionsAsync("agents/counter/.checkpoint")).Count);
+    }
+
+    [Test]
+    public async Task TheConfigChoosesTheStorageBackend()
+    {
+        var config = KernelConfig.Parse("""{ "storage": { "backend": "file", "versions_kept": 3, "cache_bytes": 0 } }""");
+        var kernel = Start(options: config.ToOptions() with { DataDirectory = _data.Path });
+        Assert.Equal("file", kernel.Storage.Name);
+        Assert.True(kernel.Storage is AgentOS.Storage.Files.FileStore, "cache_bytes 0: the file store itself, no cache in front");
+        for (int i = 0; i < 5; i++)
+        {
+            await kernel.Storage.WriteAsync("shared/x", new byte[] { (byte)i });
+        }
+        Assert.Equal(3, (await kernel.Storage.VersionsAsync("shared/x")).Count);
+
+        var cached = KernelConfig.Parse("""{ "storage": { } }""").ToOptions().StorageConfig!;
+        Assert.Equal("file", cached.Backend);
+        Assert.Equal(20, cached.VersionsKept);
+        var unknown = Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "storage": { "backend": "floppy" } }"""));
+        Assert.Contains("storage backend 'floppy' is unknown; available: file", unknown.Message);
+        Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "storage": { "versions_kept": 0 } }"""));
+        Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{ "storage": { "backend": "file", "typo": 1 } }"""));
     }
 
     [Test]

@@ -1,0 +1,95 @@
+using AgentOS.Bench.Harness;
+using AgentOS.Storage;
+using AgentOS.Storage.Files;
+
+namespace AgentOS.Bench.Storage;
+
+/// <summary>
+/// Durable writes of 1 KB values with 1, 16 and 64 concurrent writers (each writer awaits its write before the next,
+/// as an agent does), with group commit on and off. Baselines, interleaved in the same run: the raw rate of this disk
+/// at one write per sync (append 1 KB to a plain file, then <c>fdatasync</c>), and the file store with one sync per
+/// write. One operation = one acknowledged durable write. Other backends join by adding a benchmark here and their
+/// name to the comparisons' <c>Baseline</c> lists (for example SQLite with one transaction per write).
+/// </summary>
+internal static class StorageWriteBenchmarks
+{
+    private const int ValueBytes = 1024;
+    private const string Raw = "storage.fsync.raw";
+
+    [Benchmark(Raw)]
+    public static void RawFsync(BenchRun run)
+    {
+        using var folder = new BenchFolder("raw");
+        using var device = new FileSystemDevice(folder.Path);
+        using var file = device.OpenFile("plain.log");
+        var value = Value();
+        int writes = run.Size(300, 60);
+        long offset = 0;
+        run.Start();
+        for (int i = 0; i < writes; i++)
+        {
+            file.Write(offset, value);
+            file.Sync();
+            offset += value.Length;
+        }
+        run.Stop(writes);
+    }
+
+    [Benchmark("storage.write.group.1", Baseline = Raw + ",storage.write.fsync-per-write.1", MultiThreaded = true)]
+    public static void Group1(BenchRun run) => Write(run, writers: 1, groupCommit: true, perWriter: run.Size(300, 60));
+
+    [Benchmark("storage.write.group.16", Baseline = Raw + ",storage.write.fsync-per-write.16", MultiThreaded = true)]
+    public static void Group16(BenchRun run) => Write(run, writers: 16, groupCommit: true, perWriter: run.Size(100, 20));
+
+    [Benchmark("storage.write.group.64", Baseline = Raw + ",storage.write.fsync-per-write.64", MultiThreaded = true)]
+    public static void Group64(BenchRun run) => Write(run, writers: 64, groupCommit: true, perWriter: run.Size(100, 20));
+
+    [Benchmark("storage.write.fsync-per-write.1", Baseline = Raw, MultiThreaded = true)]
+    public static void PerWrite1(BenchRun run) => Write(run, writers: 1, groupCommit: false, perWriter: run.Size(300, 60));
+
+    [Benchmark("storage.write.fsync-per-write.16", Baseline = Raw, MultiThreaded = true)]
+    public static void PerWrite16(BenchRun run) => Write(run, writers: 16, groupCommit: false, perWriter: run.Size(20, 4));
+
+    [Benchmark("storage.write.fsync-per-write.64", Baseline = Raw, MultiThreaded = true)]
+    public static void PerWrite64(BenchRun run) => Write(run, writers: 64, groupCommit: false, perWriter: run.Size(6, 2));
+
+    private static byte[] Value()
+    {
+        var value = new byte[ValueBytes];
+        new Random(1).NextBytes(value);
+        return value;
+    }
+
+    /// <summary>Runs <paramref name="writers"/> concurrent writers of <paramref name="perWriter"/> writes each
+    /// against <paramref name="open"/>'s store (any backend).</summary>
+    internal static void Write(BenchRun run, int writers, int perWriter, Func<string, IStorageBackend> open)
+    {
+        using var folder = new BenchFolder("writes");
+        var store = open(folder.Path);
+        try
+        {
+            var value = Value();
+            using var go = new ManualResetEventSlim();
+            var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                go.Wait();
+                string key = "bench/writer-" + w;
+                for (int i = 0; i < perWriter; i++)
+                {
+                    await store.WriteAsync(key, value).ConfigureAwait(false);
+                }
+            })).ToArray();
+            run.Start();
+            go.Set();
+            Task.WaitAll(tasks);
+            run.Stop((long)writers * perWriter);
+        }
+        finally
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static void Write(BenchRun run, int writers, bool groupCommit, int perWriter) =>
+        Write(run, writers, perWriter, folder => FileStore.Open(folder, new FileStoreOptions { GroupCommit = groupCommit }));
+}

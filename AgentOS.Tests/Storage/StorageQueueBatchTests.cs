@@ -1,0 +1,79 @@
+using AgentOS.Kernel;
+using AgentOS.Sdk;
+using AgentOS.Storage;
+using AgentOS.Storage.Files;
+using AgentOS.Tests.Framework;
+using AgentOS.Tests.Helpers;
+
+namespace AgentOS.Tests.Storage;
+
+/// <summary>The storage queue hands the writes waiting behind a busy slot over together, and they commit with one sync.</summary>
+public sealed class StorageQueueBatchTests
+{
+    [Test]
+    public async Task WritesDrainedTogetherCommitWithOneSync()
+    {
+        using var data = new TempDirectory("agentos-storage-queue");
+        var device = new FaultInjectingDevice();
+        // Without group commit in the store, only the storage manager's batching can share a sync.
+        var gated = new GatedStorage(FileStore.Open(device, new FileStoreOptions { GroupCommit = false }));
+        await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data.Path, Storage = gated, StorageSlots = 1 });
+        var agent = new AgentContext("alice", kernel.Port);
+        kernel.RegisterIdentity("alice");
+
+        // The first write holds the only slot; twenty more wait in the queue behind it.
+        var first = agent.Storage.WriteTextAsync("agents/alice/first", "first").AsTask();
+        await gated.Entered.Task;
+        var waiting = Enumerable.Range(0, 20).Select(i => agent.Storage.WriteTextAsync($"agents/alice/f{i % 7}", "v" + i).AsTask()).ToList();
+        while (kernel.Status.Queues["storage"].Waiting < 20)
+        {
+            await Task.Delay(1);
+        }
+        long syncsBefore = device.Syncs;
+        gated.Release.SetResult();
+        await first;
+        var versions = await Task.WhenAll(waiting);
+
+        Assert.Equal(1, gated.Commits, "the twenty queued writes went to the backend as one batch");
+        Assert.Equal(20, gated.LargestBatch);
+        Assert.Equal(2L, device.Syncs - syncsBefore, "one sync for the first write, one for the batch");
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(i / 7 + 1, versions[i], $"write {i} of f{i % 7}");
+        }
+        Assert.Equal("v14", await agent.Storage.ReadTextAsync("agents/alice/f0"));
+    }
+
+    /// <summary>Holds the first write until released; counts batch commits.</summary>
+    private sealed class GatedStorage(IStorageBackend inner) : IStorageBackend
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Commits { get; private set; }
+        public int LargestBatch { get; private set; }
+
+        public string Name => inner.Name;
+
+        public async ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+            return await inner.WriteAsync(key, value, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<StorageEntry?>> CommitAsync(StorageBatch batch, CancellationToken cancellationToken = default)
+        {
+            Commits++;
+            LargestBatch = Math.Max(LargestBatch, batch.Count);
+            return inner.CommitAsync(batch, cancellationToken);
+        }
+
+        public ValueTask<StorageValue?> ReadAsync(string key, int? version = null, CancellationToken cancellationToken = default) => inner.ReadAsync(key, version, cancellationToken);
+        public ValueTask<StorageEntry?> StatAsync(string key, CancellationToken cancellationToken = default) => inner.StatAsync(key, cancellationToken);
+        public ValueTask<IReadOnlyList<StorageEntry>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+        public ValueTask<IReadOnlyList<StorageEntry>> VersionsAsync(string key, CancellationToken cancellationToken = default) => inner.VersionsAsync(key, cancellationToken);
+        public ValueTask<StorageEntry> RollbackAsync(string key, RollbackTarget target, CancellationToken cancellationToken = default) => inner.RollbackAsync(key, target, cancellationToken);
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
