@@ -84,6 +84,15 @@ public sealed partial class AccessManager
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="agentId"/>'s grants let it read <paramref name="owner"/>'s memory: its own always,
+    /// another's only with an explicit grant. Grants only: no budget is reserved and nothing is audited (the syscall
+    /// carrying the question was already checked and audited as a whole).
+    /// </summary>
+    public bool MayReadMemory(string agentId, string owner) =>
+        _agents.TryGetValue(agentId, out var agent) &&
+        EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Memory, AccessOperation.Read, owner)) == DenialReason.None;
+
     private static bool IsDataOperation(AccessOperation operation) =>
         operation is AccessOperation.Read or AccessOperation.Write or AccessOperation.Delete;
 

@@ -20,6 +20,7 @@ internal static class CommandLine
         ("demo", "storyteller agents share the embedded llama2.c model through one kernel\n" + new string(' ', 19) + DemoCommand.Usage),
         ("generate", "llama2.c's run.c on the embedded engine: text to stdout, tok/s to stderr\n" + new string(' ', 19) + GenerateCommand.Usage),
         ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
+        ("status", "print a running kernel's queues and memory (resident, evicted, hits, misses, quotas)\n" + new string(' ', 19) + StatusCommand.Usage),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -44,6 +45,8 @@ internal static class CommandLine
                 return GenerateCommand.Run(args[1..], stdout, stderr);
             case "serve":
                 return ServeCommand.Run(args[1..], stdout, stderr);
+            case "status":
+                return StatusCommand.Run(args[1..], stdout, stderr);
             case "cpus" or "affinity":
                 return Cpus(stdout, stderr);
             default:

@@ -31,6 +31,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     private readonly IStorageBackend _storage;
     private readonly bool _ownsStorage;
     private readonly SyscallTelemetry _telemetry;
+    private readonly MemoryManager _memory;
+    private readonly MemoryTelemetry _memoryTelemetry;
+    private readonly bool _ownsMemoryStore;
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly long _started;
     private int _stopped;
@@ -51,10 +54,16 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
         _llm = new LlmManager(Llm);
-        var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         _ownsStorage = options.Storage is null;
         _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         var storage = new StorageManager(_storage);
+        // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
+        // restart. Opening reads the stored blocks' index once, before any syscall can run.
+        _ownsMemoryStore = options.MemoryStore is null;
+        var memoryStore = options.MemoryStore
+            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage, options.Embedder, Time).AsTask().GetAwaiter().GetResult();
+        _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
+        var memoryCost = new MemoryCostEstimator(memoryStore);
         var tools = new ToolManager(Tools);
 
         var cpus = CpuAffinity.AllowedCpus();
@@ -71,7 +80,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             ConcurrencyLimit = name => Llm.Get(name).Slots,
             StartGate = _llm.Gate,
         }, _llm);
-        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, Policy(options.MemoryPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, memory);
+        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
 
@@ -79,6 +88,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Events.Types.Register(SyscallEvent.TypeName, AgentOSJsonContext.Default.SyscallEvent);
         Events.Types.Register(AgentEvent.TypeName, AgentOSJsonContext.Default.AgentEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
+        _memoryTelemetry = new MemoryTelemetry(memoryStore);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers);
@@ -192,6 +202,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     // Passes run by the dedicated dispatcher threads (tests use it to know where a round trip ran).
     internal long DispatcherThreadPasses => _queues.Sum(q => q.DispatcherThreadPasses);
 
+    /// <summary>Agents' memory (blocks, quotas, eviction, retrieval).</summary>
+    public IMemoryStore Memory => _memory.Store;
+
     /// <summary>The kernel's counters.</summary>
     public KernelStatus Status => new(
         AgentOSInfo.Version,
@@ -204,7 +217,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
             ["tool"] = _queues[(int)SyscallKind.Tool].Statistics,
         },
         [.. _agents.Values.OrderBy(a => a.Registration.Name, StringComparer.Ordinal)
-            .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))]);
+            .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
+        _memory.Store.Statistics);
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>
@@ -226,6 +240,16 @@ public sealed partial class AgentKernel : IAsyncDisposable
         await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
         _router.Dispose();
         _telemetry.Dispose();
+        _memoryTelemetry.Dispose();
+        // Every memory item reaches storage before the kernel stops, so the next kernel on this data folder has them.
+        if (_ownsMemoryStore)
+        {
+            await _memory.Store.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await _memory.Store.FlushAsync().ConfigureAwait(false);
+        }
         await Events.DisposeAsync().ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
         if (_ownsStorage)

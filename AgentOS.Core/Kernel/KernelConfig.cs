@@ -52,6 +52,10 @@ public sealed class KernelConfig
     /// <summary>The LLM backends (the first is the default).</summary>
     public IReadOnlyList<LlmBackendConfig>? LlmBackends { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.Memory"/>: for example
+    /// <c>{ "global_limit_bytes": 268435456, "agent_quota_bytes": 67108864, "over_quota": "evict", "lru_k": 2 }</c>.</summary>
+    public Memory.MemoryStoreOptions? Memory { get; init; }
+
     /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
     public StorageConfig? Storage { get; set; }
 
@@ -109,6 +113,7 @@ public sealed class KernelConfig
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
             LlmRateLimits = LlmBackends?.Where(b => b.RequestsPerMinute is not null || b.TokensPerMinute is not null)
                 .ToDictionary(b => b.Name ?? b.Type, b => new LlmRateLimits { RequestsPerMinute = b.RequestsPerMinute, TokensPerMinute = b.TokensPerMinute }, StringComparer.Ordinal),
+            Memory = Memory,
             StorageConfig = Storage,
         };
     }
@@ -128,6 +133,14 @@ public sealed class KernelConfig
             {
                 throw new KernelConfigException($"{source}: {key} must be between 1 and 4096, not {slots}.");
             }
+        }
+        try
+        {
+            Memory?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: memory: {ex.Message}", ex);
         }
         foreach (var backend in LlmBackends ?? [])
         {

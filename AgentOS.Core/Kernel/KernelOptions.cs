@@ -22,8 +22,16 @@ public sealed record KernelOptions
     /// unlimited; every backend still honours the Retry-After it reports.</summary>
     public IReadOnlyDictionary<string, LlmRateLimits>? LlmRateLimits { get; init; }
 
-    /// <summary>Agents' memory. Default: a <see cref="ListMemoryStore"/>.</summary>
+    /// <summary>Agents' memory. Default: a <see cref="BlockMemoryStore"/> with <see cref="Memory"/>'s settings that
+    /// evicts into <see cref="Storage"/> (and reopens from it).</summary>
     public IMemoryStore? MemoryStore { get; init; }
+
+    /// <summary>The default memory store's settings (blocks, quota, global limit, eviction, BM25).</summary>
+    public MemoryStoreOptions? Memory { get; init; }
+
+    /// <summary>Embeds memory items for vector and hybrid search; without one, memory search is lexical (BM25) and
+    /// says so.</summary>
+    public IEmbedder? Embedder { get; init; }
 
     /// <summary>Persistent storage, opened by the caller (who disposes it). Default: the backend
     /// <see cref="StorageConfig"/> describes, opened and disposed by the kernel.</summary>

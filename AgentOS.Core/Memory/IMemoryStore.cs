@@ -2,22 +2,36 @@ using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Memory;
 
-/// <summary>Agents' memory items, by owner. Thread-safe. The memory manager issue replaces the simple list store with
-/// blocks, quotas, eviction and ranked retrieval behind this interface.</summary>
-public interface IMemoryStore
+/// <summary>
+/// Agents' memory items, by owner. Thread-safe. Owners are not checked here: the kernel's access check settles whose
+/// memory a syscall may touch, and filters a multi-owner search's owners before it reaches the store.
+/// </summary>
+public interface IMemoryStore : IAsyncDisposable
 {
     /// <summary>Adds an item to <paramref name="owner"/>'s memory and returns it.</summary>
-    MemoryItem Add(string owner, string content, IReadOnlyList<string> tags);
+    /// <exception cref="Syscalls.Errors.MemoryQuotaExceededException">The owner's quota or the global limit would be passed.</exception>
+    /// <exception cref="Syscalls.Errors.InvalidRequestException">The item cannot fit in a block.</exception>
+    ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default);
 
     /// <summary>The item, or <see langword="null"/>.</summary>
-    MemoryItem? Find(string owner, string id);
+    ValueTask<MemoryItem?> FindAsync(string owner, string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces an item's content and tags; <see langword="null"/> when there is no such item.</summary>
-    MemoryItem? Update(string owner, string id, string content, IReadOnlyList<string> tags);
+    /// <summary>Replaces an item's content, tags and (when given) importance; <see langword="null"/> when there is no
+    /// such item.</summary>
+    ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes an item; <see langword="false"/> when there was none.</summary>
-    bool Remove(string owner, string id);
+    ValueTask<bool> RemoveAsync(string owner, string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Items of <paramref name="owner"/> matching <paramref name="text"/>, best first.</summary>
-    IReadOnlyList<MemoryItem> Search(string owner, string text, int limit);
+    /// <summary>Items of <paramref name="owners"/> matching <paramref name="text"/>, best first, ranked together.</summary>
+    ValueTask<MemorySearchResult> SearchAsync(IReadOnlyList<string> owners, string text, int limit, MemorySearchMode mode = MemorySearchMode.Auto, CancellationToken cancellationToken = default);
+
+    /// <summary>How many items <paramref name="owner"/> holds (a search's cost estimate); lock-free.</summary>
+    long CountItems(string owner);
+
+    /// <summary>The store's counters.</summary>
+    MemoryStatistics Statistics { get; }
+
+    /// <summary>Makes every item durable in storage (the kernel calls it when it stops).</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default);
 }

@@ -52,17 +52,17 @@ public sealed class MemoryModule : AgentModule
         }
     }
 
-    /// <summary>Adds an item; returns its id.</summary>
-    public async ValueTask<string> AddAsync(string content, IReadOnlyList<string>? tags = null, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
-        (await Run(new MemoryQuery { Operation = MemoryOperation.Add, Content = content, Tags = tags, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Id!;
+    /// <summary>Adds an item (with tags and an importance, both optional); returns its id.</summary>
+    public async ValueTask<string> AddAsync(string content, IReadOnlyList<string>? tags = null, string? owner = null, float? importance = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Add, Content = content, Tags = tags, Owner = owner, Importance = importance }, options, cancellationToken).ConfigureAwait(false)).Id!;
 
     /// <summary>Gets an item by id.</summary>
     public async ValueTask<MemoryItem> GetAsync(string id, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
         (await Run(new MemoryQuery { Operation = MemoryOperation.Get, Id = id, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items[0];
 
-    /// <summary>Replaces an item's content and tags.</summary>
-    public async ValueTask<MemoryItem> UpdateAsync(string id, string content, IReadOnlyList<string>? tags = null, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
-        (await Run(new MemoryQuery { Operation = MemoryOperation.Update, Id = id, Content = content, Tags = tags, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items[0];
+    /// <summary>Replaces an item's content and tags (and its importance, when given).</summary>
+    public async ValueTask<MemoryItem> UpdateAsync(string id, string content, IReadOnlyList<string>? tags = null, string? owner = null, float? importance = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new MemoryQuery { Operation = MemoryOperation.Update, Id = id, Content = content, Tags = tags, Owner = owner, Importance = importance }, options, cancellationToken).ConfigureAwait(false)).Items[0];
 
     /// <summary>Removes an item.</summary>
     public async ValueTask RemoveAsync(string id, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
@@ -71,6 +71,15 @@ public sealed class MemoryModule : AgentModule
     /// <summary>Finds items matching <paramref name="text"/>, best first.</summary>
     public async ValueTask<IReadOnlyList<MemoryItem>> SearchAsync(string text, int limit = 10, string? owner = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
         (await Run(new MemoryQuery { Operation = MemoryOperation.Search, Text = text, Limit = limit, Owner = owner }, options, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <summary>
+    /// Searches several agents' memories at once (its own included only if listed), ranked together; the kernel
+    /// leaves out, before ranking, every owner this agent may not read (<see cref="MemoryResponse.Excluded"/>). The
+    /// response carries scores and how they were ranked (<see cref="MemoryResponse.Retrieval"/>: lexical when the
+    /// kernel has no embedder). <paramref name="mode"/>: auto, lexical, vector or hybrid.
+    /// </summary>
+    public ValueTask<MemoryResponse> SearchAsync(string text, IReadOnlyList<string> owners, int limit = 10, string? mode = null, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        Run(new MemoryQuery { Operation = MemoryOperation.Search, Text = text, Limit = limit, Owners = owners, Mode = mode }, options, cancellationToken);
 
     private async ValueTask<MemoryResponse> Run(MemoryQuery query, SyscallOptions options, CancellationToken cancellationToken) =>
         (await SubmitAsync(options, cancellationToken, memory: query).ConfigureAwait(false)).Memory!;

@@ -345,6 +345,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         "invalid_request" or "not_supported" => 400,
         "permission_denied" => 403,
         "budget_exceeded" or "rate_limited" => 429,
+        "memory_quota_exceeded" => 507,
         "cancelled" => 499,
         "backend_failed" => 502,
         "kernel_stopping" => 503,

@@ -28,6 +28,7 @@ public sealed class SyscallError
         {
             "permission_denied" => new PermissionDeniedException(Message),
             "budget_exceeded" => new BudgetExceededException(Message) { RetryAfter = retry },
+            "memory_quota_exceeded" => new MemoryQuotaExceededException(Message),
             "deadline_exceeded" => new DeadlineExceededException(Message),
             "rate_limited" => new RateLimitedException(Message) { RetryAfter = retry },
             "backend_failed" => new BackendFailedException(Message),

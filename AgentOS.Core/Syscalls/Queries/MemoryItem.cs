@@ -1,4 +1,4 @@
 namespace AgentOS.Syscalls.Queries;
 
-/// <summary>One memory item: id, text, tags and when it was written.</summary>
-public sealed record MemoryItem(string Id, string Content, IReadOnlyList<string> Tags, DateTimeOffset Written);
+/// <summary>One memory item: id, text, tags, when it was written (UTC), and how important its writer said it is.</summary>
+public sealed record MemoryItem(string Id, string Content, IReadOnlyList<string> Tags, DateTimeOffset Written, float Importance = 0);

@@ -23,4 +23,15 @@ public sealed class MemoryQuery
 
     /// <summary>The most results to return (Search).</summary>
     public int Limit { get; init; } = 10;
+
+    /// <summary>How important the item is (Add; Update keeps the old value when absent).</summary>
+    public float? Importance { get; init; }
+
+    /// <summary>Search several agents' memories at once, ranked together (Search). Owners the caller may not read
+    /// are left out before ranking; <see cref="MemoryResponse.Excluded"/> names them.</summary>
+    public IReadOnlyList<string>? Owners { get; init; }
+
+    /// <summary>How to rank (Search): <c>auto</c> (default: hybrid with an embedder, lexical without), <c>lexical</c>,
+    /// <c>vector</c> or <c>hybrid</c>.</summary>
+    public string? Mode { get; init; }
 }

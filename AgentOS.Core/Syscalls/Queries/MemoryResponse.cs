@@ -8,4 +8,13 @@ public sealed class MemoryResponse
 
     /// <summary>The items found (Get: one; Search: best first).</summary>
     public IReadOnlyList<MemoryItem> Items { get; init; } = [];
+
+    /// <summary>Search: each item's score, in the same order (BM25, cosine, or fused; see <see cref="Retrieval"/>).</summary>
+    public IReadOnlyList<double>? Scores { get; init; }
+
+    /// <summary>Search: how the results were ranked, for example "lexical (BM25; no embedder configured)".</summary>
+    public string? Retrieval { get; init; }
+
+    /// <summary>Search: owners asked for that the caller may not read, left out before ranking.</summary>
+    public IReadOnlyList<string>? Excluded { get; init; }
 }

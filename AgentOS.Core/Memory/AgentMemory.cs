@@ -1,0 +1,40 @@
+namespace AgentOS.Memory;
+
+/// <summary>One agent's memory: its chain of blocks, where each item is, its search indexes, and its counters. Guarded
+/// by the store's gate; the counters are read without it for monitoring.</summary>
+internal sealed class AgentMemory(string owner)
+{
+    public string Owner { get; } = owner;
+
+    public List<MemoryBlock> Blocks { get; } = [];
+
+    public MemoryBlock? Tail => Blocks.Count == 0 ? null : Blocks[^1];
+
+    public Dictionary<long, ItemLocation> Items { get; } = [];
+
+    public Bm25Index Lexical { get; } = new();
+
+    public VectorIndex? Vectors { get; set; }
+
+    // Items added (or reloaded at open) since the indexes last caught up; the next search absorbs them.
+    public long[] Pending = new long[16];
+    public int PendingCount;
+
+    public int ItemCount;
+    public long LiveBytes;
+    public int ResidentBlocks;
+    public long EvictedBytes;
+    public long Hits;
+    public long Misses;
+    public long Evictions;
+    public long QuotaRejections;
+
+    public void MarkPending(long id)
+    {
+        if (PendingCount == Pending.Length)
+        {
+            Array.Resize(ref Pending, PendingCount * 2);
+        }
+        Pending[PendingCount++] = id;
+    }
+}

@@ -1,0 +1,92 @@
+namespace AgentOS.Memory;
+
+/// <content>Reopening from storage, flushing to it, and the counters.</content>
+public sealed partial class BlockMemoryStore
+{
+    /// <inheritdoc />
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_swap is null || Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var block in _blocks.Values)
+            {
+                if (block.Resident && (block.Dirty || !block.Stored))
+                {
+                    block.StoredBytes = await _swap.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
+                    block.Stored = true;
+                    block.Dirty = false;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public MemoryStatistics Statistics
+    {
+        get
+        {
+            long block = _options.BlockSize;
+            var agents = _agents.Values.OrderBy(a => a.Owner, StringComparer.Ordinal)
+                .Select(a => new AgentMemoryStatistics(a.Owner, Volatile.Read(ref a.ItemCount), Volatile.Read(ref a.LiveBytes), _options.AgentQuotaBytes,
+                    Volatile.Read(ref a.ResidentBlocks) * block, Volatile.Read(ref a.EvictedBytes), Volatile.Read(ref a.Hits), Volatile.Read(ref a.Misses),
+                    Volatile.Read(ref a.Evictions), Volatile.Read(ref a.QuotaRejections)))
+                .ToList();
+            return new MemoryStatistics(_pool.InUse * block, Volatile.Read(ref _evictedBytes), _options.GlobalLimitBytes, HighWaterBytes,
+                agents.Sum(a => a.Items), Volatile.Read(ref _evictions), Volatile.Read(ref _hits), Volatile.Read(ref _misses),
+                Volatile.Read(ref _quotaRejections), Retrieval, agents);
+        }
+    }
+
+    // Finds every stored block again: each is read once (through a scratch buffer, not the pool) to rebuild the id
+    // table and the chain; items wait for the first search to be indexed; blocks stay evicted until touched.
+    private async ValueTask ReopenAsync(CancellationToken cancellationToken)
+    {
+        if (_swap is null)
+        {
+            return;
+        }
+        var scratch = new byte[_options.BlockSize];
+        foreach (var (owner, serial) in (await _swap.ListAsync(cancellationToken).ConfigureAwait(false)).OrderBy(b => b.Serial))
+        {
+            var agent = Agent(owner);
+            var (used, stored) = await _swap.ReadAsync(owner, serial, scratch, cancellationToken).ConfigureAwait(false);
+            var block = new MemoryBlock(serial, agent) { Used = used, Stored = true, Dirty = false, StoredBytes = stored };
+            for (int offset = 0; offset < used;)
+            {
+                var record = scratch.AsSpan(offset);
+                int size = MemoryRecord.Length(record);
+                if (size < MemoryRecord.HeaderSize || offset + size > used)
+                {
+                    throw new InvalidDataException($"Memory block {serial} of '{owner}' has a record of {size} bytes at {offset}; the block is corrupt.");
+                }
+                if (!MemoryRecord.IsRemoved(record))
+                {
+                    long id = MemoryRecord.Id(record);
+                    agent.Items[id] = new ItemLocation(block, offset);
+                    agent.MarkPending(id);
+                    agent.LiveBytes += size;
+                    block.LiveBytes += size;
+                    block.LiveItems++;
+                    _nextId = Math.Max(_nextId, id + 1);
+                }
+                offset += size;
+            }
+            agent.Blocks.Add(block);
+            agent.EvictedBytes += stored;
+            agent.ItemCount = agent.Items.Count;
+            _evictedBytes += stored;
+            _blocks[serial] = block;
+            _lru.Touch(serial);
+            _nextSerial = Math.Max(_nextSerial, serial + 1);
+        }
+    }
+}

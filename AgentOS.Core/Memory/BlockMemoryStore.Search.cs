@@ -1,0 +1,224 @@
+using System.Text;
+using AgentOS.Syscalls.Errors;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Memory;
+
+/// <content>Retrieval: BM25 under statistics shared by the owners searched, exact vector top-k, reciprocal rank
+/// fusion.</content>
+public sealed partial class BlockMemoryStore
+{
+    /// <inheritdoc />
+    public async ValueTask<MemorySearchResult> SearchAsync(IReadOnlyList<string> owners, string text, int limit, MemorySearchMode mode = MemorySearchMode.Auto, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owners);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (mode is MemorySearchMode.Vector or MemorySearchMode.Hybrid && _embedder is null)
+        {
+            throw new InvalidRequestException($"A {mode.ToString().ToLowerInvariant()} memory search needs an embedder and this kernel has none configured; search lexically (mode auto or lexical).");
+        }
+        bool vectors = mode != MemorySearchMode.Lexical && _embedder is not null;
+        bool lexical = mode != MemorySearchMode.Vector;
+        float[]? query = vectors ? (await _embedder!.EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0] : null;
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            var agents = new List<AgentMemory>(owners.Count);
+            foreach (string owner in owners.Distinct(StringComparer.Ordinal))
+            {
+                if (_agents.TryGetValue(owner, out var agent))
+                {
+                    await AbsorbPendingAsync(agent, cancellationToken).ConfigureAwait(false);
+                    agents.Add(agent);
+                }
+            }
+            int pool = vectors && lexical ? Math.Max(limit * 5, 50) : limit;
+            var lexicalRanking = lexical ? RankLexical(agents, text, pool) : [];
+            var vectorRanking = vectors ? RankVectors(agents, query!, pool) : [];
+            var ranked = (lexical, vectors) switch
+            {
+                (true, true) => Fuse(lexicalRanking, vectorRanking, limit),
+                (true, false) => lexicalRanking,
+                _ => vectorRanking,
+            };
+            var items = new List<MemoryItem>(ranked.Length);
+            var scores = new List<double>(ranked.Length);
+            foreach (var (id, score) in ranked.Take(limit))
+            {
+                var agent = agents.First(a => a.Items.ContainsKey(id));
+                items.Add(await ReadItemAsync(agent.Items[id], cancellationToken).ConfigureAwait(false));
+                scores.Add(score);
+            }
+            string how = (lexical, vectors) switch
+            {
+                (true, true) => Retrieval,
+                (true, false) => _embedder is null ? Retrieval : "lexical (BM25)",
+                _ => $"vector ({_embedder!.Name} {_embedder.Dimensions}-dim, cosine)",
+            };
+            return new MemorySearchResult(items, scores, how);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Brings an agent's indexes up to date with every item added since the last search.
+    private async ValueTask AbsorbPendingAsync(AgentMemory agent, CancellationToken cancellationToken)
+    {
+        if (agent.PendingCount == 0)
+        {
+            return;
+        }
+        List<(long Id, string Text)>? toEmbed = _embedder is null ? null : [];
+        for (int i = 0; i < agent.PendingCount; i++)
+        {
+            long id = agent.Pending[i];
+            if (!agent.Items.TryGetValue(id, out var at) || (agent.Lexical.Contains(id) && (toEmbed is null || agent.Vectors?.Contains(id) == true)))
+            {
+                continue;
+            }
+            await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+            var record = Record(at);
+            if (!agent.Lexical.Contains(id))
+            {
+                IndexLexical(agent, id, record);
+            }
+            toEmbed?.Add((id, Encoding.UTF8.GetString(MemoryRecord.ContentBytes(record))));
+        }
+        if (toEmbed is { Count: > 0 })
+        {
+            var embedded = await _embedder!.EmbedAsync([.. toEmbed.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
+            agent.Vectors ??= new VectorIndex(_embedder.Dimensions);
+            for (int i = 0; i < toEmbed.Count; i++)
+            {
+                // An item removed while the embedder ran (another owner's absorb cannot interleave: the gate is held)
+                // is still present here; the check keeps the index exact if that ever changes.
+                if (agent.Items.ContainsKey(toEmbed[i].Id))
+                {
+                    agent.Vectors.Add(toEmbed[i].Id, embedded[i]);
+                }
+            }
+        }
+        agent.PendingCount = 0;
+    }
+
+    // BM25 over the union of the agents' items: N, document frequencies and the average length are summed over all of
+    // them, so the scores are those of one index holding exactly the items the caller may read.
+    // idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); each distinct query term counts once.
+    private double[] _scores = new double[1024];
+    private readonly List<int> _touched = [];
+
+    private (long Id, double Score)[] RankLexical(List<AgentMemory> agents, string text, int limit)
+    {
+        long documents = 0, length = 0;
+        foreach (var agent in agents)
+        {
+            documents += agent.Lexical.Count;
+            length += agent.Lexical.TotalLength;
+        }
+        if (documents == 0)
+        {
+            return [];
+        }
+        double average = Math.Max(1e-9, length / (double)documents);
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        Span<char> buffer = stackalloc char[Terms.MaxLength];
+        foreach (var term in new Terms(text, buffer))
+        {
+            terms.Add(term.ToString());
+        }
+        var top = new TopK(limit);
+        var touched = _touched;
+        foreach (var agent in agents)
+        {
+            // One scratch array for all searches (the gate is held): only touched slots are written, and reset after.
+            if (_scores.Length < agent.Lexical.Slots)
+            {
+                _scores = new double[Math.Max(agent.Lexical.Slots, _scores.Length * 2)];
+            }
+            var scores = _scores;
+            touched.Clear();
+            foreach (string term in terms)
+            {
+                long df = 0;
+                foreach (var other in agents)
+                {
+                    df += other.Lexical.Frequency(term);
+                }
+                if (df == 0)
+                {
+                    continue;
+                }
+                double idf = Math.Log(1 + (documents - df + 0.5) / (df + 0.5));
+                agent.Lexical.Accumulate(term, idf, _options.K1, _options.B, average, scores, touched);
+            }
+            foreach (int slot in touched)
+            {
+                top.Offer(agent.Lexical.IdAt(slot), scores[slot]);
+                scores[slot] = 0;
+            }
+        }
+        return top.Ranked();
+    }
+
+    /// <summary>Vector indexes of at least this many rows are scanned in two halves on two threads (the scan is
+    /// bound by memory bandwidth, which one core does not saturate).</summary>
+    internal int ParallelRows { get; set; } = 32_768;
+
+    private (long Id, double Score)[] RankVectors(List<AgentMemory> agents, float[] query, int limit)
+    {
+        VectorIndex.Normalize(query);
+        var top = new TopK(limit);
+        foreach (var agent in agents)
+        {
+            if (agent.Vectors is not { } vectors)
+            {
+                continue;
+            }
+            if (vectors.Count < ParallelRows || Environment.ProcessorCount < 2)
+            {
+                vectors.Search(query, top);
+                continue;
+            }
+            // Each half keeps its own exact top-k; merging them gives the exact top-k of the whole (ties break by id
+            // in both, so the result is the same as one scan's).
+            int half = vectors.Count / 2;
+            var second = new TopK(limit);
+            var other = Task.Run(() => vectors.Search(query, second, half, vectors.Count));
+            vectors.Search(query, top, 0, half);
+            other.GetAwaiter().GetResult();
+            top.OfferAll(second);
+        }
+        return top.Ranked();
+    }
+
+    // Reciprocal rank fusion: score = sum over rankings of 1 / (k + rank), rank from 1 (ties share the best rank). It needs no score
+    // calibration between BM25 (unbounded) and cosine (-1..1), which a weighted mix of raw scores would.
+    private (long Id, double Score)[] Fuse((long Id, double Score)[] lexical, (long Id, double Score)[] vector, int limit)
+    {
+        var fused = new Dictionary<long, double>();
+        foreach (var ranking in (ReadOnlySpan<(long Id, double Score)[]>)[lexical, vector])
+        {
+            int rank = 0;
+            for (int i = 0; i < ranking.Length; i++)
+            {
+                // Tied scores share a rank: the order among them is only the ids', which must not tip the fusion.
+                if (i == 0 || ranking[i].Score != ranking[i - 1].Score)
+                {
+                    rank = i + 1;
+                }
+                fused[ranking[i].Id] = fused.GetValueOrDefault(ranking[i].Id) + 1.0 / (_options.FusionK + rank);
+            }
+        }
+        var top = new TopK(limit);
+        foreach (var (id, score) in fused)
+        {
+            top.Offer(id, score);
+        }
+        return top.Ranked();
+    }
+}

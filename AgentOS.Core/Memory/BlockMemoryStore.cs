@@ -1,0 +1,341 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using AgentOS.Storage;
+using AgentOS.Syscalls.Errors;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Memory;
+
+/// <summary>
+/// The memory manager's store. Items live as records in fixed-size blocks carved from pooled slabs (no object per
+/// item); an agent's memory is a chain of its blocks. Per-agent quotas and a global limit bound it; above the
+/// high-water mark whole blocks chosen by LRU-K are compressed into storage and reloaded transparently on access.
+/// Search ranks with BM25 over an incrementally maintained inverted index and, given an <see cref="IEmbedder"/>,
+/// exact cosine similarity over contiguous vectors, fused by reciprocal rank. Thread-safe: one gate serializes
+/// operations (the memory queue runs them one slot at a time by default anyway).
+/// </summary>
+public sealed partial class BlockMemoryStore : IMemoryStore
+{
+    private readonly MemoryStoreOptions _options;
+    private readonly BlockPool _pool;
+    private readonly MemorySwap? _swap;
+    private readonly LruK _lru;
+    private readonly IEmbedder? _embedder;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, AgentMemory> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, MemoryBlock> _blocks = [];
+    private readonly Func<long, bool> _evictable;
+    private long _nextId = 1;
+    private long _nextSerial = 1;
+    private long _evictions;
+    private long _hits;
+    private long _misses;
+    private long _quotaRejections;
+    private long _evictedBytes;
+    private int _disposed;
+
+    private BlockMemoryStore(MemoryStoreOptions options, IStorageBackend? storage, IEmbedder? embedder, TimeProvider? time)
+    {
+        options.Validate();
+        _options = options;
+        _pool = new BlockPool(options.BlockSize, options.BlocksPerSlab);
+        _swap = storage is null ? null : new MemorySwap(storage, options.StoragePrefix);
+        _lru = new LruK(options.LruK);
+        _embedder = embedder;
+        _time = time ?? TimeProvider.System;
+        _evictable = serial => _blocks.TryGetValue(serial, out var block) && block.Resident && !block.Pinned;
+    }
+
+    /// <summary>
+    /// Opens a store: with <paramref name="storage"/>, every block a previous store evicted or flushed there is found
+    /// again (items, ids and the lexical index come back; blocks reload on first access); without it, the store lives
+    /// in memory only and the global limit is a hard limit.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="InvalidDataException">A stored block is corrupt.</exception>
+    public static async ValueTask<BlockMemoryStore> OpenAsync(MemoryStoreOptions? options = null, IStorageBackend? storage = null, IEmbedder? embedder = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var store = new BlockMemoryStore(options ?? new MemoryStoreOptions(), storage, embedder, time);
+        await store.ReopenAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <summary>The options the store runs with.</summary>
+    public MemoryStoreOptions Options => _options;
+
+    /// <summary>The embedder, if vector retrieval is on.</summary>
+    public IEmbedder? Embedder => _embedder;
+
+    /// <summary>How this store retrieves (for status output).</summary>
+    public string Retrieval => _embedder is null
+        ? "lexical (BM25; no embedder configured)"
+        : $"hybrid (BM25 + {_embedder.Name} {_embedder.Dimensions}-dim vectors, reciprocal rank fusion k={_options.FusionK})";
+
+    private long HighWaterBytes => (long)(_options.GlobalLimitBytes * _options.HighWaterMark);
+
+    /// <inheritdoc />
+    public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default)
+    {
+        var written = WrittenAt();
+        long id = await AppendAsync(owner, content, tags, importance, written.UtcTicks, cancellationToken).ConfigureAwait(false);
+        return new MemoryItem(MemoryIds.Format(id), content, [.. tags], written, importance);
+    }
+
+    /// <summary>
+    /// Adds an item and returns its numeric id (<c>m</c> + id on the wire). When the agent's last block is resident and
+    /// has room, this completes synchronously and allocates nothing.
+    /// </summary>
+    public ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default) =>
+        AppendAsync(owner, content, tags, importance, _time.GetUtcNow().UtcTicks, cancellationToken);
+
+    private ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(tags);
+        int size = CheckedSize(content, tags);
+        var agent = Agent(owner);
+        if (_gate.Wait(0, cancellationToken))
+        {
+            try
+            {
+                ThrowIfDisposed();
+                var tail = agent.Tail;
+                if (tail is { Resident: true } && tail.Used + size <= _options.BlockSize && WithinQuota(agent, size))
+                {
+                    long id = _nextId++;
+                    WriteItem(agent, tail, size, id, content, tags, importance, writtenTicks);
+                    return new(id);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return AppendSlowAsync(agent, size, content, tags, importance, writtenTicks, cancellationToken);
+    }
+
+    /// <summary>Sizes <paramref name="owner"/>'s id table for <paramref name="items"/> more items, so adding them
+    /// does not grow it.</summary>
+    public void Reserve(string owner, int items)
+    {
+        var agent = Agent(owner);
+        _gate.Wait();
+        try
+        {
+            agent.Items.EnsureCapacity(agent.Items.Count + items);
+            if (agent.Pending.Length < agent.PendingCount + items)
+            {
+                Array.Resize(ref agent.Pending, agent.PendingCount + items);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<long> AppendSlowAsync(AgentMemory agent, int size, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            if (!WithinQuota(agent, size))
+            {
+                throw QuotaExceeded(agent, size);
+            }
+            var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
+            long id = _nextId++;
+            WriteItem(agent, block, size, id, content, tags, importance, writtenTicks);
+            return id;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<MemoryItem?> FindAsync(string owner, string id, CancellationToken cancellationToken = default)
+    {
+        if (!MemoryIds.TryParse(id, out long key) || !_agents.TryGetValue(owner, out var agent))
+        {
+            return null;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            return agent.Items.TryGetValue(key, out var at) ? await ReadItemAsync(at, cancellationToken).ConfigureAwait(false) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(tags);
+        if (!MemoryIds.TryParse(id, out long key) || !_agents.TryGetValue(owner, out var agent))
+        {
+            return null;
+        }
+        int size = CheckedSize(content, tags);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            if (!agent.Items.TryGetValue(key, out var at))
+            {
+                return null;
+            }
+            var old = await ReadItemAsync(at, cancellationToken).ConfigureAwait(false);
+            if (!WithinQuota(agent, size - MemoryRecord.Length(Record(at))))
+            {
+                throw QuotaExceeded(agent, size);
+            }
+            float weight = importance ?? old.Importance;
+            await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
+            var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
+            var written = WrittenAt();
+            WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks);
+            return new MemoryItem(id, content, [.. tags], written, weight);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RemoveAsync(string owner, string id, CancellationToken cancellationToken = default)
+    {
+        if (!MemoryIds.TryParse(id, out long key) || !_agents.TryGetValue(owner, out var agent))
+        {
+            return false;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            return agent.Items.ContainsKey(key) && await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public long CountItems(string owner) => _agents.TryGetValue(owner, out var agent) ? Volatile.Read(ref agent.ItemCount) : 0;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        Volatile.Write(ref _disposed, 1);
+    }
+
+    private AgentMemory Agent(string owner) => _agents.GetOrAdd(owner, static name => new AgentMemory(name));
+
+    private DateTimeOffset WrittenAt()
+    {
+        // Records keep whole ticks in UTC; what Add returns must equal what Get reads back.
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks, TimeSpan.Zero);
+    }
+
+    private int CheckedSize(string content, IReadOnlyList<string> tags)
+    {
+        if (tags.Count > ushort.MaxValue)
+        {
+            throw new InvalidRequestException($"A memory item may have at most {ushort.MaxValue} tags, not {tags.Count}.");
+        }
+        for (int i = 0; i < tags.Count; i++)
+        {
+            if (tags[i] is null || Encoding.UTF8.GetByteCount(tags[i]) > ushort.MaxValue)
+            {
+                throw new InvalidRequestException($"Memory tag {i} is null or longer than {ushort.MaxValue} UTF-8 bytes.");
+            }
+        }
+        int size = MemoryRecord.Measure(content, tags);
+        if (size > _options.BlockSize)
+        {
+            throw new InvalidRequestException(
+                $"The memory item needs {size} bytes (text, tags and a {MemoryRecord.HeaderSize}-byte header) but a block holds {_options.BlockSize}; shorten it, split it, or raise block_size.");
+        }
+        return size;
+    }
+
+    private bool WithinQuota(AgentMemory agent, long extra) =>
+        _options.OverQuota == MemoryOverQuota.Evict || agent.LiveBytes + extra <= _options.AgentQuotaBytes;
+
+    private MemoryQuotaExceededException QuotaExceeded(AgentMemory agent, int size)
+    {
+        agent.QuotaRejections++;
+        _quotaRejections++;
+        return new MemoryQuotaExceededException(
+            $"Agent '{agent.Owner}' holds {agent.LiveBytes} bytes of memory; adding {size} would pass its quota of {_options.AgentQuotaBytes} bytes (agent_quota_bytes). Remove items or raise the quota.",
+            "agent:" + agent.Owner);
+    }
+
+    private void WriteItem(AgentMemory agent, MemoryBlock block, int size, long id, string content, IReadOnlyList<string> tags, float importance, long writtenTicks)
+    {
+        int offset = block.Used;
+        MemoryRecord.Write(_pool.Span(block.PoolBlock).Slice(offset, size), size, id, writtenTicks, importance, content, tags);
+        block.Used += size;
+        block.LiveBytes += size;
+        block.LiveItems++;
+        block.Dirty = true;
+        agent.Items[id] = new ItemLocation(block, offset);
+        agent.LiveBytes += size;
+        Volatile.Write(ref agent.ItemCount, agent.Items.Count);
+        // Indexing waits for the next search (which absorbs every pending item first, so results are always
+        // complete): adding stays a copy into the block, and embeddings are computed in batches.
+        agent.MarkPending(id);
+        Touch(block, hit: true);
+    }
+
+    private static void IndexLexical(AgentMemory agent, long id, ReadOnlySpan<byte> record)
+    {
+        var utf8 = MemoryRecord.ContentBytes(record);
+        char[]? rented = null;
+        Span<char> chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        int count = Encoding.UTF8.GetChars(utf8, chars);
+        agent.Lexical.Add(id, chars[..count]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static void UnindexLexical(AgentMemory agent, long id, ReadOnlySpan<byte> record)
+    {
+        var utf8 = MemoryRecord.ContentBytes(record);
+        char[] chars = ArrayPool<char>.Shared.Rent(Math.Max(1, utf8.Length));
+        int count = Encoding.UTF8.GetChars(utf8, chars);
+        agent.Lexical.Remove(id, chars.AsSpan(0, count));
+        ArrayPool<char>.Shared.Return(chars);
+    }
+
+    private Span<byte> Record(ItemLocation at)
+    {
+        var span = _pool.Span(at.Block.PoolBlock)[at.Offset..];
+        return span[..MemoryRecord.Length(span)];
+    }
+
+    private async ValueTask<MemoryItem> ReadItemAsync(ItemLocation at, CancellationToken cancellationToken)
+    {
+        await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+        return MemoryRecord.Read(Record(at));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
