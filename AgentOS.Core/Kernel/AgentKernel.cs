@@ -61,7 +61,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         // restart. Opening reads the stored blocks' index once, before any syscall can run.
         _ownsMemoryStore = options.MemoryStore is null;
         var memoryStore = options.MemoryStore
-            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage, options.Embedder, Time).AsTask().GetAwaiter().GetResult();
+            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage,
+                options.Embedder ?? (options.Embeddings is { } embeddings ? new RoutedEmbedder(Llm, embeddings) : null), Time).AsTask().GetAwaiter().GetResult();
         _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
         var memoryCost = new MemoryCostEstimator(memoryStore);
         var tools = new ToolManager(Tools);

@@ -56,6 +56,9 @@ public sealed class KernelConfig
     /// <c>{ "global_limit_bytes": 268435456, "agent_quota_bytes": 67108864, "over_quota": "evict", "lru_k": 2 }</c>.</summary>
     public Memory.MemoryStoreOptions? Memory { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.Embeddings"/>: memory's vector retrieval through an LLM backend.</summary>
+    public EmbeddingsConfig? Embeddings { get; set; }
+
     /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
     public StorageConfig? Storage { get; set; }
 
@@ -114,6 +117,7 @@ public sealed class KernelConfig
             LlmRateLimits = LlmBackends?.Where(b => b.RequestsPerMinute is not null || b.TokensPerMinute is not null)
                 .ToDictionary(b => b.Name ?? b.Type, b => new LlmRateLimits { RequestsPerMinute = b.RequestsPerMinute, TokensPerMinute = b.TokensPerMinute }, StringComparer.Ordinal),
             Memory = Memory,
+            Embeddings = Embeddings,
             StorageConfig = Storage,
         };
     }
@@ -133,6 +137,14 @@ public sealed class KernelConfig
             {
                 throw new KernelConfigException($"{source}: {key} must be between 1 and 4096, not {slots}.");
             }
+        }
+        if (Embeddings is { Dimensions: < 1 or > 65536 })
+        {
+            throw new KernelConfigException($"{source}: embeddings.dimensions must be the embedding model's vector length (1 to 65536), not {Embeddings.Dimensions}.");
+        }
+        if (Embeddings?.Backend is { } name && LlmBackends?.Any(b => (b.Name ?? b.Type) == name || (b.Models?.Contains(name) ?? false)) != true)
+        {
+            throw new KernelConfigException($"{source}: embeddings.backend '{name}' is not a configured LLM backend or model.");
         }
         try
         {

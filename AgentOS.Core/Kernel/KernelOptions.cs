@@ -33,6 +33,10 @@ public sealed record KernelOptions
     /// says so.</summary>
     public IEmbedder? Embedder { get; init; }
 
+    /// <summary>When <see cref="Embedder"/> is unset: embeddings from one of <see cref="LlmBackends"/> (through the
+    /// kernel's router). Neither set: memory retrieval is lexical only.</summary>
+    public EmbeddingsConfig? Embeddings { get; init; }
+
     /// <summary>Persistent storage, opened by the caller (who disposes it). Default: the backend
     /// <see cref="StorageConfig"/> describes, opened and disposed by the kernel.</summary>
     public IStorageBackend? Storage { get; init; }
