@@ -18,6 +18,10 @@ public sealed class LlmQuery
     /// <summary>Sampling temperature (0 = greedy).</summary>
     public double Temperature { get; init; }
 
+    /// <summary>The sampling seed, for backends that take one (the embedded engine: run.c's generator, default 1).
+    /// With the same seed and query a backend that owns its model gives the same answer.</summary>
+    public ulong? Seed { get; init; }
+
     /// <summary>The backend or model to use; <see langword="null"/> for the kernel's default.</summary>
     public string? Backend { get; init; }
 }
