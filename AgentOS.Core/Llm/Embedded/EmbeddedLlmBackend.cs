@@ -31,6 +31,7 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
         Engine = new Llama2BatchEngine(_generator, maxBatch);
         Name = name;
         Slots = slots;
+        Capabilities = new() { Streaming = true, MaxContextTokens = model.Config.SeqLen };
     }
 
     /// <inheritdoc />
@@ -39,14 +40,16 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
     /// <inheritdoc />
     public int Slots { get; }
 
+    /// <summary>Streams token by token within the checkpoint's sequence length; the story models have no chat
+    /// template, no tool calls, no JSON mode and no embeddings. Preemption needs no text continuation: the engine
+    /// snapshots its exact state (<see cref="IPreemptibleLlmBackend"/>).</summary>
+    public LlmCapabilities Capabilities { get; }
+
     /// <summary>The batching engine every generation of this backend runs in.</summary>
     public Llama2BatchEngine Engine { get; }
 
     /// <summary>What the engine computed (prefill and decode positions, steps, snapshots, restores).</summary>
     public Llama2Counters Counters => _generator.Counters;
-
-    /// <summary>The model's context window in positions (prompt and answer together).</summary>
-    public int ContextWindow => _generator.Model.Config.SeqLen;
 
     /// <inheritdoc />
     public async ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)
@@ -112,7 +115,7 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
         var prompt = _generator.Tokenizer.Encode(query.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? "", bos: true);
         // The window holds the prompt and the answer: keep BOS and the prompt's most recent tokens, so an overlong
         // prompt loses its oldest part instead of failing, and at least one position is left to generate.
-        int window = ContextWindow;
+        int window = _generator.Model.Config.SeqLen;
         if (prompt.Count > window - 1)
         {
             prompt.RemoveRange(1, prompt.Count - (window - 1));
