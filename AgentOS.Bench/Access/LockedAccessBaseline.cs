@@ -1,3 +1,4 @@
+using AgentOS.Storage;
 using AgentOS.Access;
 
 namespace AgentOS.Bench.Access;
@@ -52,7 +53,7 @@ internal sealed class LockedAccessBaseline
                 ResourceKind.Tool => target is not null && agent.Tools.Contains(target),
                 ResourceKind.Llm => target is not null && agent.Backends.Contains(target),
                 ResourceKind.Memory => target is null || target == agent.Id || agent.MemoryRead.Contains(target),
-                _ => target is not null && StoragePath.Validate(target) == StoragePathError.None &&
+                _ => target is not null && StoragePath.Validate(target) == StorageKeyError.None &&
                      (target.StartsWith(agent.Namespace, StringComparison.Ordinal) ||
                       StartsWithAny(target, request.Operation == AccessOperation.Read ? agent.StorageRead : agent.StorageWrite)),
             };

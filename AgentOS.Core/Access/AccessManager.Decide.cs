@@ -1,3 +1,5 @@
+using AgentOS.Storage;
+
 namespace AgentOS.Access;
 
 /// <content>The decision itself: grants, then approval, then budgets. Lock-free and allocation-free.</content>
@@ -63,7 +65,7 @@ public sealed partial class AccessManager
                 {
                     return DenialReason.NotGranted;
                 }
-                if (target is null || StoragePath.Validate(target) != StoragePathError.None)
+                if (target is null || StoragePath.Validate(target) != StorageKeyError.None)
                 {
                     return DenialReason.InvalidPath;
                 }

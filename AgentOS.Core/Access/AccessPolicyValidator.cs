@@ -1,3 +1,5 @@
+using AgentOS.Storage;
+
 namespace AgentOS.Access;
 
 /// <summary>Checks an <see cref="AccessPolicy"/> and normalizes its namespaces; every problem is an
@@ -54,7 +56,7 @@ internal static class AccessPolicyValidator
         }
         var path = entry.EndsWith('/') ? entry[..^1] : entry;
         var error = StoragePath.Validate(path, out int position);
-        if (error != StoragePathError.None)
+        if (error != StorageKeyError.None)
         {
             throw new AccessPolicyException($"Group '{groupName}' {field} entry \"{StoragePath.Escape(entry)}\" is not a valid namespace: {StoragePath.Explain(path, error, position)}");
         }

@@ -1,3 +1,4 @@
+using AgentOS.Storage;
 using System.Buffers;
 using System.Text.Json.Serialization;
 
@@ -78,6 +79,6 @@ public sealed class AgentIdentity
             return "an id cannot start with '.' or '-'.";
         }
         var error = StoragePath.Validate(id);
-        return error == StoragePathError.None ? null : StoragePath.Describe(error);
+        return error == StorageKeyError.None ? null : StoragePath.Describe(error);
     }
 }

@@ -1,3 +1,5 @@
+using AgentOS.Storage;
+
 namespace AgentOS.Access;
 
 /// <summary>Why an <see cref="AccessDecision"/> did not allow a request.</summary>
@@ -13,7 +15,7 @@ public enum DenialReason
     /// apply to the resource).</summary>
     NotGranted,
 
-    /// <summary>The storage path is malformed or hostile (see <see cref="StoragePathError"/>).</summary>
+    /// <summary>The storage path is malformed or hostile (see <see cref="StorageKeyError"/>).</summary>
     InvalidPath,
 
     /// <summary>The calls or tokens budget of the current window is used up; see <see cref="AccessDecision.RetryAfter"/>.</summary>

@@ -1,3 +1,5 @@
+using AgentOS.Storage;
+
 namespace AgentOS.Access;
 
 /// <summary>Thrown by <see cref="StoragePath.Parse"/> (and by storage APIs) for a path that is malformed or would
@@ -21,7 +23,7 @@ public sealed class StoragePathException : ArgumentException
 
     /// <summary>Creates the exception for <paramref name="path"/>, refused with <paramref name="error"/> at
     /// <paramref name="position"/> (a UTF-16 index into the path).</summary>
-    public StoragePathException(string? path, StoragePathError error, int position)
+    public StoragePathException(string? path, StorageKeyError error, int position)
         : base(StoragePath.Explain(path, error, position), nameof(path))
     {
         Path = path;
@@ -33,7 +35,7 @@ public sealed class StoragePathException : ArgumentException
     public string? Path { get; }
 
     /// <summary>Why it was refused.</summary>
-    public StoragePathError Error { get; }
+    public StorageKeyError Error { get; }
 
     /// <summary>The UTF-16 index of the offending character or segment.</summary>
     public int Position { get; }

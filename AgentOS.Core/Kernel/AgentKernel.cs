@@ -28,6 +28,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
     private readonly AccessManager _access;
     private readonly AuditLog _audit;
     private readonly LlmManager _llm;
+    private readonly IStorageBackend _storage;
+    private readonly bool _ownsStorage;
     private readonly SyscallTelemetry _telemetry;
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly long _started;
@@ -49,7 +51,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _llm = new LlmManager(backends);
         var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
-        var storage = new StorageManager(options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage")));
+        _ownsStorage = options.Storage is null;
+        _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
+        var storage = new StorageManager(_storage);
         var tools = new ToolManager(Tools);
 
         var cpus = CpuAffinity.AllowedCpus();
@@ -83,6 +87,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it, every agent run's
     /// start and end an <see cref="AgentEvent"/>.</summary>
     public EventBus Events { get; }
+
+    /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
+    public IStorageBackend Storage => _storage;
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }
@@ -207,6 +214,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _telemetry.Dispose();
         await Events.DisposeAsync().ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
+        if (_ownsStorage)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops with draining.</summary>

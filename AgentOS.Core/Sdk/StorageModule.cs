@@ -1,4 +1,5 @@
 using System.Text;
+using AgentOS.Storage;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Sdk;
@@ -47,9 +48,22 @@ public sealed class StorageModule : AgentModule
     public async ValueTask<IReadOnlyList<StorageEntry>> VersionsAsync(string path, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
         (await Run(new StorageQuery { Operation = StorageOperation.Versions, Path = path }, options, cancellationToken).ConfigureAwait(false)).Entries;
 
-    /// <summary>Makes <paramref name="version"/> current again; returns the new version number.</summary>
+    /// <summary>A file's current metadata (size, version, time written) without its bytes.</summary>
+    public async ValueTask<StorageEntry> StatAsync(string path, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new StorageQuery { Operation = StorageOperation.Stat, Path = path }, options, cancellationToken).ConfigureAwait(false)).Entry!;
+
+    /// <summary>Makes <paramref name="version"/> current again (by writing it as a new version); returns the new version number.</summary>
     public async ValueTask<int> RollbackAsync(string path, int version, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
         (await Run(new StorageQuery { Operation = StorageOperation.Rollback, Path = path, Version = version }, options, cancellationToken).ConfigureAwait(false)).Version;
+
+    /// <summary>Makes the version <paramref name="steps"/> before the current one current again (1 = undo the last
+    /// write); returns the new version number.</summary>
+    public async ValueTask<int> RollbackStepsAsync(string path, int steps, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new StorageQuery { Operation = StorageOperation.Rollback, Path = path, StepsBack = steps }, options, cancellationToken).ConfigureAwait(false)).Version;
+
+    /// <summary>Makes the version that was current at <paramref name="time"/> current again; returns the new version number.</summary>
+    public async ValueTask<int> RollbackToTimeAsync(string path, DateTimeOffset time, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
+        (await Run(new StorageQuery { Operation = StorageOperation.Rollback, Path = path, AsOf = time }, options, cancellationToken).ConfigureAwait(false)).Version;
 
     private async ValueTask<StorageResponse> Run(StorageQuery query, SyscallOptions options, CancellationToken cancellationToken) =>
         (await SubmitAsync(options, cancellationToken, storage: query).ConfigureAwait(false)).Storage!;

@@ -5,9 +5,16 @@ using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Storage;
 
-/// <summary>Runs storage syscalls (a batch of them per slot: the storage queue hands compatible operations over together).</summary>
+/// <summary>
+/// Runs storage syscalls on a backend. The storage queue hands compatible operations over together (see
+/// <see cref="Compatible"/>): a run of writes becomes one <see cref="IStorageBackend.CommitAsync"/>, so the whole
+/// drained batch costs one durable sync; reads run one after another.
+/// </summary>
 internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
 {
+    /// <summary>The backend the syscalls run on.</summary>
+    public IStorageBackend Backend => backend;
+
     /// <summary>Writes batch with writes, reads with reads: a batch never mixes an operation with its own dependency order.</summary>
     public static bool Compatible(Syscall first, Syscall next) =>
         first.Request.Storage!.Operation == next.Request.Storage!.Operation
@@ -15,31 +22,130 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
 
     protected override ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
-        foreach (var syscall in slot.Batch)
+        var batch = slot.Batch;
+        if (batch.Length > 1 && batch[0].Request.Storage!.Operation == StorageOperation.Write)
         {
-            try
-            {
-                syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Storage = Execute(syscall.Request.Storage!) });
-                slot.ReportService(syscall.Request.Storage!.Data?.Length ?? 0);
-            }
-            catch (Exception ex) when (ex is SyscallException or IOException or UnauthorizedAccessException)
-            {
-                syscall.Record(ex as SyscallException ?? new BackendFailedException($"Storage failed on '{syscall.Request.Storage!.Path}': {ex.Message}", ex));
-            }
+            return CommitWritesAsync(slot, batch.ToArray());
         }
-        return ValueTask.CompletedTask;
+        return batch.Length == 1 ? ExecuteOneAsync(slot, batch[0]) : ExecuteEachAsync(slot, batch.ToArray());
     }
 
-    private StorageResponse Execute(StorageQuery query) => query.Operation switch
+    private async ValueTask ExecuteEachAsync(ExecutionSlot<Syscall> slot, Syscall[] syscalls)
     {
-        StorageOperation.Write => new() { Version = backend.Write(query.Path, query.Data ?? throw new InvalidRequestException("A storage write needs 'data'.")) },
-        StorageOperation.Read => backend.Read(query.Path, query.Version) is { } found
-            ? new() { Data = found.Data, Version = found.Version }
-            : throw new InvalidRequestException($"'{query.Path}' does not exist{(query.Version is { } v ? $" at version {v}" : "")}."),
-        StorageOperation.List => new() { Entries = backend.List(query.Path) },
-        StorageOperation.Delete => backend.Delete(query.Path) ? new() : throw new InvalidRequestException($"'{query.Path}' does not exist."),
-        StorageOperation.Versions => new() { Entries = backend.Versions(query.Path) },
-        StorageOperation.Rollback => new() { Version = backend.Rollback(query.Path, query.Version ?? throw new InvalidRequestException("A rollback needs 'version'.")) },
-        _ => throw new InvalidRequestException($"Unknown storage operation {query.Operation}."),
+        foreach (var syscall in syscalls)
+        {
+            await ExecuteOneAsync(slot, syscall).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ExecuteOneAsync(ExecutionSlot<Syscall> slot, Syscall syscall)
+    {
+        var query = syscall.Request.Storage!;
+        try
+        {
+            var response = await ExecuteAsync(query, syscall.CancellationToken).ConfigureAwait(false);
+            syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Storage = response });
+            slot.ReportService(query.Data?.Length ?? response.Data?.Length ?? 0);
+        }
+        catch (Exception ex) when (Translate(ex, query.Path) is { } error)
+        {
+            syscall.Record(error);
+        }
+    }
+
+    // Every valid write of the batch goes into one commit (one sync); a write that is malformed on its own fails alone.
+    private async ValueTask CommitWritesAsync(ExecutionSlot<Syscall> slot, Syscall[] syscalls)
+    {
+        var commit = new StorageBatch();
+        var members = new List<Syscall>(syscalls.Length);
+        long bytes = 0;
+        foreach (var syscall in syscalls)
+        {
+            var query = syscall.Request.Storage!;
+            try
+            {
+                commit.Write(query.Path, query.Data ?? throw new InvalidRequestException("A storage write needs 'data'."));
+                members.Add(syscall);
+                bytes += query.Data.Length;
+            }
+            catch (Exception ex) when (Translate(ex, query.Path) is { } error)
+            {
+                syscall.Record(error);
+            }
+        }
+        if (members.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var entries = await backend.CommitAsync(commit).ConfigureAwait(false);
+            for (int i = 0; i < members.Count; i++)
+            {
+                var entry = entries[i]!;
+                members[i].Record(new SyscallResponse { SyscallId = members[i].Id, Storage = new() { Version = entry.Version, Entry = entry } });
+            }
+            slot.ReportService(bytes);
+        }
+        catch (Exception ex) when (Translate(ex, members[0].Request.Storage!.Path) is { } error)
+        {
+            foreach (var member in members)
+            {
+                member.Record(error);
+            }
+        }
+    }
+
+    private async ValueTask<StorageResponse> ExecuteAsync(StorageQuery query, CancellationToken cancellationToken)
+    {
+        switch (query.Operation)
+        {
+            case StorageOperation.Write:
+                var written = await backend.WriteAsync(query.Path, query.Data ?? throw new InvalidRequestException("A storage write needs 'data'."), cancellationToken).ConfigureAwait(false);
+                return new() { Version = written.Version, Entry = written };
+            case StorageOperation.Read:
+                var found = await backend.ReadAsync(query.Path, query.Version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidRequestException($"'{query.Path}' does not exist{(query.Version is { } v ? $" at version {v}" : "")}: list the folder or its versions to see what does.");
+                return new() { Data = found.Data.ToArray(), Version = found.Entry.Version, Entry = found.Entry };
+            case StorageOperation.Stat:
+                var stat = await backend.StatAsync(query.Path, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidRequestException($"'{query.Path}' does not exist: list the folder to see what does.");
+                return new() { Version = stat.Version, Entry = stat };
+            case StorageOperation.List:
+                return new() { Entries = await backend.ListAsync(query.Path, cancellationToken).ConfigureAwait(false) };
+            case StorageOperation.Delete:
+                return await backend.DeleteAsync(query.Path, cancellationToken).ConfigureAwait(false)
+                    ? new() : throw new InvalidRequestException($"'{query.Path}' does not exist: nothing was deleted.");
+            case StorageOperation.Versions:
+                return new() { Entries = await backend.VersionsAsync(query.Path, cancellationToken).ConfigureAwait(false) };
+            case StorageOperation.Rollback:
+                var restored = await backend.RollbackAsync(query.Path, Target(query), cancellationToken).ConfigureAwait(false);
+                return new() { Version = restored.Version, Entry = restored };
+            default:
+                throw new InvalidRequestException($"Unknown storage operation {query.Operation}.");
+        }
+    }
+
+    private static RollbackTarget Target(StorageQuery query)
+    {
+        int given = (query.Version is null ? 0 : 1) + (query.StepsBack is null ? 0 : 1) + (query.AsOf is null ? 0 : 1);
+        if (given != 1)
+        {
+            throw new InvalidRequestException("A rollback needs exactly one of 'version' (a version number), 'steps_back' (1 = the previous version) or 'as_of' (a time).");
+        }
+        return query.Version is { } version ? RollbackTarget.ToVersion(version)
+            : query.StepsBack is { } steps ? RollbackTarget.Back(steps)
+            : RollbackTarget.AsOf(query.AsOf!.Value);
+    }
+
+    // Storage errors become the syscall layer's typed errors; anything else is left to the executor's catch-all.
+    private static SyscallException? Translate(Exception ex, string path) => ex switch
+    {
+        SyscallException syscall => syscall,
+        InvalidStorageKeyException or StorageNotFoundException => new InvalidRequestException(ex.Message, ex),
+        ArgumentException => new InvalidRequestException($"Storage request on '{path}' is invalid: {ex.Message}", ex),
+        StorageException => new BackendFailedException($"Storage failed on '{path}': {ex.Message}", ex),
+        IOException or UnauthorizedAccessException => new BackendFailedException($"Storage failed on '{path}': {ex.Message}", ex),
+        _ => null,
     };
 }

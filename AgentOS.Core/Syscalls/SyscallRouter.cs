@@ -227,7 +227,7 @@ internal sealed class SyscallRouter : IDisposable
                 var storage = request.Storage!;
                 var storageOperation = storage.Operation switch
                 {
-                    StorageOperation.Read or StorageOperation.List or StorageOperation.Versions => AccessOperation.Read,
+                    StorageOperation.Read or StorageOperation.List or StorageOperation.Versions or StorageOperation.Stat => AccessOperation.Read,
                     StorageOperation.Delete => AccessOperation.Delete,
                     _ => AccessOperation.Write,
                 };

@@ -1,3 +1,4 @@
+using AgentOS.Storage;
 using System.Runtime.InteropServices;
 using AgentOS.Access;
 using AgentOS.Tests.Framework;
@@ -26,7 +27,7 @@ public sealed unsafe class StoragePathUnicodeTests
                 continue;
             }
             string character = char.ConvertFromUtf32(codePoint);
-            if (StoragePath.Validate("a" + character + "b") != StoragePathError.None)
+            if (StoragePath.Validate("a" + character + "b") != StorageKeyError.None)
             {
                 continue;
             }
@@ -53,7 +54,7 @@ public sealed unsafe class StoragePathUnicodeTests
                 continue;
             }
             string character = char.ConvertFromUtf32(codePoint);
-            if (StoragePath.Validate("a" + character + "b") == StoragePathError.CompatibilityCharacter)
+            if (StoragePath.Validate("a" + character + "b") == StorageKeyError.CompatibilityCharacter)
             {
                 string normalized = icu!.NormalizeNfkc(character);
                 Assert.True(normalized.Any(c => Refused.Contains(c)), $"U+{codePoint:X4} is in the table but normalizes to \"{normalized}\"");

@@ -303,8 +303,8 @@ public sealed class KernelTests : IAsyncDisposable
             await kernel.StopAsync();
         }
         // Every checkpoint is a version in the agent's own namespace.
-        var storage = new AgentOS.Storage.DirectoryStorage(Path.Combine(_data.Path, "storage"));
-        Assert.Equal(3, storage.Versions("agents/counter/.checkpoint").Count);
+        await using var storage = new AgentOS.Storage.DirectoryStorage(Path.Combine(_data.Path, "storage"));
+        Assert.Equal(3, (await storage.VersionsAsync("agents/counter/.checkpoint")).Count);
     }
 
     [Test]

@@ -18,6 +18,9 @@ public enum StorageOperation
     /// <summary>List a file's versions.</summary>
     Versions,
 
-    /// <summary>Make an earlier version current again.</summary>
+    /// <summary>Make an earlier version current again (by version, steps back, or time).</summary>
     Rollback,
+
+    /// <summary>A file's current metadata (size, version, time written) without its bytes.</summary>
+    Stat,
 }

@@ -13,6 +13,13 @@ public sealed class StorageQuery
     /// <summary>The bytes to write.</summary>
     public byte[]? Data { get; init; }
 
-    /// <summary>Read: which version (default the current one). Rollback: the version to restore.</summary>
+    /// <summary>Read: which version (default the current one). Rollback: the version to restore (or use
+    /// <see cref="StepsBack"/> or <see cref="AsOf"/>; exactly one of the three).</summary>
     public int? Version { get; init; }
+
+    /// <summary>Rollback: restore the version this many versions before the current one (1 = the previous one).</summary>
+    public int? StepsBack { get; init; }
+
+    /// <summary>Rollback: restore the version that was current at this moment.</summary>
+    public DateTimeOffset? AsOf { get; init; }
 }

@@ -1,7 +1,7 @@
-namespace AgentOS.Access;
+namespace AgentOS.Storage;
 
-/// <summary>Why a string is not a valid <see cref="StoragePath"/>. <see cref="StoragePath.Describe"/> explains each.</summary>
-public enum StoragePathError
+/// <summary>Why a string is not a valid <see cref="StorageKey"/>. <see cref="StorageKey.Describe"/> explains each.</summary>
+public enum StorageKeyError
 {
     /// <summary>The path is valid.</summary>
     None,
@@ -9,10 +9,10 @@ public enum StoragePathError
     /// <summary>The path is empty.</summary>
     Empty,
 
-    /// <summary>The path is longer than <see cref="StoragePath.MaxBytes"/> bytes of UTF-8.</summary>
+    /// <summary>The path is longer than <see cref="StorageKey.MaxBytes"/> bytes of UTF-8.</summary>
     TooLong,
 
-    /// <summary>A segment is longer than <see cref="StoragePath.MaxSegmentBytes"/> bytes of UTF-8.</summary>
+    /// <summary>A segment is longer than <see cref="StorageKey.MaxSegmentBytes"/> bytes of UTF-8.</summary>
     SegmentTooLong,
 
     /// <summary>The path is absolute: it starts with <c>/</c> or <c>\</c>, or with a drive such as <c>C:</c>.</summary>

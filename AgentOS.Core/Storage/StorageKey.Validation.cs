@@ -2,28 +2,28 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace AgentOS.Access;
+namespace AgentOS.Storage;
 
 /// <content>The validator: one pass over the characters, allocation-free, so the access manager can run it on every
 /// storage syscall.</content>
-public readonly partial struct StoragePath
+public readonly partial struct StorageKey
 {
     // The printable ASCII characters the slow pass accepts anywhere (' ' to '~' except \ % : * ? " < > |), derived from
     // its own rule so the two passes cannot disagree.
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
-        Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => ClassifyAscii(c) == StoragePathError.None).ToArray());
+        Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => ClassifyAscii(c) == StorageKeyError.None).ToArray());
 
-    /// <summary>Checks <paramref name="path"/> without allocating; <see cref="StoragePathError.None"/> means valid.</summary>
-    public static StoragePathError Validate(ReadOnlySpan<char> path) => Validate(path, out _);
+    /// <summary>Checks <paramref name="path"/> without allocating; <see cref="StorageKeyError.None"/> means valid.</summary>
+    public static StorageKeyError Validate(ReadOnlySpan<char> path) => Validate(path, out _);
 
     /// <summary>Checks <paramref name="path"/> without allocating; on failure <paramref name="position"/> is the UTF-16
     /// index of the offending character (or the start of the offending segment).</summary>
-    public static StoragePathError Validate(ReadOnlySpan<char> path, out int position)
+    public static StorageKeyError Validate(ReadOnlySpan<char> path, out int position)
     {
         position = 0;
         // The common case, vectorized: plain ASCII, short enough, every segment sound. Anything else (or any doubt)
         // goes through the character-by-character pass, which also finds the exact error and position.
-        return IsPlainAndSound(path) ? StoragePathError.None : ValidateSlowly(path, out position);
+        return IsPlainAndSound(path) ? StorageKeyError.None : ValidateSlowly(path, out position);
     }
 
     private static bool IsPlainAndSound(ReadOnlySpan<char> path)
@@ -36,7 +36,7 @@ public readonly partial struct StoragePath
         {
             int slash = path.IndexOf('/');
             var segment = slash < 0 ? path : path[..slash];
-            if (segment.Length > MaxSegmentBytes || ValidateSegment(segment) != StoragePathError.None)
+            if (segment.Length > MaxSegmentBytes || ValidateSegment(segment) != StorageKeyError.None)
             {
                 return false;
             }
@@ -48,16 +48,16 @@ public readonly partial struct StoragePath
         }
     }
 
-    private static StoragePathError ValidateSlowly(ReadOnlySpan<char> path, out int position)
+    private static StorageKeyError ValidateSlowly(ReadOnlySpan<char> path, out int position)
     {
         position = 0;
         if (path.IsEmpty)
         {
-            return StoragePathError.Empty;
+            return StorageKeyError.Empty;
         }
         if (path[0] is '/' or '\\' || (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':'))
         {
-            return StoragePathError.Absolute;
+            return StorageKeyError.Absolute;
         }
         int totalBytes = 0;
         int segmentStart = 0;
@@ -72,7 +72,7 @@ public readonly partial struct StoragePath
                 if (c == '/')
                 {
                     var segmentError = ValidateSegment(path[segmentStart..i]);
-                    if (segmentError != StoragePathError.None)
+                    if (segmentError != StorageKeyError.None)
                     {
                         position = segmentStart;
                         return segmentError;
@@ -83,7 +83,7 @@ public readonly partial struct StoragePath
                     continue;
                 }
                 var asciiError = ClassifyAscii(c);
-                if (asciiError != StoragePathError.None)
+                if (asciiError != StorageKeyError.None)
                 {
                     return asciiError;
                 }
@@ -92,7 +92,7 @@ public readonly partial struct StoragePath
             else
             {
                 var unicodeError = ClassifyNonAscii(path, ref i, segmentStart, out bytes);
-                if (unicodeError != StoragePathError.None)
+                if (unicodeError != StorageKeyError.None)
                 {
                     return unicodeError;
                 }
@@ -101,15 +101,15 @@ public readonly partial struct StoragePath
             segmentBytes += bytes;
             if (segmentBytes > MaxSegmentBytes)
             {
-                return StoragePathError.SegmentTooLong;
+                return StorageKeyError.SegmentTooLong;
             }
             if (totalBytes > MaxBytes)
             {
-                return StoragePathError.TooLong;
+                return StorageKeyError.TooLong;
             }
         }
         var lastError = ValidateSegment(path[segmentStart..]);
-        if (lastError != StoragePathError.None)
+        if (lastError != StorageKeyError.None)
         {
             position = segmentStart;
         }
@@ -117,23 +117,23 @@ public readonly partial struct StoragePath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static StoragePathError ClassifyAscii(char c)
+    private static StorageKeyError ClassifyAscii(char c)
     {
         if (c < 0x20 || c == 0x7F)
         {
-            return StoragePathError.ControlCharacter;
+            return StorageKeyError.ControlCharacter;
         }
         return c switch
         {
-            '\\' => StoragePathError.Backslash,
-            '%' => StoragePathError.PercentEncoding,
-            ':' or '*' or '?' or '"' or '<' or '>' or '|' => StoragePathError.ReservedCharacter,
-            _ => StoragePathError.None,
+            '\\' => StorageKeyError.Backslash,
+            '%' => StorageKeyError.PercentEncoding,
+            ':' or '*' or '?' or '"' or '<' or '>' or '|' => StorageKeyError.ReservedCharacter,
+            _ => StorageKeyError.None,
         };
     }
 
     // i points at a non-ASCII char; for a surrogate pair it is advanced past the low half.
-    private static StoragePathError ClassifyNonAscii(ReadOnlySpan<char> path, ref int i, int segmentStart, out int bytes)
+    private static StorageKeyError ClassifyNonAscii(ReadOnlySpan<char> path, ref int i, int segmentStart, out int bytes)
     {
         char c = path[i];
         int codePoint;
@@ -142,7 +142,7 @@ public readonly partial struct StoragePath
             if (i + 1 >= path.Length || !char.IsLowSurrogate(path[i + 1]))
             {
                 bytes = 0;
-                return StoragePathError.InvalidSurrogate;
+                return StorageKeyError.InvalidSurrogate;
             }
             codePoint = char.ConvertToUtf32(c, path[i + 1]);
             i++;
@@ -151,7 +151,7 @@ public readonly partial struct StoragePath
         else if (char.IsLowSurrogate(c))
         {
             bytes = 0;
-            return StoragePathError.InvalidSurrogate;
+            return StorageKeyError.InvalidSurrogate;
         }
         else
         {
@@ -161,7 +161,7 @@ public readonly partial struct StoragePath
         switch (CharUnicodeInfo.GetUnicodeCategory(codePoint))
         {
             case UnicodeCategory.Control:
-                return StoragePathError.ControlCharacter; // C1 controls (U+0080-U+009F)
+                return StorageKeyError.ControlCharacter; // C1 controls (U+0080-U+009F)
             case UnicodeCategory.Format:
             case UnicodeCategory.PrivateUse:
             case UnicodeCategory.OtherNotAssigned:
@@ -169,7 +169,7 @@ public readonly partial struct StoragePath
             case UnicodeCategory.LineSeparator:
             case UnicodeCategory.ParagraphSeparator:
             case UnicodeCategory.Surrogate:
-                return StoragePathError.DisallowedCharacter;
+                return StorageKeyError.DisallowedCharacter;
             case UnicodeCategory.NonSpacingMark:
             case UnicodeCategory.SpacingCombiningMark:
             case UnicodeCategory.EnclosingMark:
@@ -177,28 +177,28 @@ public readonly partial struct StoragePath
                 // strips marks, reads) as ".".
                 if (i == segmentStart || path[i - 1] == '.')
                 {
-                    return StoragePathError.DisallowedCharacter;
+                    return StorageKeyError.DisallowedCharacter;
                 }
                 break;
         }
-        return IsCompatibilityHazard(codePoint) ? StoragePathError.CompatibilityCharacter : StoragePathError.None;
+        return IsCompatibilityHazard(codePoint) ? StorageKeyError.CompatibilityCharacter : StorageKeyError.None;
     }
 
-    private static StoragePathError ValidateSegment(ReadOnlySpan<char> segment)
+    private static StorageKeyError ValidateSegment(ReadOnlySpan<char> segment)
     {
         if (segment.IsEmpty)
         {
-            return StoragePathError.EmptySegment;
+            return StorageKeyError.EmptySegment;
         }
         if (!segment.ContainsAnyExcept('.'))
         {
-            return StoragePathError.DotSegment;
+            return StorageKeyError.DotSegment;
         }
         if (segment[0] == ' ' || segment[^1] is ' ' or '.')
         {
-            return StoragePathError.EdgeSpaceOrDot;
+            return StorageKeyError.EdgeSpaceOrDot;
         }
-        return IsWindowsDeviceName(segment) ? StoragePathError.ReservedName : StoragePathError.None;
+        return IsWindowsDeviceName(segment) ? StorageKeyError.ReservedName : StorageKeyError.None;
     }
 
     // CON, PRN, AUX, NUL, COM0-9, LPT0-9 (also with the superscript digits Windows honours), CONIN$, CONOUT$:
