@@ -49,10 +49,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
-        _llm = new LlmManager(backends);
-        var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         _ownsStorage = options.Storage is null;
         _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
+        _llm = new LlmManager(backends, new Context.GenerationStore(_storage));
+        var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         var storage = new StorageManager(_storage);
         var tools = new ToolManager(Tools);
 
@@ -61,7 +61,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         int? Cpu() => options.PinDispatchers ? cpus[next++ % cpus.Count] : null;
         bool expire = options.ExpireAtDeadline;
         _queues = new ResourceQueue<Syscall>[4];
-        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), Policy(options.LlmPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _llm);
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create<Syscall>(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _llm);
         _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, Policy(options.MemoryPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);

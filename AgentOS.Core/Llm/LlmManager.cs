@@ -1,3 +1,4 @@
+using AgentOS.Context;
 using AgentOS.Scheduling;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Errors;
@@ -6,12 +7,14 @@ using AgentOS.Syscalls.Queries;
 namespace AgentOS.Llm;
 
 /// <summary>Runs LLM syscalls on the backend each names (or the default one).</summary>
-internal sealed class LlmManager : SyscallExecutor
+internal sealed partial class LlmManager : SyscallExecutor
 {
     private readonly Dictionary<string, ILlmBackend> _backends;
+    private readonly GenerationStore? _store;
 
-    public LlmManager(IReadOnlyList<ILlmBackend> backends)
+    public LlmManager(IReadOnlyList<ILlmBackend> backends, GenerationStore? store = null)
     {
+        _store = store;
         if (backends.Count == 0)
         {
             throw new ArgumentException("The kernel needs at least one LLM backend.", nameof(backends));
@@ -57,6 +60,11 @@ internal sealed class LlmManager : SyscallExecutor
         var syscall = slot.Item;
         var query = syscall.Request.Llm!;
         var backend = Resolve(query.Backend);
+        if (CanSwitch(backend))
+        {
+            await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false);
+            return;
+        }
         LlmResponse response;
         if (syscall.Request.StreamTo is { } sink)
         {
