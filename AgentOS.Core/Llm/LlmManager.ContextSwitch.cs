@@ -100,17 +100,8 @@ internal sealed partial class LlmManager
         return new LlmRunResult(new LlmResponse { Content = text.ToString(), CompletionTokens = tokens, Backend = backend.Name }, null);
     }
 
-    private static LlmQuery WithPartialAnswer(LlmQuery query, GenerationSnapshot resume) => new()
-    {
-        Messages = [.. query.Messages, ChatMessage.Assistant(resume.Text)],
-        Tools = query.Tools,
-        JsonOutput = query.JsonOutput,
-        MaxTokens = Math.Max(1, query.MaxTokens - resume.CompletionTokens),
-        Temperature = query.Temperature,
-        Seed = query.Seed,
-        Backend = query.Backend,
-        ContextId = query.ContextId,
-    };
+    private static LlmQuery WithPartialAnswer(LlmQuery query, GenerationSnapshot resume) =>
+        Copy(query, [.. query.Messages, ChatMessage.Assistant(resume.Text)], Math.Max(1, query.MaxTokens - resume.CompletionTokens));
 
     // Identifies the query a stored snapshot belongs to: the same backend, messages and sampling settings.
     private static string Fingerprint(ILlmBackend backend, LlmQuery query)

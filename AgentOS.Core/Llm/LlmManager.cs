@@ -58,8 +58,8 @@ internal sealed partial class LlmManager : SyscallExecutor
     protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
         var syscall = slot.Item;
-        var query = syscall.Request.Llm!;
-        var backend = Resolve(query.Backend);
+        var backend = Resolve(syscall.Request.Llm!.Backend);
+        var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
         if (CanSwitch(backend))
         {
             await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false);
