@@ -115,10 +115,12 @@ internal sealed partial class LlmManager
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    // Each piece goes to the caller's stream and counts as a token of service, so the policy's budget is exact.
+    // Each piece goes to the caller's stream and counts as a token of service, so the policy's budget is exact. A
+    // generation suspends only when something waits for the slot: with nothing waiting, the queue would dispatch it
+    // again at once, and the snapshot would be pure cost.
     private sealed class SlotControl(ExecutionSlot<Syscall> slot, System.Threading.Channels.ChannelWriter<string>? sink) : ILlmRunControl
     {
-        public bool ShouldSuspend => slot.ShouldYield;
+        public bool ShouldSuspend => slot.ShouldYield && slot.Owner.WaitingCount > 0;
 
         public void OnDelta(string text)
         {
