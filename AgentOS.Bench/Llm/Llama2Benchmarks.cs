@@ -26,8 +26,17 @@ internal static class Llama2Benchmarks
         return null;
     });
 
+    [Benchmark("llm.embedded.stories260k.batch4", Baseline = "llm.embedded.stories260k.tokens")]
+    public static void Batch4(BenchRun run) => Batched(run, 4);
+
     [Benchmark("llm.embedded.stories260k.batch16", Baseline = "llm.embedded.stories260k.tokens")]
-    public static void Batch16(BenchRun run)
+    public static void Batch16(BenchRun run) => Batched(run, 16);
+
+    [Benchmark("llm.embedded.stories260k.batch64", Baseline = "llm.embedded.stories260k.tokens")]
+    public static void Batch64(BenchRun run) => Batched(run, 64);
+
+    // Total tokens/s of `batch` sequences stepped together (seeded sampling, every sequence at the same position).
+    private static void Batched(BenchRun run, int batch)
     {
         var engine = Engine.Value;
         if (engine is null)
@@ -36,25 +45,24 @@ internal static class Llama2Benchmarks
             return;
         }
         var model = engine.Model;
-        const int Batch = 16;
         int steps = run.Size(200, 50);
-        var sequences = Enumerable.Range(0, Batch).Select(_ => model.NewSequence()).ToArray();
-        var samplers = Enumerable.Range(0, Batch).Select(b => new Llama2Sampler(temperature: 1.0f, topP: 0.9f, seed: (ulong)b + 1)).ToArray();
-        var tokens = Enumerable.Repeat(1, Batch).ToArray();
-        var positions = new int[Batch];
+        var sequences = Enumerable.Range(0, batch).Select(_ => model.NewSequence()).ToArray();
+        var samplers = Enumerable.Range(0, batch).Select(b => new Llama2Sampler(temperature: 1.0f, topP: 0.9f, seed: (ulong)b + 1)).ToArray();
+        var tokens = Enumerable.Repeat(1, batch).ToArray();
+        var positions = new int[batch];
         var logits = new float[model.Config.VocabSize];
         run.Start();
         for (int step = 0; step < steps; step++)
         {
             Array.Fill(positions, step);
             model.ForwardBatch(sequences, tokens, positions);
-            for (int b = 0; b < Batch; b++)
+            for (int b = 0; b < batch; b++)
             {
                 Llama2Model.Logits(sequences[b]).CopyTo(logits);
                 tokens[b] = samplers[b].Sample(logits);
             }
         }
-        run.Stop((long)steps * Batch);
+        run.Stop((long)steps * batch);
     }
 
     [Benchmark("llm.embedded.stories260k.tokens")]

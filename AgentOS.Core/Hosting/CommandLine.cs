@@ -18,6 +18,7 @@ internal static class CommandLine
         ("--version", "print the AgentOS version"),
         ("cpus, affinity", "print the CPUs this process may run on and whether threads can be pinned"),
         ("demo", "storyteller agents share the embedded llama2.c model through one kernel\n" + new string(' ', 19) + DemoCommand.Usage),
+        ("generate", "llama2.c's run.c on the embedded engine: text to stdout, tok/s to stderr\n" + new string(' ', 19) + GenerateCommand.Usage),
         ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
     ];
 
@@ -39,6 +40,8 @@ internal static class CommandLine
                 return 0;
             case "demo":
                 return DemoCommand.Run(args[1..], stdout, stderr);
+            case "generate":
+                return GenerateCommand.Run(args[1..], stdout, stderr);
             case "serve":
                 return ServeCommand.Run(args[1..], stdout, stderr);
             case "cpus" or "affinity":

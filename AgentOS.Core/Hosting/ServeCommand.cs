@@ -13,7 +13,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--api-key KEY=AGENT ...] [--max-body BYTES]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -51,14 +51,17 @@ internal static class ServeCommand
 
         var kernel = AgentKernel.Start(options);
         kernel.RegisterAgent("echo", () => new EchoAgent(), description: "Answers its input through the LLM.");
-        foreach (var agent in parsed.Agents)
+        // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,
+        // unless the access policy already names them with groups of its own.
+        var inPolicy = (options.Access?.Agents ?? []).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var agent in parsed.Agents.Concat(parsed.ApiKeys.Values).Distinct(StringComparer.Ordinal).Where(a => a != "echo" && !inPolicy.Contains(a)))
         {
             kernel.RegisterIdentity(agent);
         }
         KernelHttpServer server;
         try
         {
-            server = KernelHttpServer.Start(kernel, new HttpServerOptions { Host = parsed.Host, Port = parsed.Port, BearerToken = parsed.Token, MaxBodyBytes = parsed.MaxBody });
+            server = KernelHttpServer.Start(kernel, new HttpServerOptions { Host = parsed.Host, Port = parsed.Port, BearerToken = parsed.Token, ApiKeys = parsed.ApiKeys, MaxBodyBytes = parsed.MaxBody });
         }
         catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException)
         {
@@ -86,7 +89,7 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, long MaxBody)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
@@ -94,6 +97,7 @@ internal static class ServeCommand
             string host = "127.0.0.1";
             string? token = null, data = null, config = null, policy = null;
             var agents = new List<string>();
+            var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
             for (int i = 0; i < args.Length; i++)
             {
@@ -120,6 +124,8 @@ internal static class ServeCommand
                     case "--agents" when Next() is { } a:
                         agents.AddRange(a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                         break;
+                    case "--api-key" when Next() is { } pair && pair.Split('=', 2) is [{ Length: > 0 } key, var agent] && AgentOS.Access.AgentIdentity.IsValidId(agent) && apiKeys.TryAdd(key, agent):
+                        break;
                     case "--max-body" when long.TryParse(Next(), out maxBody) && maxBody > 0:
                         break;
                     default:
@@ -128,7 +134,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, maxBody);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody);
         }
     }
 }

@@ -51,7 +51,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _ownsStorage = options.Storage is null;
         _storage = options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage"), time: Time);
-        _llm = new LlmManager(backends, new Context.GenerationStore(_storage));
+        Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
+        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage));
         var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         var storage = new StorageManager(_storage);
         var tools = new ToolManager(Tools);
@@ -61,7 +62,15 @@ public sealed partial class AgentKernel : IAsyncDisposable
         int? Cpu() => options.PinDispatchers ? cpus[next++ % cpus.Count] : null;
         bool expire = options.ExpireAtDeadline;
         _queues = new ResourceQueue<Syscall>[4];
-        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create<Syscall>(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _llm);
+        // Each backend keeps to its own slots and rate limits: its syscalls form one concurrency group, gated by its limiter.
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create<Syscall>(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum), Time) with
+        {
+            DispatcherCpu = Cpu(),
+            ExpireAtDeadline = expire,
+            ConcurrencyKey = LlmManager.BackendOf,
+            ConcurrencyLimit = name => Llm.Get(name).Slots,
+            StartGate = _llm.Gate,
+        }, _llm);
         _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, Policy(options.MemoryPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
@@ -71,7 +80,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Events.Types.Register(AgentEvent.TypeName, AgentOSJsonContext.Default.AgentEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
-        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, observers);
+        Llm.MayUse = _access.MayUseLlm;
+        _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers);
         Port = new InProcessPort(_router);
     }
 
@@ -90,6 +100,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
     /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
     public IStorageBackend Storage => _storage;
+
+    /// <summary>The LLM backends: routing by model and capability, marking backends down and up (failover), and each
+    /// backend's rate limiter.</summary>
+    public LlmRouter Llm { get; }
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }

@@ -6,6 +6,9 @@ namespace AgentOS.Llm;
 /// A stand-in LLM that answers with the last user message, after a configurable latency on the kernel's clock. It is
 /// what the kernel runs until a real backend is configured, and the no-op backend of the overhead benchmarks
 /// (latency zero: it answers synchronously). Token counts are whitespace-separated words, not a real tokenizer.
+/// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them (its
+/// whole name, or a word of it longer than three letters: "weather" for <c>get_weather</c>), it answers with a call to
+/// that tool, its arguments the first JSON object in the message (or <c>{}</c>).
 /// </summary>
 public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? time = null, int slots = 1, string name = "echo") : ILlmBackend
 {
@@ -19,7 +22,7 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
 
     /// <summary>It reads the whole conversation but only repeats the last user message; it wraps it as JSON when asked
     /// and streams it word by word. No tools, no embeddings, no continuation, and no real context limit.</summary>
-    public LlmCapabilities Capabilities { get; } = new() { JsonOutput = true, Streaming = true, MaxContextTokens = int.MaxValue };
+    public LlmCapabilities Capabilities { get; } = new() { ToolCalls = true, JsonOutput = true, Streaming = true, MaxContextTokens = int.MaxValue };
 
     /// <inheritdoc />
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)
@@ -70,9 +73,34 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
                 last = message.Content;
             }
         }
+        if (PlannedCall(query, last) is { } call)
+        {
+            return new LlmResponse { ToolCalls = [call], PromptTokens = prompt, CompletionTokens = 1, FinishReason = "tool_calls", Backend = Name };
+        }
         string content = query.JsonOutput ? $"{{\"echo\":{System.Text.Json.JsonSerializer.Serialize(last, Serialization.AgentOSJsonContext.Default.String)}}}" : last;
         int completion = Math.Min(Words(content), query.MaxTokens);
         return new LlmResponse { Content = content, PromptTokens = prompt, CompletionTokens = completion, Backend = Name };
+    }
+
+    private static ToolCall? PlannedCall(LlmQuery query, string message)
+    {
+        var tool = query.Tools?.FirstOrDefault(t => message.Contains(t.Name, StringComparison.Ordinal))
+            ?? query.Tools?.FirstOrDefault(t => t.Name.Split(['_', '.', '-']).Any(word => word.Length > 3 && message.Contains(word, StringComparison.OrdinalIgnoreCase)));
+        if (tool is null)
+        {
+            return null;
+        }
+        int start = message.IndexOf('{', StringComparison.Ordinal), end = message.LastIndexOf('}');
+        System.Text.Json.JsonElement arguments;
+        try
+        {
+            arguments = System.Text.Json.JsonDocument.Parse(start < 0 || end < start ? "{}" : message[start..(end + 1)]).RootElement;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            arguments = System.Text.Json.JsonDocument.Parse("{}").RootElement;
+        }
+        return new ToolCall(tool.Name, arguments) { Id = "call_" + tool.Name };
     }
 
     private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;

@@ -17,7 +17,8 @@ internal sealed partial class LlmManager
     private static bool CanSwitch(ILlmBackend backend) =>
         backend is IPreemptibleLlmBackend || backend.Capabilities is { Continuation: true, Streaming: true };
 
-    private async ValueTask RunSwitchableAsync(ExecutionSlot<Syscall> slot, ILlmBackend backend, Syscall syscall, LlmQuery query)
+    // Returns the finished response, or null when the generation was suspended (the syscall then yields its slot).
+    private async ValueTask<LlmResponse?> RunSwitchableAsync(ExecutionSlot<Syscall> slot, ILlmBackend backend, Syscall syscall, LlmQuery query)
     {
         var cancellationToken = syscall.RunToken;
         var resume = syscall.Ticket.ResumeState as GenerationSnapshot;
@@ -38,15 +39,13 @@ internal sealed partial class LlmManager
                 await _store!.SaveAsync(key, fingerprint, snapshot, cancellationToken).ConfigureAwait(false);
             }
             syscall.YieldState = snapshot;
-            return;
+            return null;
         }
         if (key is not null && resume is not null)
         {
             await _store!.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        var response = result.Response!;
-        syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
-        syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Llm = response });
+        return result.Response!;
     }
 
     // A stored snapshot that cannot be read (corrupted, or from an engine of another version) is dropped: the

@@ -6,31 +6,28 @@ using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Llm;
 
-/// <summary>Runs LLM syscalls on the backend each names (or the default one).</summary>
+/// <summary>
+/// Runs LLM syscalls on the backend the router chose when they were submitted (the access request's target), gates
+/// their start on that backend's rate limiter, and turns a backend's Retry-After into a hold on its limiter.
+/// </summary>
 internal sealed partial class LlmManager : SyscallExecutor
 {
-    private readonly Dictionary<string, ILlmBackend> _backends;
     private readonly GenerationStore? _store;
 
-    public LlmManager(IReadOnlyList<ILlmBackend> backends, GenerationStore? store = null)
+    public LlmManager(LlmRouter router, GenerationStore? store = null)
     {
+        Router = router;
         _store = store;
-        if (backends.Count == 0)
-        {
-            throw new ArgumentException("The kernel needs at least one LLM backend.", nameof(backends));
-        }
-        _backends = backends.ToDictionary(b => b.Name, StringComparer.Ordinal);
-        Default = backends[0];
     }
 
-    public ILlmBackend Default { get; }
+    public LlmRouter Router { get; }
 
-    public IEnumerable<string> BackendNames => _backends.Keys;
+    /// <summary>The LLM queue's concurrency group of a syscall: its backend, so each backend keeps to its own slots.</summary>
+    public static string BackendOf(Syscall syscall) => syscall.Access.Target!;
 
-    public ILlmBackend Resolve(string? name) =>
-        name is null ? Default
-        : _backends.TryGetValue(name, out var backend) ? backend
-        : throw new InvalidRequestException($"No LLM backend is named '{name}'. Configured: {string.Join(", ", _backends.Keys)}.");
+    /// <summary>The LLM queue's start gate: how long the syscall's backend must wait before it may start
+    /// (rate limits, Retry-After), zero to start now.</summary>
+    public TimeSpan Gate(Syscall syscall) => Router.Limiter(BackendOf(syscall)).TryStart(syscall.Access.EstimatedTokens);
 
     // Pieces go to the caller's sink as they come (the sink is unbounded: a slow reader never stalls the slot); service
     // is reported per piece, so a preemptive policy sees the generation progress.
@@ -58,25 +55,54 @@ internal sealed partial class LlmManager : SyscallExecutor
     protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
         var syscall = slot.Item;
-        var backend = Resolve(syscall.Request.Llm!.Backend);
-        var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
-        if (CanSwitch(backend))
+        string name = BackendOf(syscall);
+        var backend = Router.Get(name);
+        var limiter = Router.Limiter(name);
+        int reserved = syscall.Access.EstimatedTokens;
+        if (Router.IsDown(name))
         {
-            await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false);
-            return;
+            limiter.Record(-reserved);
+            throw new BackendFailedException($"The LLM backend '{name}' was marked down while this syscall waited for it; submit it again to route it to a backend that is up.");
         }
+        bool switchable = CanSwitch(backend);
         LlmResponse response;
-        if (syscall.Request.StreamTo is { } sink)
+        try
         {
-            response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
+            var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            if (switchable)
+            {
+                if (await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false) is not { } finished)
+                {
+                    // Suspended: this run's reservation is returned; the resumed run reserves again and the finished
+                    // one records the whole answer's tokens.
+                    limiter.Record(-reserved);
+                    return;
+                }
+                response = finished;
+            }
+            else if (syscall.Request.StreamTo is { } sink)
+            {
+                response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var pending = backend.GenerateAsync(query, syscall.RunToken);
+                response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            }
         }
-        else
+        catch (Exception ex)
         {
-            var pending = backend.GenerateAsync(query, syscall.RunToken);
-            response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
+            limiter.Record(-reserved);
+            if (ex is RateLimitedException { RetryAfter: { } wait })
+            {
+                limiter.HoldFor(wait);
+            }
+            throw;
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
-        if (syscall.Request.StreamTo is null)
+        limiter.Record(syscall.TokensUsed - reserved);
+        if (syscall.Request.StreamTo is null && !switchable)
         {
             slot.ReportService(response.CompletionTokens);
         }

@@ -34,6 +34,10 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.StreamDelta))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.ApprovalView>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ApprovalDecision))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletionRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletion))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ModelList))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.OpenAiErrorBody))]
 // LLM backends' wire formats (requests sent, responses and stream events read)
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]

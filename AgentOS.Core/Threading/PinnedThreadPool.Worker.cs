@@ -42,6 +42,7 @@ public sealed partial class PinnedThreadPool
 
         public void Run(PinnedThread thread)
         {
+            t_pool = Pool;
             try
             {
                 Loop(thread);

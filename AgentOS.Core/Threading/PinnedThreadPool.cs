@@ -22,6 +22,9 @@ namespace AgentOS.Threading;
 public sealed partial class PinnedThreadPool : IDisposable, IAsyncDisposable
 {
     private static readonly Action<object?> InvokeAction = static action => ((Action)action!)();
+    [ThreadStatic]
+    private static PinnedThreadPool? t_pool;
+
     private readonly Worker[] _workers;
     private readonly TextWriter? _failureLog;
     private int _nextWorker;
@@ -68,6 +71,10 @@ public sealed partial class PinnedThreadPool : IDisposable, IAsyncDisposable
 
     /// <summary>A work item threw. Raised on the worker thread that ran it, before that worker goes on.</summary>
     public event EventHandler<WorkItemFailedEventArgs>? WorkItemFailed;
+
+    /// <summary>Whether the calling thread is one of this pool's workers: work that waits for other items of the pool
+    /// must not be started there, since the item it waits for may be queued behind it.</summary>
+    public bool IsWorkerThread => t_pool == this;
 
     /// <summary>The pool's name, the prefix of its workers' thread names.</summary>
     public string Name { get; }

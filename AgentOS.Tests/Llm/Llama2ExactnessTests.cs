@@ -32,7 +32,7 @@ public sealed class Llama2ExactnessTests
         return generator.Generate(prompt, steps: 256, sampler).Tokens;
     }
 
-    private static readonly int[] NoPromptGreedy =
+    internal static readonly int[] NoPromptGreedy =
     [
         403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292,
         411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267,
@@ -47,7 +47,7 @@ public sealed class Llama2ExactnessTests
         304, 420, 422, 432, 317, 426, 410, 448, 411, 280, 303, 281, 421, 427, 364, 426,
     ];
 
-    private static readonly int[] PromptGreedy =
+    internal static readonly int[] PromptGreedy =
     [
         426, 342, 394, 261, 370, 268, 414, 444, 335, 261, 370, 268, 414, 444, 426, 342, 391, 266, 267, 337, 335, 312, 426, 342,
         391, 266, 267, 337, 335, 265, 268, 414, 444, 426, 342, 391, 266, 267, 337, 335, 265, 268, 414, 444, 426, 13, 436, 438,
@@ -62,7 +62,7 @@ public sealed class Llama2ExactnessTests
         13, 436, 448, 415, 294,
     ];
 
-    private static readonly int[] NoPromptSeed42 =
+    internal static readonly int[] NoPromptSeed42 =
     [
         403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292,
         411, 322, 265, 262, 379, 426, 385, 328, 432, 311, 357, 261, 419, 355, 311, 267, 259, 411, 412, 402, 270, 288, 261, 297,

@@ -107,17 +107,25 @@ public sealed class Llama2SnapshotTests
 [RequiresShared("data/models/stories260K.bin")]
 public sealed class Llama2BatchTests
 {
+    // 3: one thread; 6: two threads of 3; 11: two threads of 5 and 6, each with a four-sequence block and a rest.
     [Test]
     public void ABatchStepGivesEachSequenceTheLogitsItWouldGetAlone()
     {
         var model = new Llama2Model(Llama2Checkpoint.Load(RepoPaths.Shared("data/models/stories260K.bin")));
-        const int B = 6;
-        var alone = Enumerable.Range(0, B).Select(_ => model.NewSequence()).ToArray();
-        var batched = Enumerable.Range(0, B).Select(_ => model.NewSequence()).ToArray();
-        var tokens = Enumerable.Range(0, B).Select(b => 10 + 37 * b).ToArray();
+        foreach (int size in new[] { 3, 6, 11 })
+        {
+            StepTogetherAndAlone(model, size);
+        }
+    }
+
+    private static void StepTogetherAndAlone(Llama2Model model, int size)
+    {
+        var alone = Enumerable.Range(0, size).Select(_ => model.NewSequence()).ToArray();
+        var batched = Enumerable.Range(0, size).Select(_ => model.NewSequence()).ToArray();
+        var tokens = Enumerable.Range(0, size).Select(b => 10 + 37 * b).ToArray();
         // Sequences start at different positions, as in a continuous batch where agents joined at different times.
-        var starts = new[] { 0, 3, 0, 7, 1, 0 };
-        for (int b = 0; b < B; b++)
+        var starts = Enumerable.Range(0, size).Select(b => b * 5 % 8).ToArray();
+        for (int b = 0; b < size; b++)
         {
             for (int pos = 0; pos < starts[b]; pos++)
             {
@@ -129,10 +137,10 @@ public sealed class Llama2BatchTests
         {
             var positions = starts.Select(s => s + step).ToArray();
             model.ForwardBatch(batched, tokens, positions);
-            for (int b = 0; b < B; b++)
+            for (int b = 0; b < size; b++)
             {
                 var expected = model.Forward(alone[b], tokens[b], positions[b]).ToArray();
-                Assert.SequenceEqual(expected, Llama2Model.Logits(batched[b]).ToArray(), $"sequence {b}, step {step}");
+                Assert.SequenceEqual(expected, Llama2Model.Logits(batched[b]).ToArray(), $"batch of {size}: sequence {b}, step {step}");
                 tokens[b] = new Llama2Sampler(temperature: 0).Sample(expected);
             }
         }

@@ -26,3 +26,24 @@ public sealed class OpenAiBackendContractTests : LlmBackendContractTests
         await _server.DisposeAsync();
     }
 }
+
+/// <summary>The same server reached by a backend configured with the fewest capabilities (OpenAI's own API without
+/// an embedding model, say): the contract's skips and refusals for what it lacks.</summary>
+public sealed class OpenAiMinimalBackendContractTests : LlmBackendContractTests
+{
+    private readonly ScriptedHttpServer _server = new(FakeOpenAiModel.Serve);
+
+    protected override ILlmBackend CreateBackend() => new OpenAiBackend(new OpenAiBackendOptions
+    {
+        BaseUrl = _server.Url + "v1",
+        Models = ["fake-model"],
+        ToolCalls = false,
+        JsonOutput = false,
+    });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}

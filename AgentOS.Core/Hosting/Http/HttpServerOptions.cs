@@ -12,6 +12,13 @@ public sealed record HttpServerOptions
     /// <summary>When set, every request must carry <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>
+    /// API keys of the OpenAI-compatible endpoint (<c>/v1/chat/completions</c>, <c>/v1/models</c>), each naming the agent
+    /// its calls run as — so that agent's privilege groups and budgets apply. Unknown keys get 401. These keys, not
+    /// <see cref="BearerToken"/>, guard that endpoint.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ApiKeys { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The largest request body accepted (default 1 MiB); larger ones get 413 and change nothing.</summary>
     public long MaxBodyBytes { get; init; } = 1 << 20;
 }

@@ -17,7 +17,7 @@ namespace AgentOS.Hosting.Http;
 /// run a registered agent, list agents, read the kernel's status, follow its events (server-sent events). Bad requests — malformed JSON, an unknown kind,
 /// an oversized body, a missing token — get a 4xx with a JSON error body and change nothing in the kernel.
 /// </summary>
-public sealed class KernelHttpServer : IAsyncDisposable
+public sealed partial class KernelHttpServer : IAsyncDisposable
 {
     private readonly AgentKernel _kernel;
     private readonly HttpServerOptions _options;
@@ -134,13 +134,18 @@ public sealed class KernelHttpServer : IAsyncDisposable
 
     private async Task RouteAsync(HttpListenerRequest request, HttpListenerResponse response)
     {
+        var path = request.Url?.AbsolutePath.TrimEnd('/') ?? "";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (IsOpenAiPath(segments))
+        {
+            await HandleOpenAiAsync(request, response, segments).ConfigureAwait(false); // its own API keys and error shape
+            return;
+        }
         if (!string.IsNullOrEmpty(_options.BearerToken) && request.Headers["Authorization"] != "Bearer " + _options.BearerToken)
         {
             response.AddHeader("WWW-Authenticate", "Bearer");
             throw new HttpError(401, "unauthorized", "This kernel requires 'Authorization: Bearer <token>' (the token given to serve --token).");
         }
-        var path = request.Url?.AbsolutePath.TrimEnd('/') ?? "";
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         switch (request.HttpMethod, segments)
         {
             case ("GET", ["v1", "status"]):
@@ -174,7 +179,7 @@ public sealed class KernelHttpServer : IAsyncDisposable
             case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"] or ["v1", "approvals"] or ["v1", "approvals", _]):
                 throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
             default:
-                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/models, POST /v1/chat/completions, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
         }
     }
 

@@ -1,22 +1,43 @@
+using AgentOS.Threading;
+
 namespace AgentOS.Llm.Embedded;
 
 /// <summary>
 /// The llama2.c transformer in plain C#: RMSNorm, rotary position embeddings, grouped-query attention with a KV cache,
-/// SwiGLU feed-forward, shared or separate classifier. Every loop runs in run.c's order (sequential float sums, no
-/// SIMD yet), so greedy decoding reproduces run.c's tokens. Thread-safe for concurrent sequences: each
-/// <see cref="Llama2Sequence"/> owns its activations and cache.
+/// SwiGLU feed-forward, shared or separate classifier. Every loop keeps run.c's order of float operations except the
+/// matrix-vector dot products, which are vectorized (the exactness tests show run.c's tokens survive that), so decoding
+/// reproduces run.c's tokens. Large products may be split across a pinned pool. Thread-safe for concurrent
+/// sequences: each <see cref="Llama2Sequence"/> owns its activations and cache.
 /// </summary>
 public sealed class Llama2Model
 {
     private readonly float[] _w;
+    private readonly float[] _rope;
     private readonly int _tokenEmbedding, _rmsAtt, _wq, _wk, _wv, _wo, _rmsFfn, _w1, _w2, _w3, _rmsFinal, _wcls;
 
+    /// <summary>Rows × columns of a matrix-vector product from which it is split across the pool, by default: below it
+    /// handing parts to another thread costs more than it saves (the break-even AgentOS.Bench's
+    /// <c>llm.embedded.split</c> benchmarks measure).</summary>
+    public const int DefaultSplitThreshold = 256 * 1024;
+
+    private readonly PinnedThreadPool? _pool;
+    private readonly int _splitThreshold;
+
     /// <summary>Wraps a loaded checkpoint.</summary>
-    public Llama2Model(Llama2Checkpoint checkpoint)
+    /// <param name="checkpoint">The weights.</param>
+    /// <param name="pool">Workers that take parts of each large matrix-vector product of a single-sequence step
+    /// (typically one worker fewer than the CPUs; the calling thread takes a part too). <see langword="null"/>: every
+    /// product runs on the calling thread.</param>
+    /// <param name="splitThreshold">The smallest product (rows × columns) that is split.</param>
+    public Llama2Model(Llama2Checkpoint checkpoint, PinnedThreadPool? pool = null, int splitThreshold = DefaultSplitThreshold)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(splitThreshold);
+        _pool = pool;
+        _splitThreshold = splitThreshold;
         Config = checkpoint.Config;
         _w = checkpoint.Weights;
+        _rope = RopeTable(Config);
         var c = Config;
         int l = c.Layers, d = c.Dim, h = c.HiddenDim, kv = c.KvDim;
         int offset = 0;
@@ -70,29 +91,28 @@ public sealed class Llama2Model
             RmsNorm(s.Xb, x, _w.AsSpan(_rmsAtt + layer * dim, dim));
 
             long cacheOffset = (long)layer * c.SeqLen * kvDim;
-            var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-            var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-            MatMul(s.Q, s.Xb, _wq + layer * dim * dim, dim, dim);
-            MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
-            MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+            int kvAt = (int)(cacheOffset + (long)pos * kvDim);
+            MatMul(s.Q, 0, s.Xb, _wq + layer * dim * dim, dim, dim);
+            MatMul(s.KeyCache, kvAt, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+            MatMul(s.ValueCache, kvAt, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
 
-            Rope(s.Q, k, pos);
+            Rope(s.Q, s.KeyCache.AsSpan(kvAt, kvDim), pos);
 
             Attend(s, cacheOffset, pos, kvMul);
-            MatMul(s.Xb2, s.Xb, _wo + layer * dim * dim, dim, dim);
+            MatMul(s.Xb2, 0, s.Xb, _wo + layer * dim * dim, dim, dim);
             AddInto(x, s.Xb2);
 
             // Feed-forward: w2(silu(w1·x) * w3·x).
             RmsNorm(s.Xb, x, _w.AsSpan(_rmsFfn + layer * dim, dim));
-            MatMul(s.Hb, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
-            MatMul(s.Hb2, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
+            MatMul(s.Hb, 0, s.Xb, _w1 + layer * dim * hidden, dim, hidden);
+            MatMul(s.Hb2, 0, s.Xb, _w3 + layer * dim * hidden, dim, hidden);
             SwiGlu(s.Hb, s.Hb2);
-            MatMul(s.Xb, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
+            MatMul(s.Xb, 0, s.Hb, _w2 + layer * hidden * dim, hidden, dim);
             AddInto(x, s.Xb);
         }
 
         RmsNorm(x, x, _w.AsSpan(_rmsFinal, dim));
-        MatMul(s.Logits, x, _wcls, dim, c.VocabSize);
+        MatMul(s.Logits, 0, s.X, _wcls, dim, c.VocabSize);
         return s.Logits;
     }
 
@@ -159,8 +179,8 @@ public sealed class Llama2Model
                 var s = seqs[b];
                 var k = s.KeyCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
                 var v = s.ValueCache.AsSpan((int)(cacheOffset + (long)pos * kvDim), kvDim);
-                MatMul(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
-                MatMul(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
+                Rows(k, s.Xb, _wk + layer * dim * kvDim, dim, kvDim);
+                Rows(v, s.Xb, _wv + layer * dim * kvDim, dim, kvDim);
                 Rope(s.Q, k, pos);
                 Attend(s, cacheOffset, pos, kvMul);
             }
@@ -203,66 +223,168 @@ public sealed class Llama2Model
         for (int i = 0; i < d; i++)
         {
             var row = w.Slice(i * n, n);
-            for (int b = 0; b < seqs.Length; b++)
+            int b = 0;
+            for (; b + 4 <= seqs.Length; b += 4)
+            {
+                (outs[b][i], outs[b + 1][i], outs[b + 2][i], outs[b + 3][i]) = Dot4(row, ins[b].AsSpan(0, n), ins[b + 1].AsSpan(0, n), ins[b + 2].AsSpan(0, n), ins[b + 3].AsSpan(0, n));
+            }
+            for (; b < seqs.Length; b++)
             {
                 outs[b][i] = Dot(row, ins[b].AsSpan(0, n));
             }
         }
     }
 
+    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations.
+    private static (float, float, float, float) Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3)
+    {
+        int j = 0;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        int width = System.Numerics.Vector<float>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
+        {
+            var a0 = System.Numerics.Vector<float>.Zero;
+            var a1 = a0;
+            var a2 = a0;
+            var a3 = a0;
+            for (; j <= w.Length - width; j += width)
+            {
+                var wj = new System.Numerics.Vector<float>(w.Slice(j, width));
+                a0 += wj * new System.Numerics.Vector<float>(x0.Slice(j, width));
+                a1 += wj * new System.Numerics.Vector<float>(x1.Slice(j, width));
+                a2 += wj * new System.Numerics.Vector<float>(x2.Slice(j, width));
+                a3 += wj * new System.Numerics.Vector<float>(x3.Slice(j, width));
+            }
+            (s0, s1, s2, s3) = (System.Numerics.Vector.Sum(a0), System.Numerics.Vector.Sum(a1), System.Numerics.Vector.Sum(a2), System.Numerics.Vector.Sum(a3));
+        }
+        for (; j < w.Length; j++)
+        {
+            s0 += w[j] * x0[j];
+            s1 += w[j] * x1[j];
+            s2 += w[j] * x2[j];
+            s3 += w[j] * x3[j];
+        }
+        return (s0, s1, s2, s3);
+    }
+
     // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
+    // Bit-exact with run.c's loops: each score is still summed over i in order (four positions at once only for
+    // instruction-level parallelism), and the weighted sum of values is element-wise, so vectorizing it over i
+    // changes no rounding (the JIT does not fuse multiply and add).
     private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
     {
         var c = Config;
         int kvDim = c.KvDim, headSize = c.HeadSize;
+        float scale = MathF.Sqrt(headSize);
         for (int h = 0; h < c.Heads; h++)
         {
             var q = s.Q.AsSpan(h * headSize, headSize);
             var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
-            int kvHead = h / kvMul;
-            float scale = MathF.Sqrt(headSize);
-            for (int t = 0; t <= pos; t++)
-            {
-                var kt = s.KeyCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                float score = 0.0f;
-                for (int i = 0; i < headSize; i++)
-                {
-                    score += q[i] * kt[i];
-                }
-                att[t] = score / scale;
-            }
+            var keys = s.KeyCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize));
+            Scores(q, keys, kvDim, att, scale);
             Softmax(att);
-            var xb = s.Xb.AsSpan(h * headSize, headSize);
-            xb.Clear();
-            for (int t = 0; t <= pos; t++)
-            {
-                var vt = s.ValueCache.AsSpan((int)(cacheOffset + (long)t * kvDim + kvHead * headSize), headSize);
-                float a = att[t];
-                for (int i = 0; i < headSize; i++)
-                {
-                    xb[i] += a * vt[i];
-                }
-            }
+            WeightedValues(att, s.ValueCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize)), kvDim, s.Xb.AsSpan(h * headSize, headSize));
         }
     }
 
-    // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle.
+    // att[t] = (q · k_t) / scale, where k_t starts at keys[t * stride].
+    private static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int stride, Span<float> att, float scale)
+    {
+        int headSize = q.Length, t = 0;
+        for (; t + 4 <= att.Length; t += 4)
+        {
+            var k0 = keys.Slice(t * stride, headSize);
+            var k1 = keys.Slice((t + 1) * stride, headSize);
+            var k2 = keys.Slice((t + 2) * stride, headSize);
+            var k3 = keys.Slice((t + 3) * stride, headSize);
+            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+            for (int i = 0; i < headSize; i++)
+            {
+                float qi = q[i];
+                s0 += qi * k0[i];
+                s1 += qi * k1[i];
+                s2 += qi * k2[i];
+                s3 += qi * k3[i];
+            }
+            att[t] = s0 / scale;
+            att[t + 1] = s1 / scale;
+            att[t + 2] = s2 / scale;
+            att[t + 3] = s3 / scale;
+        }
+        for (; t < att.Length; t++)
+        {
+            var k = keys.Slice(t * stride, headSize);
+            float score = 0.0f;
+            for (int i = 0; i < headSize; i++)
+            {
+                score += q[i] * k[i];
+            }
+            att[t] = score / scale;
+        }
+    }
+
+    // xb = sum over t of att[t] * v_t, accumulated in t order, where v_t starts at values[t * stride].
+    private static void WeightedValues(ReadOnlySpan<float> att, ReadOnlySpan<float> values, int stride, Span<float> xb)
+    {
+        int headSize = xb.Length, i = 0;
+        int width = System.Numerics.Vector<float>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            for (; i + width <= headSize; i += width)
+            {
+                var acc = System.Numerics.Vector<float>.Zero;
+                for (int t = 0; t < att.Length; t++)
+                {
+                    acc += att[t] * new System.Numerics.Vector<float>(values.Slice(t * stride + i, width));
+                }
+                acc.CopyTo(xb.Slice(i, width));
+            }
+        }
+        for (; i < headSize; i++)
+        {
+            float acc = 0.0f;
+            for (int t = 0; t < att.Length; t++)
+            {
+                acc += att[t] * values[t * stride + i];
+            }
+            xb[i] = acc;
+        }
+    }
+
+    // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
     private void Rope(Span<float> q, Span<float> k, int pos)
     {
         int headSize = Config.HeadSize;
+        var row = _rope.AsSpan(pos * headSize, headSize);
         for (int i = 0; i < q.Length; i += 2)
         {
             int headDim = i % headSize;
-            float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)headSize);
-            float val = pos * freq;
-            float fcr = MathF.Cos(val);
-            float fci = MathF.Sin(val);
+            float fcr = row[headDim];
+            float fci = row[headDim + 1];
             Rotate(q, i, fcr, fci);
             if (i < k.Length)
             {
                 Rotate(k, i, fcr, fci);
             }
         }
+    }
+
+    // run.c computes each rotation's cosine and sine at every step; they depend only on position and pair, so they
+    // are computed once here with the same float arithmetic (the same bits), cos then sin per pair.
+    private static float[] RopeTable(Llama2Config c)
+    {
+        var table = new float[c.SeqLen * c.HeadSize];
+        for (int pos = 0; pos < c.SeqLen; pos++)
+        {
+            for (int headDim = 0; headDim < c.HeadSize; headDim += 2)
+            {
+                float freq = 1.0f / MathF.Pow(10000.0f, headDim / (float)c.HeadSize);
+                float val = pos * freq;
+                table[pos * c.HeadSize + headDim] = MathF.Cos(val);
+                table[pos * c.HeadSize + headDim + 1] = MathF.Sin(val);
+            }
+        }
+        return table;
     }
 
     // hb = silu(hb) * hb2, in place.
@@ -309,41 +431,85 @@ public sealed class Llama2Model
         }
     }
 
+    // run.c's softmax. The max and the final division are order-free, so they are vectorized with the same bits; the
+    // exponentials and their sum stay sequential.
     internal static void Softmax(Span<float> x)
     {
-        float max = x[0];
-        for (int i = 1; i < x.Length; i++)
-        {
-            if (x[i] > max)
-            {
-                max = x[i];
-            }
-        }
+        float max = Max(x);
         float sum = 0.0f;
         for (int i = 0; i < x.Length; i++)
         {
             x[i] = MathF.Exp(x[i] - max);
             sum += x[i];
         }
-        for (int i = 0; i < x.Length; i++)
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
         {
-            x[i] /= sum;
+            int width = System.Numerics.Vector<float>.Count;
+            var divisor = new System.Numerics.Vector<float>(sum);
+            for (; j + width <= x.Length; j += width)
+            {
+                (new System.Numerics.Vector<float>(x.Slice(j, width)) / divisor).CopyTo(x.Slice(j, width));
+            }
+        }
+        for (; j < x.Length; j++)
+        {
+            x[j] /= sum;
         }
     }
 
-    // xout[d] = W[d, n] · x[n], W row-major at _w[offset]. Vectorized dot products (TensorPrimitives is a package;
-    // Vector<T> is in the base framework): the float sums run in a different order than run.c's, see the exactness
-    // tests for the consequence.
-    private void MatMul(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
+    private static float Max(ReadOnlySpan<float> x)
+    {
+        float max = x[0];
+        int i = 1;
+        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            var best = new System.Numerics.Vector<float>(x.Slice(0, width));
+            for (i = width; i + width <= x.Length; i += width)
+            {
+                best = System.Numerics.Vector.Max(best, new System.Numerics.Vector<float>(x.Slice(i, width)));
+            }
+            for (int lane = 0; lane < width; lane++)
+            {
+                max = MathF.Max(max, best[lane]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            if (x[i] > max)
+            {
+                max = x[i];
+            }
+        }
+        return max;
+    }
+
+    // xout[at .. at+d] = W[d, n] · x[n], W row-major at _w[offset]; split across the pool when large enough (never
+    // from one of the pool's own threads, which could wait for a part queued behind itself).
+    private void MatMul(float[] xout, int at, float[] x, int offset, int n, int d)
+    {
+        if (_pool is not null && (long)n * d >= _splitThreshold && !_pool.IsWorkerThread)
+        {
+            ParallelMatVec.For(_pool).Run(_w, offset, xout, at, x, n, d);
+            return;
+        }
+        Rows(xout.AsSpan(at, d), x, offset, n, d);
+    }
+
+    // Vectorized dot products (TensorPrimitives is a package; Vector<T> is in the base framework): the float sums run
+    // in a different order than run.c's, see the exactness tests for the consequence.
+    private void Rows(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
     {
         var w = _w.AsSpan(offset, n * d);
+        x = x[..n];
         for (int i = 0; i < d; i++)
         {
             xout[i] = Dot(w.Slice(i * n, n), x);
         }
     }
 
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int j = 0;
         float sum = 0.0f;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -230,8 +229,6 @@ internal sealed class HttpLlmTransport : IDisposable
         var text = System.Text.Encoding.UTF8.GetString(body).Trim();
         return text.Length == 0 ? "(no body)" : text.Length > 300 ? text[..300] + "…" : text;
     }
-
-    internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     // The caller's token linked with a timeout that restarts on progress.
     private sealed class IdleTimeout : IDisposable

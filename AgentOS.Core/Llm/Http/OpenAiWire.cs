@@ -1,7 +1,8 @@
 using System.Text.Json;
 
 // The OpenAI chat-completions and embeddings wire format (as OpenAI, vLLM, Ollama, llama.cpp's server and LM Studio
-// speak it), only the fields AgentOS sends or reads. Names map to snake_case through the JSON context; mutable
+// speak it), only the fields AgentOS sends or reads — as a client here, and as a server in Hosting/OpenAi, which
+// shares the types whose shape is the same both ways. Names map to snake_case through the JSON context; mutable
 // setters because source-generated deserialization needs them.
 namespace AgentOS.Llm.Http;
 
@@ -87,12 +88,20 @@ internal sealed class OpenAiUsage
 {
     public int PromptTokens { get; set; }
     public int CompletionTokens { get; set; }
+    public int TotalTokens { get; set; }
 }
 
 internal sealed class OpenAiError
 {
     public string? Message { get; set; }
     public string? Type { get; set; }
+
+    // OpenAI writes both, null or not; so does the endpoint (the context's default omits nulls).
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+    public string? Param { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+    public string? Code { get; set; }
 }
 
 internal sealed class OpenAiEmbeddingRequest

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgentOS.Llm.Embedded;
+
+namespace AgentOS.Hosting;
+
+/// <summary>
+/// <c>generate</c>: llama2.c's run.c on the embedded engine. Same defaults and same meaning of each option as run.c
+/// (temperature 1.0, top-p 0.9, 256 steps counting the prompt, seed 0 = the clock; out-of-range values corrected the
+/// way run.c corrects them), the prompt echoed and the generated text printed piece by piece to stdout as run.c prints
+/// them, and run.c's "achieved tok/s" line on stderr.
+/// </summary>
+internal static class GenerateCommand
+{
+    public const string Usage = "generate --model FILE --tokenizer FILE [--prompt TEXT] [--temperature T] [--top-p P] [--seed S] [--steps N]";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? model = null, tokenizer = null, prompt = null;
+        float temperature = 1.0f, topP = 0.9f;
+        ulong seed = 0;
+        int steps = 256;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            string option = args[i];
+            bool ok = option switch
+            {
+                "--model" => (model = Next()) is not null,
+                "--tokenizer" => (tokenizer = Next()) is not null,
+                "--prompt" => (prompt = Next()) is not null,
+                "--temperature" => float.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out temperature),
+                "--top-p" => float.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out topP),
+                "--seed" => ulong.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out seed),
+                "--steps" => int.TryParse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out steps),
+                _ => false,
+            };
+            if (!ok)
+            {
+                stderr.WriteLine($"agentos generate: bad or incomplete option '{option}'.");
+                stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+                return CommandLine.UsageError;
+            }
+        }
+        if (model is null || tokenizer is null)
+        {
+            stderr.WriteLine("agentos generate: --model and --tokenizer are required (a llama2.c checkpoint and its tokenizer.bin).");
+            stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+            return CommandLine.UsageError;
+        }
+
+        Llama2Generator generator;
+        try
+        {
+            var loaded = new Llama2Model(Llama2Checkpoint.Load(model));
+            generator = new Llama2Generator(loaded, Llama2Tokenizer.Load(tokenizer, loaded.Config.VocabSize));
+        }
+        catch (ModelFormatException ex)
+        {
+            stderr.WriteLine($"agentos generate: {ex.Message}");
+            return 1;
+        }
+
+        // run.c's corrections, in its order.
+        if (temperature < 0)
+        {
+            temperature = 0;
+        }
+        if (topP is < 0 or > 1)
+        {
+            topP = 0.9f;
+        }
+        if (seed == 0)
+        {
+            seed = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        }
+        if (steps <= 0 || steps > generator.Model.Config.SeqLen)
+        {
+            steps = generator.Model.Config.SeqLen;
+        }
+
+        // Pieces are bytes and a UTF-8 character may span two tokens: a stateful decoder joins them as run.c's terminal would.
+        var output = new PieceWriter(stdout);
+        WritePrompt(generator.Tokenizer, prompt ?? "", output);
+        long firstToken = 0;
+        int generated = 0;
+        foreach (var (_, piece) in generator.Steps(prompt ?? "", steps, new Llama2Sampler(temperature, topP, seed)))
+        {
+            output.Write(piece);
+            // run.c starts its clock after the first step (the first token may be slow) and divides by the rest.
+            if (generated++ == 0)
+            {
+                firstToken = Stopwatch.GetTimestamp();
+            }
+        }
+        stdout.WriteLine();
+        stdout.Flush();
+        if (generated > 1)
+        {
+            double seconds = Stopwatch.GetElapsedTime(firstToken).TotalSeconds;
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"achieved tok/s: {(generated - 1) / seconds:F6}"));
+        }
+        return 0;
+    }
+
+    // run.c prints each forced prompt token's piece as it feeds it, so the prompt appears (as the tokenizer spells it).
+    private static void WritePrompt(Llama2Tokenizer tokenizer, string prompt, PieceWriter output)
+    {
+        var tokens = tokenizer.Encode(prompt, bos: true);
+        for (int i = 1; i < tokens.Count; i++)
+        {
+            output.Write(tokenizer.Decode(tokens[i - 1], tokens[i]));
+        }
+    }
+
+    private sealed class PieceWriter(TextWriter writer)
+    {
+        private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
+        private readonly char[] _chars = new char[64];
+
+        // run.c's safe_printf: a lone raw byte is printed only if it is printable or white space.
+        public void Write(byte[] piece)
+        {
+            if (piece.Length == 1 && !(piece[0] is >= 0x20 and < 0x7f or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r'))
+            {
+                return;
+            }
+            var chars = _chars.Length >= piece.Length ? _chars : new char[piece.Length];
+            int count = _decoder.GetChars(piece, 0, piece.Length, chars, 0, flush: false);
+            writer.Write(chars, 0, count);
+        }
+    }
+}
