@@ -33,10 +33,11 @@ public sealed partial class Llama2Generation
         ThrowIfFinished();
         var sequence = Sequence;
         var c = _pool.Model.Config;
-        var bytes = new byte[SnapshotBytes];
+        var bytes = GC.AllocateUninitializedArray<byte>(SnapshotBytes); // every byte is written below
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SnapshotVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0); // reserved
         int at = 8;
         foreach (int value in (ReadOnlySpan<int>)[c.Dim, c.HiddenDim, c.Layers, c.Heads, c.KvHeads, c.VocabSize, c.SeqLen, c.SharedClassifier ? 1 : 0, Position, PromptLength, Steps, _count])
         {
@@ -169,21 +170,32 @@ public sealed partial class Llama2Generation
         }
     }
 
-    // Detects truncation and corruption (each 8-byte word passes through a bijection, so one changed word always changes
-    // the result); not a defence against deliberate tampering.
+    // Detects truncation and corruption: each 8-byte word passes through a bijection of its lane's state, so one
+    // changed word always changes the result. Four independent lanes keep the multiplier busy (a single chain waits
+    // on every multiply). Not a defence against deliberate tampering.
     private static ulong Checksum(ReadOnlySpan<byte> data)
     {
-        ulong hash = 0xCBF29CE484222325UL;
+        const ulong Prime = 0x100000001B3UL;
+        ulong h0 = 0xCBF29CE484222325UL, h1 = 0x84222325CBF29CE4UL, h2 = 0x9E3779B97F4A7C15UL, h3 = 0xC2B2AE3D27D4EB4FUL;
         var words = MemoryMarshal.Cast<byte, ulong>(data);
-        foreach (ulong raw in words)
+        int i = 0;
+        for (; i + 4 <= words.Length; i += 4)
         {
-            ulong word = BitConverter.IsLittleEndian ? raw : BinaryPrimitives.ReverseEndianness(raw);
-            hash = ulong.RotateLeft((hash ^ word) * 0x100000001B3UL, 29);
+            h0 = ulong.RotateLeft((h0 ^ Word(words[i])) * Prime, 29);
+            h1 = ulong.RotateLeft((h1 ^ Word(words[i + 1])) * Prime, 29);
+            h2 = ulong.RotateLeft((h2 ^ Word(words[i + 2])) * Prime, 29);
+            h3 = ulong.RotateLeft((h3 ^ Word(words[i + 3])) * Prime, 29);
+        }
+        for (; i < words.Length; i++)
+        {
+            h0 = ulong.RotateLeft((h0 ^ Word(words[i])) * Prime, 29);
         }
         foreach (byte b in data[(words.Length * 8)..])
         {
-            hash = ulong.RotateLeft((hash ^ b) * 0x100000001B3UL, 29);
+            h0 = ulong.RotateLeft((h0 ^ b) * Prime, 29);
         }
-        return hash;
+        return h0 ^ ulong.RotateLeft(h1, 17) ^ ulong.RotateLeft(h2, 31) ^ ulong.RotateLeft(h3, 47);
     }
+
+    private static ulong Word(ulong raw) => BitConverter.IsLittleEndian ? raw : BinaryPrimitives.ReverseEndianness(raw);
 }
