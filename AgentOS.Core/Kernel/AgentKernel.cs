@@ -52,10 +52,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
-        Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
-        _llm = new LlmManager(Llm);
         _ownsStorage = options.Storage is null;
         _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
+        Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
+        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage));
         var storage = new StorageManager(_storage);
         // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
         // restart. Opening reads the stored blocks' index once, before any syscall can run.
@@ -73,7 +73,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         bool expire = options.ExpireAtDeadline;
         _queues = new ResourceQueue<Syscall>[4];
         // Each backend keeps to its own slots and rate limits: its syscalls form one concurrency group, gated by its limiter.
-        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), Policy(options.LlmPolicy), Time) with
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create<Syscall>(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum), Time) with
         {
             DispatcherCpu = Cpu(),
             ExpireAtDeadline = expire,

@@ -25,6 +25,9 @@ public sealed class KernelConfig
     /// <summary>See <see cref="KernelOptions.LlmPolicy"/>.</summary>
     public string? LlmPolicy { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.LlmServiceQuantum"/>: the LLM queue's quantum in tokens (rr, las).</summary>
+    public double? LlmQuantumTokens { get; init; }
+
     /// <summary>See <see cref="KernelOptions.MemoryPolicy"/>.</summary>
     public string? MemoryPolicy { get; init; }
 
@@ -105,6 +108,7 @@ public sealed class KernelConfig
             TimeProvider = clock,
             DataDirectory = DataDirectory ?? defaults.DataDirectory,
             LlmPolicy = LlmPolicy ?? defaults.LlmPolicy,
+            LlmServiceQuantum = LlmQuantumTokens,
             MemoryPolicy = MemoryPolicy ?? defaults.MemoryPolicy,
             StoragePolicy = StoragePolicy ?? defaults.StoragePolicy,
             ToolPolicy = ToolPolicy ?? defaults.ToolPolicy,
@@ -130,6 +134,10 @@ public sealed class KernelConfig
             {
                 throw new KernelConfigException($"{source}: {key} '{policy}' is not a policy; use one of {string.Join(", ", SchedulingPolicies.Names)}.");
             }
+        }
+        if (LlmQuantumTokens is { } quantum && !(quantum >= 1))
+        {
+            throw new KernelConfigException($"{source}: llm_quantum_tokens must be at least 1, not {quantum}.");
         }
         foreach (var (key, slots) in new[] { ("memory_slots", MemorySlots), ("storage_slots", StorageSlots), ("tool_slots", ToolSlots) })
         {

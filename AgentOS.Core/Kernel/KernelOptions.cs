@@ -58,6 +58,14 @@ public sealed record KernelOptions
     /// <summary>The scheduling policy of each queue by name (fifo, priority, sjf, rr, edf, las, wfq).</summary>
     public string LlmPolicy { get; init; } = "fifo";
 
+    /// <summary>The LLM queue's time slice for <c>rr</c> (default 1 s unless <see cref="LlmServiceQuantum"/> is set).</summary>
+    public TimeSpan? LlmQuantum { get; init; }
+
+    /// <summary>The LLM queue's quantum in tokens: level 0's budget for <c>las</c> (default 16), and each run's budget
+    /// for <c>rr</c> when <see cref="LlmQuantum"/> is not set. A preempted generation resumes exactly where it stopped
+    /// on backends that can (the embedded engine; HTTP backends that continue a partial answer).</summary>
+    public double? LlmServiceQuantum { get; init; }
+
     /// <inheritdoc cref="LlmPolicy"/>
     public string MemoryPolicy { get; init; } = "sjf";
 

@@ -1,3 +1,4 @@
+using AgentOS.Context;
 using AgentOS.Scheduling;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Errors;
@@ -9,9 +10,15 @@ namespace AgentOS.Llm;
 /// Runs LLM syscalls on the backend the router chose when they were submitted (the access request's target), gates
 /// their start on that backend's rate limiter, and turns a backend's Retry-After into a hold on its limiter.
 /// </summary>
-internal sealed class LlmManager : SyscallExecutor
+internal sealed partial class LlmManager : SyscallExecutor
 {
-    public LlmManager(LlmRouter router) => Router = router;
+    private readonly GenerationStore? _store;
+
+    public LlmManager(LlmRouter router, GenerationStore? store = null)
+    {
+        Router = router;
+        _store = store;
+    }
 
     public LlmRouter Router { get; }
 
@@ -48,7 +55,6 @@ internal sealed class LlmManager : SyscallExecutor
     protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
         var syscall = slot.Item;
-        var query = syscall.Request.Llm!;
         string name = BackendOf(syscall);
         var backend = Router.Get(name);
         var limiter = Router.Limiter(name);
@@ -58,10 +64,23 @@ internal sealed class LlmManager : SyscallExecutor
             limiter.Record(-reserved);
             throw new BackendFailedException($"The LLM backend '{name}' was marked down while this syscall waited for it; submit it again to route it to a backend that is up.");
         }
+        bool switchable = CanSwitch(backend);
         LlmResponse response;
         try
         {
-            if (syscall.Request.StreamTo is { } sink)
+            var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            if (switchable)
+            {
+                if (await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false) is not { } finished)
+                {
+                    // Suspended: this run's reservation is returned; the resumed run reserves again and the finished
+                    // one records the whole answer's tokens.
+                    limiter.Record(-reserved);
+                    return;
+                }
+                response = finished;
+            }
+            else if (syscall.Request.StreamTo is { } sink)
             {
                 response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
             }
@@ -83,7 +102,7 @@ internal sealed class LlmManager : SyscallExecutor
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.TokensUsed - reserved);
-        if (syscall.Request.StreamTo is null)
+        if (syscall.Request.StreamTo is null && !switchable)
         {
             slot.ReportService(response.CompletionTokens);
         }

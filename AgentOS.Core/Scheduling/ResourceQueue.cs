@@ -154,6 +154,9 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         PostControl(new ControlRequest(ControlKind.SwapPolicy, null, policy, 0));
     }
 
+    /// <summary>How many items wait right now (an executor need not yield a slot nobody is waiting for).</summary>
+    internal int WaitingCount => Volatile.Read(ref _waiting);
+
     /// <summary>The queue's counters.</summary>
     public ResourceQueueStatistics Statistics => new()
     {

@@ -12,7 +12,8 @@ public static class SchedulingPolicies
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="quantum">The time slice for <c>rr</c>, and the aging interval per level for <c>priority</c>
     /// (default 1 s for rr, 5 s for priority).</param>
-    /// <param name="serviceQuantum">Level 0's service budget for <c>las</c>, in the resource's cost unit (default 16).</param>
+    /// <param name="serviceQuantum">Level 0's service budget for <c>las</c>, in the resource's cost unit (default 16); for
+    /// <c>rr</c> without a time <paramref name="quantum"/>, the service each run may give.</param>
     /// <param name="estimator">The cost estimator for <c>sjf</c> and <c>wfq</c> (default: the submitter's hint).</param>
     /// <exception cref="ArgumentException">The name is not a built-in policy.</exception>
     public static ISchedulingPolicy<T> Create<T>(string name, TimeSpan? quantum = null, double? serviceQuantum = null, ICostEstimator<T>? estimator = null)
@@ -24,7 +25,7 @@ public static class SchedulingPolicies
             "FIFO" => new FifoPolicy<T>(),
             "PRIORITY" => new PriorityPolicy<T>(quantum ?? TimeSpan.FromSeconds(5)),
             "SJF" => new ShortestJobFirstPolicy<T>(estimator),
-            "RR" => new RoundRobinPolicy<T>(quantum ?? TimeSpan.FromSeconds(1)),
+            "RR" => quantum is null && serviceQuantum is { } service ? new RoundRobinPolicy<T>(service) : new RoundRobinPolicy<T>(quantum ?? TimeSpan.FromSeconds(1)),
             "EDF" => new EarliestDeadlineFirstPolicy<T>(),
             "LAS" => new LeastAttainedServicePolicy<T>(serviceQuantum ?? 16),
             "WFQ" => new WeightedFairPolicy<T>(estimator),

@@ -27,6 +27,10 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 
     public SchedulingTicket Ticket { get; } = new();
 
+    // Set by a manager that stopped the run at a safe point for the scheduler: the run ends with Yield(this state)
+    // instead of Complete, and the next run finds it in Ticket.ResumeState.
+    public object? YieldState { get; set; }
+
     public long Id { get; set; }
     public SyscallKind Kind { get; set; }
     public SyscallRequest Request { get; set; } = null!;

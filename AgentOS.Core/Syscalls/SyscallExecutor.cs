@@ -52,7 +52,7 @@ internal abstract class SyscallExecutor : IJobExecutor<Syscall>
         {
             RecordAll(slot, ex);
         }
-        slot.Complete();
+        End(slot);
     }
 
     private static async Task FinishLater(ExecutionSlot<Syscall> slot, ValueTask running)
@@ -65,6 +65,20 @@ internal abstract class SyscallExecutor : IJobExecutor<Syscall>
         {
             RecordAll(slot, ex);
         }
+        End(slot);
+    }
+
+    // A manager that stopped its syscall for the scheduler left the state to resume from; otherwise the run is done.
+    private static void End(ExecutionSlot<Syscall> slot)
+    {
+        var first = slot.Item;
+        if (first.YieldState is { } state && first.Error is null && first.Response is null)
+        {
+            first.YieldState = null;
+            slot.Yield(state);
+            return;
+        }
+        first.YieldState = null;
         slot.Complete();
     }
 

@@ -1,3 +1,5 @@
+using AgentOS.Context;
+
 namespace AgentOS.Llm.Embedded;
 
 /// <summary>
@@ -32,26 +34,30 @@ public sealed class Llama2Generator(Llama2Model model, Llama2Tokenizer tokenizer
     /// </summary>
     public IEnumerable<(int Token, byte[] Piece)> Steps(string prompt, int steps, Llama2Sampler sampler, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sampler);
-        steps = Math.Clamp(steps, 1, Model.Config.SeqLen);
-        var promptTokens = Tokenizer.Encode(prompt, bos: true);
-        var sequence = Model.NewSequence();
-        var logits = new float[Model.Config.VocabSize];
-        int token = promptTokens[0];
-        for (int pos = 0; pos < steps; pos++)
+        using var generation = Start(prompt, steps, sampler);
+        while (!generation.IsFinished)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Model.Forward(sequence, token, pos).CopyTo(logits);
-            int next = pos < promptTokens.Count - 1 ? promptTokens[pos + 1] : sampler.Sample(logits);
-            if (next == Llama2Tokenizer.Bos)
+            int previous = generation.PendingToken;
+            int token = generation.Step();
+            if (token >= 0)
             {
-                yield break;
+                yield return (token, Tokenizer.Decode(previous, token));
             }
-            if (pos >= promptTokens.Count - 1)
-            {
-                yield return (next, Tokenizer.Decode(token, next));
-            }
-            token = next;
         }
     }
+
+    /// <summary>Sequences (KV caches) recycled across this generator's generations.</summary>
+    public Llama2SequencePool Pool { get; } = new(model);
+
+    /// <summary>What this generator's generations computed.</summary>
+    public Llama2Counters Counters { get; } = new();
+
+    /// <summary>Starts a resumable generation after <paramref name="prompt"/> (see <see cref="Llama2Generation"/>).</summary>
+    public Llama2Generation Start(string prompt, int steps, Llama2Sampler sampler) =>
+        Llama2Generation.Start(Pool, Tokenizer.Encode(prompt, bos: true), steps, sampler, Counters);
+
+    /// <summary>Continues a suspended generation from its snapshot (see <see cref="Llama2Generation.Resume"/>).</summary>
+    /// <exception cref="SnapshotFormatException">The snapshot is not one this model can continue.</exception>
+    public Llama2Generation Resume(ReadOnlySpan<byte> snapshot) => Llama2Generation.Resume(Pool, snapshot, Counters);
 }

@@ -9,6 +9,16 @@ public sealed class Llama2Sampler(float temperature = 0f, float topP = 0.9f, ulo
     private ulong _state = seed;
     private (float Prob, int Index)[] _candidates = [];
 
+    /// <summary>The temperature (0: greedy).</summary>
+    public float Temperature => temperature;
+
+    /// <summary>The top-p threshold (0 or 1 and above: plain multinomial sampling).</summary>
+    public float TopP => topP;
+
+    /// <summary>The random generator's current state: a sampler created with this as its seed continues exactly
+    /// where this one is (what a preemption snapshot records).</summary>
+    public ulong RandomState => _state;
+
     /// <summary>Picks the next token from <paramref name="logits"/> (modified in place when sampling).</summary>
     public int Sample(Span<float> logits)
     {
@@ -22,7 +32,7 @@ public sealed class Llama2Sampler(float temperature = 0f, float topP = 0.9f, ulo
         }
         Llama2Model.Softmax(logits);
         float coin = RandomF32();
-        return topP <= 0 || topP >= 1 ? Multinomial(logits, coin) : TopP(logits, coin);
+        return topP <= 0 || topP >= 1 ? Multinomial(logits, coin) : SampleTopP(logits, coin);
     }
 
     private static int ArgMax(ReadOnlySpan<float> p)
@@ -52,7 +62,7 @@ public sealed class Llama2Sampler(float temperature = 0f, float topP = 0.9f, ulo
         return p.Length - 1;
     }
 
-    private int TopP(ReadOnlySpan<float> p, float coin)
+    private int SampleTopP(ReadOnlySpan<float> p, float coin)
     {
         if (_candidates.Length < p.Length)
         {

@@ -20,6 +20,8 @@ public sealed class Llama2Sequence
         ValueCache = new float[(long)c.Layers * c.SeqLen * c.KvDim];
     }
 
+    internal Llama2Config Config => _config;
+
     internal float[] X { get; }
     internal float[] Xb { get; }
     internal float[] Xb2 { get; }

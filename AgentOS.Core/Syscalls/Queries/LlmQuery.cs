@@ -18,6 +18,15 @@ public sealed class LlmQuery
     /// <summary>Sampling temperature (0 = greedy).</summary>
     public double Temperature { get; init; }
 
+    /// <summary>The sampling seed, for backends that take one (the embedded engine: run.c's generator, default 1).
+    /// With the same seed and query a backend that owns its model gives the same answer.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>The conversation this query belongs to (a name unique per agent, usable in a storage key). When set, a
+    /// generation preempted by the scheduler keeps its snapshot in the kernel's storage, and the same query submitted
+    /// to a kernel restarted on that storage (after a crash too) continues it instead of starting over.</summary>
+    public string? ContextId { get; init; }
+
     /// <summary>The backend or model to use; <see langword="null"/> for the kernel's default.</summary>
     public string? Backend { get; init; }
 }

@@ -1,0 +1,41 @@
+namespace AgentOS.Context;
+
+/// <summary>
+/// Replaces the oldest turns by a summary (written by the given summarizer, typically an LLM call) so the conversation
+/// fits, keeping the system prompts and as many recent turns as fit beside the summary. When the summary itself does
+/// not leave room, it falls back to truncation, so the result always fits.
+/// </summary>
+/// <param name="summarize">Writes a short summary of the turns it is given.</param>
+public sealed class SummarizeOldestTurns(Func<IReadOnlyList<ContextMessage>, CancellationToken, ValueTask<string>> summarize) : IContextWindowStrategy
+{
+    private readonly Func<IReadOnlyList<ContextMessage>, CancellationToken, ValueTask<string>> _summarize = summarize ?? throw new ArgumentNullException(nameof(summarize));
+
+    /// <inheritdoc />
+    public string Name => "summarize";
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ContextMessage>> FitAsync(IReadOnlyList<ContextMessage> messages, int budget, Func<string, int> count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(count);
+        if (messages.Sum(m => m.Tokens) <= budget)
+        {
+            return messages;
+        }
+        // Keep what truncation keeps; summarize what it dropped.
+        var kept = TruncateOldestTurns.Fit(messages, budget, count);
+        var dropped = messages.Where(m => !m.IsSystem && !kept.Any(k => ReferenceEquals(k, m))).ToList();
+        if (dropped.Count == 0)
+        {
+            return kept;
+        }
+        var text = "Summary of the earlier conversation: " + await _summarize(dropped, cancellationToken).ConfigureAwait(false);
+        var summary = new ContextMessage("system", text, count(text));
+        var withSummary = new List<ContextMessage>();
+        withSummary.AddRange(kept.Where(m => m.IsSystem));
+        withSummary.Add(summary);
+        withSummary.AddRange(kept.Where(m => !m.IsSystem));
+        // Recent turns make room for the summary if they must; as a last resort the summary is cut too.
+        return TruncateOldestTurns.Fit(withSummary, budget, count);
+    }
+}
