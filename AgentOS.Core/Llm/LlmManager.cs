@@ -10,8 +10,9 @@ internal sealed class LlmManager : SyscallExecutor
 {
     private readonly Dictionary<string, ILlmBackend> _backends;
 
-    public LlmManager(IReadOnlyList<ILlmBackend> backends)
+    public LlmManager(IReadOnlyList<ILlmBackend> backends, LlmCostEstimator? estimator = null)
     {
+        Estimator = estimator;
         if (backends.Count == 0)
         {
             throw new ArgumentException("The kernel needs at least one LLM backend.", nameof(backends));
@@ -21,6 +22,9 @@ internal sealed class LlmManager : SyscallExecutor
     }
 
     public ILlmBackend Default { get; }
+
+    // Learns output lengths from finished generations, for the LLM queue's shortest-job-first.
+    public LlmCostEstimator? Estimator { get; }
 
     public IEnumerable<string> BackendNames => _backends.Keys;
 
@@ -68,6 +72,7 @@ internal sealed class LlmManager : SyscallExecutor
             response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
+        Estimator?.Observe(syscall.Request.AgentId, query.CallSite ?? "", response.CompletionTokens);
         if (syscall.Request.StreamTo is null)
         {
             slot.ReportService(response.CompletionTokens);

@@ -16,8 +16,12 @@ namespace AgentOS.Syscalls;
 /// </remarks>
 internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 {
+    private static readonly Action<object?> ResumeCounted = static state => ((Syscall)state!).RunCountedContinuation();
+
     private readonly SyscallPool _pool;
     private ManualResetValueTaskSourceCore<SyscallResponse> _completion;
+    private Action<object?>? _continuation;
+    private object? _continuationState;
 
     public Syscall(SyscallPool pool)
     {
@@ -48,6 +52,9 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     public SyscallResponse? Response { get; private set; }
     public Exception? Error { get; private set; }
     public int TokensUsed { get; set; }
+
+    // On a virtual clock: the awaiting agent's continuation counts as an agent step from registration until it has run.
+    public Time.VirtualClockDriver? Clock { get; set; }
 
     // The syscall's span, while a listener wants spans.
     public System.Diagnostics.Activity? Activity { get; set; }
@@ -87,8 +94,37 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 
     public ValueTaskSourceStatus GetStatus(short token) => _completion.GetStatus(token);
 
-    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _completion.OnCompleted(continuation, state, token, flags);
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        if (Clock is not { } clock)
+        {
+            _completion.OnCompleted(continuation, state, token, flags);
+            return;
+        }
+        // Counted before it can be queued: the virtual clock must not move while the agent is about to resume.
+        clock.StepStarted();
+        _continuation = continuation;
+        _continuationState = state;
+        _completion.OnCompleted(ResumeCounted, this, token, flags);
+    }
+
+    private void RunCountedContinuation()
+    {
+        // The continuation reads the result, which recycles this envelope: take what is needed first.
+        var clock = Clock!;
+        var continuation = _continuation!;
+        var state = _continuationState;
+        _continuation = null;
+        _continuationState = null;
+        try
+        {
+            continuation(state);
+        }
+        finally
+        {
+            clock.StepEnded();
+        }
+    }
 
     private void Recycle()
     {
@@ -102,6 +138,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         CancelRegistration = default;
         RunToken = default;
         LinkedRunSource = null;
+        Clock = null;
         SubmittedAt = DispatchedAt = CompletedAt = 0;
         Ticket.Reset();
         _completion.Reset();

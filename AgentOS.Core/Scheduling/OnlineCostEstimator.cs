@@ -1,0 +1,175 @@
+namespace AgentOS.Scheduling;
+
+/// <summary>
+/// A cost estimator that learns online from the costs items really had, per (agent, call site) — for the LLM queue,
+/// output tokens per place in an agent's code that asks — and measures its own skill as it goes: the rank concordance
+/// (<see cref="RankConcordance"/>) between what it estimated for each finished item and what the item really cost.
+/// While it has no skill its estimate is the same for every item, so shortest-job-first keeps arrival order (FIFO)
+/// instead of sorting on noise.
+/// </summary>
+/// <remarks>
+/// <para>An estimate is the geometric mean of the key's recent costs (the median of a log-normal, the shape agents'
+/// output lengths take), from the most specific level with enough samples: the (agent, call site) pair, then the call
+/// site across agents (the same code in another agent), then everything. Recent samples weigh more once a key has
+/// <see cref="MemorySamples"/> of them, so estimates follow drift.</para>
+/// <para>Skill: before learning from a finished item, the estimator scores the estimate it would have made against the
+/// true cost. It has skill when the window holds <see cref="MinSkillSamples"/> pairs and their concordance reaches
+/// <see cref="SkillThreshold"/>. On a raw trace (one call site, lengths unrelated to anything known) the
+/// concordance hovers near 0 and the queue runs FIFO; on agents whose call sites differ it climbs quickly.</para>
+/// <para>Thread-safe: the dispatcher estimates while managers report finished items.</para>
+/// </remarks>
+/// <typeparam name="T">The scheduled item.</typeparam>
+public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedulable
+{
+    /// <summary>Samples a level needs before its estimate is used.</summary>
+    public const int MinLevelSamples = 2;
+
+    /// <summary>Samples after which a key's mean becomes an exponential moving average.</summary>
+    public const int MemorySamples = 64;
+
+    private readonly Func<T, (string Agent, string Site)> _key;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Agent, string Site), LogMean> _pairs = [];
+    private readonly Dictionary<string, LogMean> _sites = new(StringComparer.Ordinal);
+    private readonly RankConcordance _skill;
+    private LogMean _all;
+    private bool _hasSkill;
+
+    /// <summary>Creates an estimator.</summary>
+    /// <param name="key">The item's agent and call site.</param>
+    /// <param name="fallBackWhenNoSkill">Give every item the same estimate while the estimator has no skill (default).
+    /// Without it, estimates are used whatever their skill (to measure what sorting on noise costs).</param>
+    /// <param name="skillWindow">How many recent items the skill is measured on.</param>
+    public OnlineCostEstimator(Func<T, (string Agent, string Site)> key, bool fallBackWhenNoSkill = true, int skillWindow = 256)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _key = key;
+        FallBackWhenNoSkill = fallBackWhenNoSkill;
+        _skill = new RankConcordance(skillWindow);
+    }
+
+    /// <summary>Whether every item gets the same estimate while there is no skill.</summary>
+    public bool FallBackWhenNoSkill { get; }
+
+    /// <summary>Pairs needed in the window before skill can be claimed. Default 32.</summary>
+    public int MinSkillSamples { get; init; } = 32;
+
+    /// <summary>The concordance that counts as skill. Default 0.2 (noise on 256 pairs stays within about ±0.1).</summary>
+    public double SkillThreshold { get; init; } = 0.2;
+
+    /// <summary>The current rank concordance of estimates with true costs (−1..1).</summary>
+    public double Skill
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _skill.Tau;
+            }
+        }
+    }
+
+    /// <summary>Whether the estimates currently rank true costs well enough to sort on.</summary>
+    public bool HasSkill => Volatile.Read(ref _hasSkill);
+
+    /// <summary>Finished items learned from.</summary>
+    public long Observations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _all.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public double Estimate(T item)
+    {
+        var key = _key(item);
+        lock (_gate)
+        {
+            if (FallBackWhenNoSkill && !_hasSkill)
+            {
+                return Fallback();
+            }
+            return Learned(key.Agent, key.Site);
+        }
+    }
+
+    /// <summary>The estimate for an (agent, call site) whatever the skill.</summary>
+    public double EstimateFor(string agent, string site)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(site);
+        lock (_gate)
+        {
+            return Learned(agent, site);
+        }
+    }
+
+    /// <summary>Learns the true cost of a finished item of (<paramref name="agent"/>, <paramref name="site"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="actual"/> is negative or not finite.</exception>
+    public void Observe(string agent, string site, double actual)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(site);
+        if (!double.IsFinite(actual) || actual < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(actual), actual, "A cost is a finite number of units, zero or more.");
+        }
+        lock (_gate)
+        {
+            if (_all.Count > 0)
+            {
+                _skill.Add(Learned(agent, site), actual);
+            }
+            double log = Math.Log(actual + 1);
+            ref var pair = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pairs, (agent, site), out _);
+            pair.Add(log);
+            ref var bySite = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out _);
+            bySite.Add(log);
+            _all.Add(log);
+            Volatile.Write(ref _hasSkill, _skill.Count >= MinSkillSamples && _skill.Tau >= SkillThreshold);
+        }
+    }
+
+    /// <summary>Learns the true cost of a finished item.</summary>
+    public void Observe(T item, double actual)
+    {
+        var key = _key(item);
+        Observe(key.Agent, key.Site, actual);
+    }
+
+    // Every item alike: the global typical cost (0 before anything finished), so the policy's tie-break (arrival) rules.
+    private double Fallback() => _all.Count == 0 ? 0 : _all.Value;
+
+    private double Learned(string agent, string site)
+    {
+        if (_pairs.TryGetValue((agent, site), out var pair) && pair.Count >= MinLevelSamples)
+        {
+            return pair.Value;
+        }
+        if (_sites.TryGetValue(site, out var bySite) && bySite.Count >= MinLevelSamples)
+        {
+            return bySite.Value;
+        }
+        return Fallback();
+    }
+
+    // A mean of log(cost + 1): a plain mean for the first MemorySamples, then an exponential moving average.
+    private struct LogMean
+    {
+        public long Count;
+        private double _mean;
+
+        public readonly double Value => Math.Exp(_mean) - 1;
+
+        public void Add(double log)
+        {
+            Count++;
+            _mean += (log - _mean) / Math.Min(Count, MemorySamples);
+        }
+    }
+}
