@@ -22,6 +22,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     private ManualResetValueTaskSourceCore<SyscallResponse> _completion;
     private Action<object?>? _continuation;
     private object? _continuationState;
+    private bool _continuationRegistered;
 
     public Syscall(SyscallPool pool)
     {
@@ -53,7 +54,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     public Exception? Error { get; private set; }
     public int TokensUsed { get; set; }
 
-    // On a virtual clock: the awaiting agent's continuation counts as an agent step from registration until it has run.
+    // On a virtual clock: from completion until the awaiting agent has taken the result (its continuation has run, or
+    // it read the result without waiting), the agent counts as a runnable step.
     public Time.VirtualClockDriver? Clock { get; set; }
 
     // The syscall's span, while a listener wants spans.
@@ -70,6 +72,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     {
         CancelRegistration.Dispose();
         LinkedRunSource?.Dispose();
+        // Before the result is visible: the clock must not move while the agent is about to resume.
+        Clock?.StepStarted();
         if (Error is { } error)
         {
             _completion.SetException(error);
@@ -82,6 +86,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 
     public SyscallResponse GetResult(short token)
     {
+        // Read without waiting: the step that Complete started ends here (a continuation's ends after it has run).
+        var uncountedRead = _continuationRegistered ? null : Clock;
         try
         {
             return _completion.GetResult(token);
@@ -89,6 +95,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         finally
         {
             Recycle();
+            uncountedRead?.StepEnded();
         }
     }
 
@@ -96,13 +103,12 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
-        if (Clock is not { } clock)
+        if (Clock is null)
         {
             _completion.OnCompleted(continuation, state, token, flags);
             return;
         }
-        // Counted before it can be queued: the virtual clock must not move while the agent is about to resume.
-        clock.StepStarted();
+        _continuationRegistered = true;
         _continuation = continuation;
         _continuationState = state;
         _completion.OnCompleted(ResumeCounted, this, token, flags);
@@ -139,6 +145,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         RunToken = default;
         LinkedRunSource = null;
         Clock = null;
+        _continuationRegistered = false;
         SubmittedAt = DispatchedAt = CompletedAt = 0;
         Ticket.Reset();
         _completion.Reset();
