@@ -8,9 +8,11 @@ namespace AgentOS.Scheduling;
 /// instead of sorting on noise.
 /// </summary>
 /// <remarks>
-/// <para>An estimate is the geometric mean of the key's recent costs (the median of a log-normal, the shape agents'
-/// output lengths take), from the most specific level with enough samples: the (agent, call site) pair, then the call
-/// site across agents (the same code in another agent), then everything. Recent samples weigh more once a key has
+/// <para>An estimate is a geometric mean of costs (the median of a log-normal, the shape agents' output lengths
+/// take), shrunk level by level: the (agent, call site) pair's mean of log costs is pulled towards the call site's
+/// across agents (the same code in another agent), and that towards everything's, each level's weight being its
+/// sample count against <see cref="PriorWeight"/> pseudo-samples of the level above — so a pair seen twice leans on
+/// its call site, and one seen fifty times speaks for itself. Recent samples weigh more once a key has
 /// <see cref="MemorySamples"/> of them, so estimates follow drift.</para>
 /// <para>Skill: before learning from a finished item, the estimator scores the estimate it would have made against the
 /// true cost. It has skill when the window holds <see cref="MinSkillSamples"/> pairs and their concordance reaches
@@ -21,8 +23,8 @@ namespace AgentOS.Scheduling;
 /// <typeparam name="T">The scheduled item.</typeparam>
 public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedulable
 {
-    /// <summary>Samples a level needs before its estimate is used.</summary>
-    public const int MinLevelSamples = 2;
+    /// <summary>How many samples' worth the level above counts for when a level's mean is shrunk towards it.</summary>
+    public const double PriorWeight = 4;
 
     /// <summary>Samples after which a key's mean becomes an exponential moving average.</summary>
     public const int MemorySamples = 64;
@@ -147,15 +149,20 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
 
     private double Learned(string agent, string site)
     {
-        if (_pairs.TryGetValue((agent, site), out var pair) && pair.Count >= MinLevelSamples)
+        if (_all.Count == 0)
         {
-            return pair.Value;
+            return 0;
         }
-        if (_sites.TryGetValue(site, out var bySite) && bySite.Count >= MinLevelSamples)
+        double log = _all.Mean;
+        if (_sites.TryGetValue(site, out var bySite))
         {
-            return bySite.Value;
+            log = bySite.Shrunk(log);
         }
-        return Fallback();
+        if (_pairs.TryGetValue((agent, site), out var pair))
+        {
+            log = pair.Shrunk(log);
+        }
+        return Math.Exp(log) - 1;
     }
 
     // A mean of log(cost + 1): a plain mean for the first MemorySamples, then an exponential moving average.
@@ -164,7 +171,16 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
         public long Count;
         private double _mean;
 
+        public readonly double Mean => _mean;
+
         public readonly double Value => Math.Exp(_mean) - 1;
+
+        // This level's mean pulled towards the level above's, by sample count against the prior's weight.
+        public readonly double Shrunk(double prior)
+        {
+            double weight = Math.Min(Count, MemorySamples);
+            return (weight * _mean + PriorWeight * prior) / (weight + PriorWeight);
+        }
 
         public void Add(double log)
         {

@@ -20,7 +20,7 @@ namespace AgentOS.Time;
 /// stretch has run (the continuation returned: the agent awaits again, or ended). The count is zero only when no
 /// agent code is running or queued to run, however many syscalls one agent has in flight.</item>
 /// </list>
-/// <para>Timers fire on the driving thread, inside <see cref="ManualTimeProvider.AdvanceToNextTimer"/>. Everything a
+/// <para>Timers fire on the driving thread, one at a time (<see cref="ManualTimeProvider.FireNextTimer"/>). Everything a
 /// callback starts (a completed generation waking a dispatcher, an arrival launching an agent) is counted by the
 /// sources before the callback returns, so the next check sees it. The driver parks between checks (the kernel's
 /// own no-lost-wake-up parker): it never sleeps for a guessed time and never polls.</para>
@@ -106,7 +106,8 @@ public sealed class VirtualClockDriver
 
     /// <summary>
     /// Drives the clock on the calling thread until <paramref name="finished"/> holds at a quiescent moment: waits
-    /// for quiescence, checks <paramref name="finished"/>, jumps to the next timer, and again.
+    /// for quiescence, checks <paramref name="finished"/>, jumps to the next timer and fires it alone (timers due at the
+    /// same instant fire one by one, each after the last one's consequences settled), and again.
     /// </summary>
     /// <exception cref="InvalidOperationException">The system is quiescent, not finished, and no timer is armed:
     /// nothing could ever happen again (a part is waiting on something that is not this clock).</exception>
@@ -121,7 +122,7 @@ public sealed class VirtualClockDriver
             {
                 return;
             }
-            if (!_time.AdvanceToNextTimer())
+            if (!_time.FireNextTimer())
             {
                 throw new InvalidOperationException(
                     $"VirtualClockDriver: the system is quiescent at {_time.GetUtcNow():O} with no timer armed and the run not finished; "
