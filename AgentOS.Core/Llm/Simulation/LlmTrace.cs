@@ -79,11 +79,20 @@ public static class LlmTrace
         return Math.Exp(mu + sigma * z);
     }
 
-    /// <summary>Finds <c>shared/data/&lt;relative&gt;</c> beside the working directory or the program, walking up;
-    /// <see langword="null"/> when absent (a fresh clone).</summary>
+    /// <summary>The environment variable that names the shared data folder outright (the folder holding
+    /// <c>traces/</c> and <c>models/</c>); when set, nothing else is searched.</summary>
+    public const string SharedDataVariable = "AGENTOS_SHARED_DATA";
+
+    /// <summary>Finds <c>shared/data/&lt;relative&gt;</c> beside the working directory or the program, walking up
+    /// (or under <see cref="SharedDataVariable"/> when set); <see langword="null"/> when absent (a fresh clone).</summary>
     public static string? FindSharedData(string relative)
     {
         ArgumentNullException.ThrowIfNull(relative);
+        if (Environment.GetEnvironmentVariable(SharedDataVariable) is { Length: > 0 } root)
+        {
+            var named = Path.Combine(root, relative);
+            return File.Exists(named) ? named : null;
+        }
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
