@@ -48,7 +48,7 @@ internal sealed class DemoAgent(DemoRequest request, DemoStats stats, TimeProvid
         var asked = time.GetUtcNow();
         string text = answer.Length > 200 ? answer[..200] : answer;
         var summary = await context.Planning.QueryAsync(new LlmQuery { Messages = [ChatMessage.User("In one line: " + text)], MaxTokens = request.SummaryTokens },
-            new SyscallOptions(Priority: request.Priority), cancellationToken).ConfigureAwait(false);
+            new SyscallOptions(Priority: request.Priority, Deadline: request.Slo is { } slo ? asked + slo : null), cancellationToken).ConfigureAwait(false);
         stats.LlmCall((time.GetUtcNow() - asked).TotalSeconds);
         return summary;
     }
