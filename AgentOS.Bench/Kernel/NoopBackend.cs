@@ -12,5 +12,7 @@ internal sealed class NoopBackend : ILlmBackend
 
     public int Slots => 1;
 
+    public LlmCapabilities Capabilities => LlmCapabilities.None;
+
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default) => ValueTask.FromResult(Answer);
 }

@@ -28,6 +28,12 @@ public sealed partial class AccessManager
         return new Verdict(reason, agent, at, window, retryAfter, tokens);
     }
 
+    /// <summary>Whether the agent's grants let it use the LLM backend (nothing is checked against budgets, reserved
+    /// or recorded): the LLM router prefers such backends when it fails over.</summary>
+    public bool MayUseLlm(string agentId, string backend) =>
+        _agents.TryGetValue(agentId, out var agent)
+        && EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Llm, AccessOperation.Generate, backend)) == DenialReason.None;
+
     private static DenialReason EvaluateGrants(AgentState agent, in AccessRequest request)
     {
         var grants = agent.Grants;

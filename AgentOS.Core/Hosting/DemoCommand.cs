@@ -138,6 +138,14 @@ internal static class DemoCommand
         stdout.WriteLine($"syscalls completed ({first.Policy}): llm {q["llm"].Completed}, memory {q["memory"].Completed}, storage {q["storage"].Completed}, tool {q["tool"].Completed}");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output-length estimator ({first.Policy}): rank concordance {first.EstimatorSkill:0.00} — ")
             + (first.EstimatorHasSkill ? "skilled: sjf sorts on learned lengths per (agent, call site)" : "no skill: sjf keeps FIFO order"));
+        if (!first.Backend.Contains(SimulatedLlmBackend.Label, StringComparison.Ordinal))
+        {
+            stdout.WriteLine("first answers:");
+            foreach (var (agent, text) in first.Stats.Samples())
+            {
+                stdout.WriteLine($"[agent-{agent:D5}] {text.ReplaceLineEndings(" ")}");
+            }
+        }
         foreach (var r in results.Where(r => r.Stats.FirstError is not null))
         {
             stdout.WriteLine($"{r.Policy}: first failure: {r.Stats.FirstError}");

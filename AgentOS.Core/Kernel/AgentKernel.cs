@@ -52,8 +52,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
             throw new ArgumentException("KernelOptions.VirtualClock drives a different clock than KernelOptions.TimeProvider; pass the driver's ManualTimeProvider as the TimeProvider.", nameof(options));
         }
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
+        Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
         LlmEstimator = new LlmCostEstimator();
-        _llm = new LlmManager(backends, LlmEstimator);
+        _llm = new LlmManager(Llm, LlmEstimator);
         var memory = new MemoryManager(options.MemoryStore ?? new ListMemoryStore(Time));
         var storage = new StorageManager(options.Storage ?? new DirectoryStorage(Path.Combine(options.DataDirectory, "storage")));
         var tools = new ToolManager(Tools);
@@ -64,7 +65,16 @@ public sealed partial class AgentKernel : IAsyncDisposable
         bool expire = options.ExpireAtDeadline;
         _queues = new ResourceQueue<Syscall>[4];
         Action? idle = clock is null ? null : clock.Wake;
-        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), Policy(options.LlmPolicy, LlmEstimator), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, _llm);
+        // Each backend keeps to its own slots and rate limits: its syscalls form one concurrency group, gated by its limiter.
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), Policy(options.LlmPolicy, LlmEstimator), Time) with
+        {
+            DispatcherCpu = Cpu(),
+            ExpireAtDeadline = expire,
+            ConcurrencyKey = LlmManager.BackendOf,
+            ConcurrencyLimit = name => Llm.Get(name).Slots,
+            StartGate = _llm.Gate,
+            Idle = idle,
+        }, _llm);
         _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, Policy(options.MemoryPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, tools);
@@ -98,7 +108,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Events.Types.Register(AgentEvent.TypeName, AgentOSJsonContext.Default.AgentEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
-        _router = new SyscallRouter(_access, _queues, Tools, name => _llm.Resolve(name).Name, Time, observers) { Clock = clock };
+        Llm.MayUse = _access.MayUseLlm;
+        _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router);
     }
 
@@ -114,6 +125,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The kernel's event bus: every syscall transition is a <see cref="SyscallEvent"/> on it, every agent run's
     /// start and end an <see cref="AgentEvent"/>.</summary>
     public EventBus Events { get; }
+
+    /// <summary>The LLM backends: routing by model and capability, marking backends down and up (failover), and each
+    /// backend's rate limiter.</summary>
+    public LlmRouter Llm { get; }
 
     // The LLM queue's output-length estimates (learned per agent and call site) and their skill.
     internal LlmCostEstimator LlmEstimator { get; }

@@ -12,7 +12,9 @@ namespace AgentOS.Kernel;
 /// </summary>
 /// <example><code>
 /// { "data_directory": "agentos-data", "llm_policy": "sjf", "tool_slots": 32,
-///   "llm_backends": [ { "type": "echo", "name": "echo", "latency_ms": 5, "slots": 4 } ] }
+///   "llm_backends": [ { "type": "echo", "name": "echo", "latency_ms": 5, "slots": 4 },
+///     { "type": "openai", "name": "local", "base_url": "http://127.0.0.1:11434/v1", "models": ["llama3.1"], "slots": 2 },
+///     { "type": "anthropic", "models": ["claude-sonnet-4-5"], "api_key_env": "ANTHROPIC_API_KEY", "requests_per_minute": 50 } ] }
 /// </code></example>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class KernelConfig
@@ -102,6 +104,8 @@ public sealed class KernelConfig
             ExpireAtDeadline = ExpireAtDeadline ?? defaults.ExpireAtDeadline,
             PinDispatchers = PinDispatchers ?? defaults.PinDispatchers,
             LlmBackends = LlmBackends?.Select(b => b.Create(clock)).ToList(),
+            LlmRateLimits = LlmBackends?.Where(b => b.RequestsPerMinute is not null || b.TokensPerMinute is not null)
+                .ToDictionary(b => b.Name ?? b.Type, b => new LlmRateLimits { RequestsPerMinute = b.RequestsPerMinute, TokensPerMinute = b.TokensPerMinute }, StringComparer.Ordinal),
         };
     }
 
@@ -132,30 +136,73 @@ public sealed class KernelConfig
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LlmBackendConfig
 {
-    /// <summary>The backend type: <c>echo</c> (a stand-in that repeats the prompt) or <c>embedded</c> (the llama2.c
-    /// engine; needs <see cref="ModelPath"/> and <see cref="TokenizerPath"/>).</summary>
-    public required string Type { get; init; }
+    /// <summary>The backend type: <c>echo</c> (a stand-in that repeats the prompt), <c>embedded</c> (the llama2.c
+    /// engine; needs <see cref="ModelPath"/> and <see cref="TokenizerPath"/>), <c>openai</c> (any OpenAI-compatible
+    /// server) or <c>anthropic</c> (the Messages API); the last two need <see cref="Models"/>.</summary>
+    public required string Type { get; set; }
 
     /// <summary>Its name (default: the type).</summary>
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
     /// <summary>Generation slots (default 1).</summary>
-    public int Slots { get; init; } = 1;
+    public int Slots { get; set; } = 1;
 
     /// <summary>For <c>echo</c>: the simulated latency in milliseconds.</summary>
-    public double LatencyMs { get; init; }
+    public double LatencyMs { get; set; }
 
     /// <summary>For <c>embedded</c>: the llama2.c checkpoint.</summary>
-    public string? ModelPath { get; init; }
+    public string? ModelPath { get; set; }
 
     /// <summary>For <c>embedded</c>: its tokenizer.bin.</summary>
-    public string? TokenizerPath { get; init; }
+    public string? TokenizerPath { get; set; }
+
+    /// <summary>For <c>openai</c> and <c>anthropic</c>: the API's base URL (default: <c>OPENAI_BASE_URL</c> or
+    /// <c>ANTHROPIC_BASE_URL</c>, else the provider's public endpoint). OpenAI-compatible URLs include <c>/v1</c>.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>For <c>openai</c> and <c>anthropic</c>: the environment variable holding the API key (default
+    /// <c>OPENAI_API_KEY</c> or <c>ANTHROPIC_API_KEY</c>). The key itself never goes in the file.</summary>
+    public string? ApiKeyEnv { get; set; }
+
+    /// <summary>For <c>openai</c> and <c>anthropic</c>: the models it serves (the first is its default); queries naming
+    /// one of them are routed here.</summary>
+    public IReadOnlyList<string>? Models { get; set; }
+
+    /// <summary>For <c>openai</c>: the embedding model (unset: no embeddings).</summary>
+    public string? EmbeddingModel { get; set; }
+
+    /// <summary>For <c>openai</c> (vLLM): the server continues a trailing assistant message.</summary>
+    public bool ContinueFinalMessage { get; set; }
+
+    /// <summary>For <c>openai</c> and <c>anthropic</c>: seconds the server may stay silent before a call fails (default 120).</summary>
+    public double? TimeoutSeconds { get; set; }
+
+    /// <summary>For <c>openai</c> and <c>anthropic</c>: the model's context window in tokens, if known.</summary>
+    public int? MaxContextTokens { get; set; }
+
+    /// <summary>Requests started per minute (any type; unset: unlimited).</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Tokens per minute (any type; unset: unlimited).</summary>
+    public int? TokensPerMinute { get; set; }
 
     internal void Validate(string source)
     {
-        if (Type is not ("echo" or "embedded"))
+        if (Type is not ("echo" or "embedded" or "openai" or "anthropic"))
         {
-            throw new KernelConfigException($"{source}: LLM backend type '{Type}' is unknown; available: echo, embedded.");
+            throw new KernelConfigException($"{source}: LLM backend type '{Type}' is unknown; available: echo, embedded, openai, anthropic.");
+        }
+        if (Type is "openai" or "anthropic" && (Models is not { Count: > 0 } || Models.Any(string.IsNullOrWhiteSpace)))
+        {
+            throw new KernelConfigException($"{source}: the {Type} backend '{Name ?? Type}' needs models: the model names it serves, the first being its default.");
+        }
+        if (BaseUrl is not null && !(Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}' has base_url '{BaseUrl}', which is not an http(s) URL.");
+        }
+        if (RequestsPerMinute is < 1 || TokensPerMinute is < 1 || TimeoutSeconds is <= 0 || MaxContextTokens is < 1)
+        {
+            throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}' needs requests_per_minute, tokens_per_minute, timeout_seconds and max_context_tokens above 0 where set.");
         }
         if (Type == "embedded" && (string.IsNullOrEmpty(ModelPath) || string.IsNullOrEmpty(TokenizerPath)))
         {
@@ -167,7 +214,33 @@ public sealed class LlmBackendConfig
         }
     }
 
-    internal ILlmBackend Create(TimeProvider time) => Type == "embedded"
-        ? new Llm.Embedded.EmbeddedLlmBackend(ModelPath!, TokenizerPath!, Name ?? Type, Slots)
-        : new EchoLlmBackend(TimeSpan.FromMilliseconds(LatencyMs), time, Slots, Name ?? Type);
+    internal ILlmBackend Create(TimeProvider time) => Type switch
+    {
+        "embedded" => new Llm.Embedded.EmbeddedLlmBackend(ModelPath!, TokenizerPath!, Name ?? Type, Slots),
+        "openai" => new Llm.Http.OpenAiBackend(new()
+        {
+            Name = Name ?? Type,
+            BaseUrl = BaseUrl,
+            ApiKeyEnvironmentVariable = ApiKeyEnv ?? "OPENAI_API_KEY",
+            Models = Models!,
+            EmbeddingModel = EmbeddingModel,
+            ContinueFinalMessage = ContinueFinalMessage,
+            Slots = Slots,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds ?? 120),
+            MaxContextTokens = MaxContextTokens,
+            TimeProvider = time,
+        }),
+        "anthropic" => new Llm.Http.AnthropicBackend(new()
+        {
+            Name = Name ?? Type,
+            BaseUrl = BaseUrl,
+            ApiKeyEnvironmentVariable = ApiKeyEnv ?? "ANTHROPIC_API_KEY",
+            Models = Models!,
+            Slots = Slots,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds ?? 120),
+            MaxContextTokens = MaxContextTokens,
+            TimeProvider = time,
+        }),
+        _ => new EchoLlmBackend(TimeSpan.FromMilliseconds(LatencyMs), time, Slots, Name ?? Type),
+    };
 }

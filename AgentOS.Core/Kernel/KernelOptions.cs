@@ -18,6 +18,10 @@ public sealed record KernelOptions
     /// <summary>The LLM backends; the first is the default. Default: one <see cref="EchoLlmBackend"/>.</summary>
     public IReadOnlyList<ILlmBackend>? LlmBackends { get; init; }
 
+    /// <summary>Rate limits by LLM backend name (requests and tokens per minute). Backends without an entry are
+    /// unlimited; every backend still honours the Retry-After it reports.</summary>
+    public IReadOnlyDictionary<string, LlmRateLimits>? LlmRateLimits { get; init; }
+
     /// <summary>Agents' memory. Default: a <see cref="ListMemoryStore"/>.</summary>
     public IMemoryStore? MemoryStore { get; init; }
 

@@ -17,10 +17,18 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
     /// <inheritdoc />
     public int Slots { get; } = slots;
 
+    /// <summary>It reads the whole conversation but only repeats the last user message; it wraps it as JSON when asked
+    /// and streams it word by word. No tools, no embeddings, no continuation, and no real context limit.</summary>
+    public LlmCapabilities Capabilities { get; } = new() { JsonOutput = true, Streaming = true, MaxContextTokens = int.MaxValue };
+
     /// <inheritdoc />
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<LlmResponse>(cancellationToken);
+        }
         var response = Answer(query);
         return latency <= TimeSpan.Zero ? ValueTask.FromResult(response) : Delayed(response, cancellationToken);
     }

@@ -5,33 +5,29 @@ using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Llm;
 
-/// <summary>Runs LLM syscalls on the backend each names (or the default one).</summary>
+/// <summary>
+/// Runs LLM syscalls on the backend the router chose when they were submitted (the access request's target), gates
+/// their start on that backend's rate limiter, and turns a backend's Retry-After into a hold on its limiter.
+/// </summary>
 internal sealed class LlmManager : SyscallExecutor
 {
-    private readonly Dictionary<string, ILlmBackend> _backends;
-
-    public LlmManager(IReadOnlyList<ILlmBackend> backends, LlmCostEstimator? estimator = null)
+    public LlmManager(LlmRouter router, LlmCostEstimator? estimator = null)
     {
+        Router = router;
         Estimator = estimator;
-        if (backends.Count == 0)
-        {
-            throw new ArgumentException("The kernel needs at least one LLM backend.", nameof(backends));
-        }
-        _backends = backends.ToDictionary(b => b.Name, StringComparer.Ordinal);
-        Default = backends[0];
     }
 
-    public ILlmBackend Default { get; }
+    public LlmRouter Router { get; }
 
     // Learns output lengths from finished generations, for the LLM queue's shortest-job-first.
     public LlmCostEstimator? Estimator { get; }
 
-    public IEnumerable<string> BackendNames => _backends.Keys;
+    /// <summary>The LLM queue's concurrency group of a syscall: its backend, so each backend keeps to its own slots.</summary>
+    public static string BackendOf(Syscall syscall) => syscall.Access.Target!;
 
-    public ILlmBackend Resolve(string? name) =>
-        name is null ? Default
-        : _backends.TryGetValue(name, out var backend) ? backend
-        : throw new InvalidRequestException($"No LLM backend is named '{name}'. Configured: {string.Join(", ", _backends.Keys)}.");
+    /// <summary>The LLM queue's start gate: how long the syscall's backend must wait before it may start
+    /// (rate limits, Retry-After), zero to start now.</summary>
+    public TimeSpan Gate(Syscall syscall) => Router.Limiter(BackendOf(syscall)).TryStart(syscall.Access.EstimatedTokens);
 
     // Pieces go to the caller's sink as they come (the sink is unbounded: a slow reader never stalls the slot); service
     // is reported per piece, so a preemptive policy sees the generation progress.
@@ -60,18 +56,40 @@ internal sealed class LlmManager : SyscallExecutor
     {
         var syscall = slot.Item;
         var query = syscall.Request.Llm!;
-        var backend = Resolve(query.Backend);
-        LlmResponse response;
-        if (syscall.Request.StreamTo is { } sink)
+        string name = BackendOf(syscall);
+        var backend = Router.Get(name);
+        var limiter = Router.Limiter(name);
+        int reserved = syscall.Access.EstimatedTokens;
+        if (Router.IsDown(name))
         {
-            response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
+            limiter.Record(-reserved);
+            throw new BackendFailedException($"The LLM backend '{name}' was marked down while this syscall waited for it; submit it again to route it to a backend that is up.");
         }
-        else
+        LlmResponse response;
+        try
         {
-            var pending = backend.GenerateAsync(query, syscall.RunToken);
-            response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            if (syscall.Request.StreamTo is { } sink)
+            {
+                response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var pending = backend.GenerateAsync(query, syscall.RunToken);
+                response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
+            limiter.Record(-reserved);
+            if (ex is RateLimitedException { RetryAfter: { } wait })
+            {
+                limiter.HoldFor(wait);
+            }
+            throw;
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
+        limiter.Record(syscall.TokensUsed - reserved);
         Estimator?.Observe(syscall.Request.AgentId, query.CallSite ?? "", response.CompletionTokens);
         if (syscall.Request.StreamTo is null)
         {

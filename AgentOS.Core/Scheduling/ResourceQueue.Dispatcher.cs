@@ -77,6 +77,7 @@ public sealed partial class ResourceQueue<T>
                 spin.SpinOnce();
             }
             _deadlineTimer?.Dispose();
+            _holdTimer?.Dispose();
             foreach (var slot in _slots)
             {
                 slot.SliceTimer?.Dispose();
@@ -145,6 +146,13 @@ public sealed partial class ResourceQueue<T>
             progressed = true;
         }
 
+        if (Volatile.Read(ref _holdDue) != 0)
+        {
+            Volatile.Write(ref _holdDue, 0);
+            EndHolds(now);
+            progressed = true;
+        }
+
         if (Volatile.Read(ref _state) == Stopping && _policy.Count + DeferredCount() > 0)
         {
             RejectAllWaiting();
@@ -171,6 +179,7 @@ public sealed partial class ResourceQueue<T>
 
         Volatile.Write(ref _waiting, _policy.Count + DeferredCount());
         RearmDeadlineTimer();
+        RearmHoldTimer();
         return progressed;
     }
 
@@ -219,7 +228,7 @@ public sealed partial class ResourceQueue<T>
             if (_options.ConcurrencyKey?.Invoke(item) is { } key)
             {
                 var group = Group(key);
-                if (group.Running >= group.Limit)
+                if (group.HeldUntil > now || group.Running >= group.Limit || Gated(item, group, now))
                 {
                     // Still waiting (its deadline still tracked), just not in the policy.
                     group.Deferred.Enqueue(item);

@@ -68,6 +68,8 @@ public sealed partial class ResourceQueue<T>
     {
         public int Limit { get; } = limit;
         public int Running { get; set; }
+        // Queue ticks until which the group's items wait whatever its free capacity (StartGate); 0 when not held.
+        public long HeldUntil { get; set; }
         public Queue<T> Deferred { get; } = new();
     }
 }

@@ -317,6 +317,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
 
     private bool HasWork() =>
         !_inbox.IsEmpty || Volatile.Read(ref _endedRuns) != 0 || !_control.IsEmpty || Volatile.Read(ref _deadlineDue) != 0
+        || Volatile.Read(ref _holdDue) != 0
         || Volatile.Read(ref _stopRequested) != 0;
 
     private void ThrowStopped() => throw new QueueStoppedException($"The {Name} queue is stopping or stopped and accepts no new items.");

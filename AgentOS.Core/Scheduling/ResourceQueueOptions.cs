@@ -50,6 +50,14 @@ public sealed record ResourceQueueOptions<T> where T : class, ISchedulable
     /// <summary>The concurrency limit of a group named by <see cref="ConcurrencyKey"/>. Default: 1 per group.</summary>
     public Func<string, int>? ConcurrencyLimit { get; init; }
 
+    /// <summary>
+    /// Asked on the dispatcher thread just before an item of a concurrency group (see <see cref="ConcurrencyKey"/>)
+    /// starts: <see cref="TimeSpan.Zero"/> lets it start (the gate counts it then), a positive time holds its whole
+    /// group that long — a backend's rate limit, or the Retry-After it reported. Held items keep waiting, in order,
+    /// and a timer on <see cref="TimeProvider"/> wakes the queue when the hold ends; nothing polls.
+    /// </summary>
+    public Func<T, TimeSpan>? StartGate { get; init; }
+
     /// <summary>Called on the dispatcher thread when an item finishes (or expires) past its deadline, with how late it was.</summary>
     public Action<T, TimeSpan>? DeadlineMissed { get; init; }
 

@@ -34,4 +34,12 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.StreamDelta))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.ApprovalView>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ApprovalDecision))]
+// LLM backends' wire formats (requests sent, responses and stream events read)
+[JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiEmbeddingRequest))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiEmbeddingResponse))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicRequest))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicResponse))]
+[JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicEvent))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

@@ -21,7 +21,7 @@ internal sealed class SyscallRouter : IDisposable
     private readonly AccessManager _access;
     private readonly ResourceQueue<Syscall>[] _queues;
     private readonly ToolRegistry _tools;
-    private readonly Func<string?, string> _llmBackendName;
+    private readonly Func<string, LlmQuery, string> _llmBackendName;
     private readonly TimeProvider _time;
     private readonly SyscallPool _pool = new();
     private readonly ISyscallObserver? _observer;
@@ -29,8 +29,8 @@ internal sealed class SyscallRouter : IDisposable
     private long _nextId;
     private int _stopping;
 
-    // queues: the four queues, indexed by SyscallKind.
-    public SyscallRouter(AccessManager access, ResourceQueue<Syscall>[] queues, ToolRegistry tools, Func<string?, string> llmBackendName, TimeProvider time, ISyscallObserver? observer = null)
+    // queues: the four queues, indexed by SyscallKind. llmBackendName: the backend an agent's LLM query runs on.
+    public SyscallRouter(AccessManager access, ResourceQueue<Syscall>[] queues, ToolRegistry tools, Func<string, LlmQuery, string> llmBackendName, TimeProvider time, ISyscallObserver? observer = null)
     {
         _access = access;
         _queues = queues;
@@ -222,7 +222,7 @@ internal sealed class SyscallRouter : IDisposable
                     throw new InvalidRequestException("An LLM query needs at least one message.");
                 }
                 int estimate = request.EstimatedCost > 0 ? (int)Math.Min(request.EstimatedCost, int.MaxValue) : llm.MaxTokens;
-                return new AccessRequest(agent, ResourceKind.Llm, AccessOperation.Generate, _llmBackendName(llm.Backend), estimate);
+                return new AccessRequest(agent, ResourceKind.Llm, AccessOperation.Generate, _llmBackendName(agent, llm), estimate);
             case SyscallKind.Memory:
                 var memory = request.Memory!;
                 var memoryOperation = memory.Operation is MemoryOperation.Get or MemoryOperation.Search ? AccessOperation.Read : AccessOperation.Write;

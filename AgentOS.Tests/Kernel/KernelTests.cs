@@ -256,6 +256,7 @@ public sealed class KernelTests : IAsyncDisposable
         private static readonly LlmResponse Answer = new() { Content = "ok", Backend = "cached" };
         public string Name => "cached";
         public int Slots => 1;
+        public LlmCapabilities Capabilities => LlmCapabilities.None;
         public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default) => ValueTask.FromResult(Answer);
     }
 

@@ -19,6 +19,7 @@ internal sealed class DemoAgent(DemoRequest request, DemoStats stats, TimeProvid
         {
             await context.Memory.AddAsync($"task {request.Index}: {request.InputTokens} tokens in, {request.OutputTokens} out", ["task"], cancellationToken: cancellationToken).ConfigureAwait(false);
             var answer = await AnswerAsync(context, cancellationToken).ConfigureAwait(false);
+            stats.Sample(request.Index, request.Prompt.Length <= 200 ? request.Prompt + answer.Content : answer.Content);
             var check = await context.Action.CallAsync("math.add", $$"""{"a":{{request.Index}},"b":{{answer.CompletionTokens}}}""", cancellationToken: cancellationToken).ConfigureAwait(false);
             await context.Storage.WriteTextAsync(context.Storage.Own("answer.txt"), answer.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
             var summary = await SummarizeAsync(context, answer.Content, cancellationToken).ConfigureAwait(false);

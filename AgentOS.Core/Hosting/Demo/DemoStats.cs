@@ -7,6 +7,7 @@ internal sealed class DemoStats
     private readonly List<double> _agentLatencies = [];
     private readonly List<double> _llmLatencies = [];
     private readonly Dictionary<int, double> _finishes = [];
+    private readonly Dictionary<int, string> _samples = [];
     private int _arrived;
     private int _running;
     private int _failed;
@@ -56,6 +57,26 @@ internal sealed class DemoStats
         }
         Interlocked.Increment(ref _failed);
         Interlocked.Decrement(ref _running);
+    }
+
+    /// <summary>Keeps the first agents' answers, to show what a real model wrote.</summary>
+    public void Sample(int agent, string text)
+    {
+        if (agent < 3)
+        {
+            lock (_gate)
+            {
+                _samples[agent] = text;
+            }
+        }
+    }
+
+    public IReadOnlyList<(int Agent, string Text)> Samples()
+    {
+        lock (_gate)
+        {
+            return [.. _samples.OrderBy(s => s.Key).Select(s => (s.Key, s.Value))];
+        }
     }
 
     public void LlmCall(double latencySeconds)

@@ -337,7 +337,7 @@ public sealed class KernelHttpServer : IAsyncDisposable
     /// <summary>The HTTP status for a syscall error code.</summary>
     public static int StatusFor(string code) => code switch
     {
-        "invalid_request" => 400,
+        "invalid_request" or "not_supported" => 400,
         "permission_denied" => 403,
         "budget_exceeded" or "rate_limited" => 429,
         "cancelled" => 499,

@@ -22,6 +22,7 @@ public sealed class EmbeddedLlmBackend : ILlmBackend
         _generator = new Llama2Generator(model, Llama2Tokenizer.Load(tokenizerPath, model.Config.VocabSize));
         Name = name;
         Slots = slots;
+        Capabilities = new() { Streaming = true, MaxContextTokens = model.Config.SeqLen };
     }
 
     /// <inheritdoc />
@@ -29,6 +30,10 @@ public sealed class EmbeddedLlmBackend : ILlmBackend
 
     /// <inheritdoc />
     public int Slots { get; }
+
+    /// <summary>Streams token by token within the checkpoint's sequence length; the story models have no chat
+    /// template, no tool calls, no JSON mode and no embeddings.</summary>
+    public LlmCapabilities Capabilities { get; }
 
     /// <inheritdoc />
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)

@@ -51,6 +51,10 @@ public sealed class SimulatedLlmBackend : ILlmBackend
     /// <inheritdoc />
     public int Slots { get; }
 
+    /// <summary>Plain generation only: it produces timing, not text, so it claims no chat template, tools, JSON,
+    /// embeddings, continuation or streaming, and no context window.</summary>
+    public LlmCapabilities Capabilities => LlmCapabilities.None;
+
     /// <summary>The latency model.</summary>
     public SimulatedLatencyModel Model { get; }
 

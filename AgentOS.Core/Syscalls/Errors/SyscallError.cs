@@ -32,6 +32,7 @@ public sealed class SyscallError
             "rate_limited" => new RateLimitedException(Message) { RetryAfter = retry },
             "backend_failed" => new BackendFailedException(Message),
             "invalid_request" => new InvalidRequestException(Message),
+            "not_supported" => new CapabilityNotSupportedException(Message),
             "kernel_stopping" => new KernelStoppingException(Message),
             "cancelled" => new SyscallCancelledException(Message),
             _ => new BackendFailedException($"The kernel reported an internal error: {Message}"),

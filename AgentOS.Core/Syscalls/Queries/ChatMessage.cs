@@ -6,6 +6,10 @@ public sealed record ChatMessage(string Role, string Content)
     /// <summary>For a tool result: the call it answers.</summary>
     public string? ToolCallId { get; init; }
 
+    /// <summary>For an assistant message: the tool calls it made (sent back so the model sees its own plan beside the
+    /// tool results that answer it).</summary>
+    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+
     /// <summary>A system message.</summary>
     public static ChatMessage System(string content) => new("system", content);
 
