@@ -14,7 +14,8 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class DemoCommand
 {
-    public const string Usage = "demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded] [--slots N] [--model FILE --tokenizer FILE]";
+    public const string Usage = "demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded|openai] [--slots N] "
+        + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)]";
 
     /// <summary>The policies <c>--compare-policies</c> runs, the kernel's default (sjf on learned lengths) first.</summary>
     public static readonly string[] ComparedPolicies = ["sjf", "fifo", "priority", "edf", "rr", "las"];
@@ -32,7 +33,8 @@ internal static class DemoCommand
                 "--agents" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Agents) && settings.Agents is >= 1 and <= 20_000,
                 "--slots" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Slots) && settings.Slots is >= 1 and <= 1_024,
                 "--policy" => (settings.Policy = Next()) is { } p && Scheduling.SchedulingPolicies.Names.Contains(p, StringComparer.OrdinalIgnoreCase),
-                "--backend" => (settings.Backend = Next()) is "simulated" or "embedded",
+                "--backend" => (settings.Backend = Next()) is "simulated" or "embedded" or "openai",
+                "--base-url" => (settings.BaseUrl = Next()) is not null,
                 "--model" => (settings.Model = Next()) is not null,
                 "--tokenizer" => (settings.Tokenizer = Next()) is not null,
                 _ => false,
@@ -57,6 +59,10 @@ internal static class DemoCommand
 
     private static int Execute(Settings settings, TextWriter stdout, TextWriter stderr)
     {
+        if (settings.Backend == "openai" || settings.BaseUrl is not null)
+        {
+            return RunOpenAi(settings, stdout, stderr);
+        }
         string? model = settings.Model ?? LlmTrace.FindSharedData(Path.Combine("models", "stories260K.bin"));
         string? tokenizer = settings.Tokenizer ?? LlmTrace.FindSharedData(Path.Combine("models", "tok512.bin"));
         bool embedded = settings.Backend switch
@@ -76,20 +82,7 @@ internal static class DemoCommand
             return CommandLine.UsageError;
         }
 
-        int agents = settings.Agents > 0 ? settings.Agents : (embedded, settings.Quick) switch
-        {
-            (true, true) => 12,
-            (true, false) => 48,
-            (false, true) => 60,
-            (false, false) => 400,
-        };
-        string? tracePath = LlmTrace.FindSharedData(Path.Combine("traces", LlmTrace.AzureConversation));
-        var trace = tracePath is not null ? LlmTrace.ReadCsv(tracePath, agents) : LlmTrace.Synthetic(agents);
-        string source = tracePath is not null
-            ? $"the first {trace.Count} requests of {LlmTrace.AzureConversation}"
-            : $"{trace.Count} requests of the built-in pattern (Poisson 5.5/s, log-normal lengths; ../shared/data not found)";
-
-        stdout.WriteLine($"AgentOS {AgentOSInfo.Version} demo: {trace.Count} agents arrive following {source}; each makes 2 LLM, 2 memory, 1 storage and 1 tool syscall.");
+        var trace = Arrivals(settings, real: embedded, stdout);
         var results = new List<DemoResult>();
         if (embedded)
         {
@@ -117,6 +110,50 @@ internal static class DemoCommand
         }
         PrintTable(stdout, results, trace.Count);
         return results.All(r => r.Stats.Failed == 0 && r.Stats.Done == trace.Count) ? 0 : 1;
+    }
+
+    // Agents arrive following the Azure trace when ../shared is at hand, otherwise the built-in pattern; says which.
+    private static IReadOnlyList<TraceRequest> Arrivals(Settings settings, bool real, TextWriter stdout)
+    {
+        int agents = settings.Agents > 0 ? settings.Agents : (real, settings.Quick) switch
+        {
+            (true, true) => 12,
+            (true, false) => 48,
+            (false, true) => 60,
+            (false, false) => 400,
+        };
+        string? tracePath = LlmTrace.FindSharedData(Path.Combine("traces", LlmTrace.AzureConversation));
+        var trace = tracePath is not null ? LlmTrace.ReadCsv(tracePath, agents) : LlmTrace.Synthetic(agents);
+        string source = tracePath is not null
+            ? $"the first {trace.Count} requests of {LlmTrace.AzureConversation}"
+            : $"{trace.Count} requests of the built-in pattern (Poisson 5.5/s, log-normal lengths; ../shared/data not found)";
+        stdout.WriteLine($"AgentOS {AgentOSInfo.Version} demo: {trace.Count} agents arrive following {source}; each makes 2 LLM, 2 memory, 1 storage and 1 tool syscall.");
+        return trace;
+    }
+
+    // The same workload on a real OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp's server...), in real time.
+    private static int RunOpenAi(Settings settings, TextWriter stdout, TextWriter stderr)
+    {
+        if (settings.BaseUrl is null || settings.Model is null || settings.Compare)
+        {
+            stderr.WriteLine("agentos demo: --backend openai needs --base-url URL and --model NAME (and runs one policy: --compare-policies is for the simulator).");
+            stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+            return CommandLine.UsageError;
+        }
+        var trace = Arrivals(settings, real: true, stdout);
+        using var backend = new Llm.Http.OpenAiBackend(new Llm.Http.OpenAiBackendOptions
+        {
+            BaseUrl = settings.BaseUrl,
+            Models = [settings.Model],
+            Slots = settings.Slots,
+            ToolCalls = false,
+            JsonOutput = false,
+        });
+        stdout.WriteLine($"Backend: the OpenAI-compatible server at {settings.BaseUrl}, model {settings.Model} ({settings.Slots} slots; real time); arrivals squeezed into {(settings.Quick ? 2 : 5)} s.");
+        var work = DemoWorkload.Real(trace, TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
+        var result = DemoRun.RealAsync(work, backend, $"{backend.Name} (OpenAI-compatible, {settings.BaseUrl}, model {settings.Model})", settings.Policy ?? "sjf", stderr).GetAwaiter().GetResult();
+        PrintTable(stdout, [result], trace.Count);
+        return result.Stats.Failed == 0 && result.Stats.Done == trace.Count ? 0 : 1;
     }
 
     private static void PrintTable(TextWriter stdout, List<DemoResult> results, int agents)
@@ -166,5 +203,6 @@ internal static class DemoCommand
         public string? Backend;
         public string? Model;
         public string? Tokenizer;
+        public string? BaseUrl;
     }
 }

@@ -55,6 +55,19 @@ public sealed class DemoCommandTests
         }
     }
 
+    [Test(TimeoutSeconds = 120)]
+    public async Task With_an_openai_compatible_server_the_demo_runs_on_it()
+    {
+        await using var server = new ScriptedHttpServer(AgentOS.Tests.Llm.FakeOpenAiModel.Serve);
+        using var empty = new TempDirectory("agentos-demo-openai");
+        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["demo", "--quick", "--agents", "6", "--backend", "openai", "--base-url", server.Url + "v1", "--model", "fake-model"], empty.Path,
+            new Dictionary<string, string?> { [LlmTrace.SharedDataVariable] = empty.Path, ["OPENAI_API_KEY"] = "sk-test" });
+        Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(110)), child.Stdout + "\n" + child.Stderr);
+        Assert.Contains("OpenAI-compatible server", child.Stdout);
+        Assert.SequenceEqual(["sjf", "6", "6", "0"], Table(child).Single().Take(4));
+        Assert.Contains("syscalls completed (sjf): llm 12, memory 12, storage 6, tool 6", child.Stdout);
+    }
+
     [Test]
     public async Task Bad_options_exit_two_with_usage()
     {
