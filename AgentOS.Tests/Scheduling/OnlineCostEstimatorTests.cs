@@ -35,7 +35,8 @@ public sealed class OnlineCostEstimatorTests
     public void Sjf_on_a_skilled_estimator_runs_short_call_sites_first()
     {
         var estimator = Create();
-        for (int i = 0; i < 64; i++)
+        // Skill is scored on one item in four, and claimed from 32 scored pairs on.
+        for (int i = 0; i < 128; i++)
         {
             estimator.Observe("a", "short", 10 + i % 5);
             estimator.Observe("a", "long", 300 + i % 7);
