@@ -11,17 +11,22 @@ public sealed class PlanningModule : AgentModule
     {
     }
 
-    /// <summary>Sends a full query.</summary>
-    public async ValueTask<LlmResponse> QueryAsync(LlmQuery query, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
-        (await SubmitAsync(options, cancellationToken, llm: query).ConfigureAwait(false)).Llm!;
+    /// <summary>Sends a full query. Its <see cref="LlmQuery.CallSite"/>, when unset, becomes <paramref name="callSite"/>:
+    /// the calling method's name unless given.</summary>
+    public async ValueTask<LlmResponse> QueryAsync(LlmQuery query, SyscallOptions options = default, CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "")
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.CallSite ??= callSite;
+        return (await SubmitAsync(options, cancellationToken, llm: query).ConfigureAwait(false)).Llm!;
+    }
 
     /// <summary>Asks one question (with the conversation so far when <paramref name="withConversation"/>), appends the
     /// question and the answer to the conversation, and returns the answer's text.</summary>
-    public async ValueTask<string> ChatAsync(string prompt, bool withConversation = true, SyscallOptions options = default, CancellationToken cancellationToken = default)
+    public async ValueTask<string> ChatAsync(string prompt, bool withConversation = true, SyscallOptions options = default, CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "")
     {
         var question = ChatMessage.User(prompt);
         List<ChatMessage> messages = withConversation ? [.. Context.Memory.Conversation, question] : [question];
-        var answer = await QueryAsync(new LlmQuery { Messages = messages }, options, cancellationToken).ConfigureAwait(false);
+        var answer = await QueryAsync(new LlmQuery { Messages = messages, CallSite = callSite }, options, cancellationToken).ConfigureAwait(false);
         Context.Memory.Append(question);
         Context.Memory.Append(ChatMessage.Assistant(answer.Content));
         return answer.Content;
@@ -32,11 +37,11 @@ public sealed class PlanningModule : AgentModule
     /// model generates it. The question and the whole answer are appended to the conversation at the end. A syscall
     /// error (denied, expired, cancelled, backend failed) ends the stream with that exception.
     /// </summary>
-    public async IAsyncEnumerable<string> StreamAsync(string prompt, SyscallOptions options = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<string> StreamAsync(string prompt, SyscallOptions options = default, [EnumeratorCancellation] CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "")
     {
         var question = ChatMessage.User(prompt);
         var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        var pending = SubmitAsync(options, cancellationToken, llm: new LlmQuery { Messages = [.. Context.Memory.Conversation, question] }, streamTo: pieces.Writer).AsTask();
+        var pending = SubmitAsync(options, cancellationToken, llm: new LlmQuery { Messages = [.. Context.Memory.Conversation, question], CallSite = callSite }, streamTo: pieces.Writer).AsTask();
         // The syscall's end ends the stream: normally after the last piece; with its error if it never ran.
         _ = pending.ContinueWith(static (done, writer) => ((ChannelWriter<string>)writer!).TryComplete(done.Exception?.InnerException),
             pieces.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -50,11 +55,11 @@ public sealed class PlanningModule : AgentModule
     }
 
     /// <summary>Asks for a JSON object as the answer and returns its text.</summary>
-    public async ValueTask<string> JsonAsync(string prompt, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(new LlmQuery { Messages = [ChatMessage.User(prompt)], JsonOutput = true }, options, cancellationToken).ConfigureAwait(false)).Content;
+    public async ValueTask<string> JsonAsync(string prompt, SyscallOptions options = default, CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "") =>
+        (await QueryAsync(new LlmQuery { Messages = [ChatMessage.User(prompt)], JsonOutput = true, CallSite = callSite }, options, cancellationToken).ConfigureAwait(false)).Content;
 
     /// <summary>Asks the model which of <paramref name="tools"/> to call for <paramref name="prompt"/>; run the plan with
     /// <see cref="ActionModule.ExecuteAsync"/>.</summary>
-    public ValueTask<LlmResponse> PlanAsync(string prompt, IReadOnlyList<ToolSpec> tools, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
-        QueryAsync(new LlmQuery { Messages = [.. Context.Memory.Conversation, ChatMessage.User(prompt)], Tools = tools }, options, cancellationToken);
+    public ValueTask<LlmResponse> PlanAsync(string prompt, IReadOnlyList<ToolSpec> tools, SyscallOptions options = default, CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "") =>
+        QueryAsync(new LlmQuery { Messages = [.. Context.Memory.Conversation, ChatMessage.User(prompt)], Tools = tools, CallSite = callSite }, options, cancellationToken);
 }
