@@ -28,10 +28,8 @@ namespace AgentOS.Memory;
 internal sealed partial class VectorIndex
 {
     private readonly float _slack;
+    // Lanes 0 and 1: the two halves RankVectors scans concurrently.
     private readonly Lane[] _lanes = [new(), new()];
-
-    /// <summary>Lanes for concurrent searches of disjoint row ranges.</summary>
-    public const int Lanes = 2;
 
     /// <summary>Rows scored again in fp32 by int8 searches so far (those whose upper bound reached τ).</summary>
     public long RescoredRows => _lanes[0].Rescored + _lanes[1].Rescored;
