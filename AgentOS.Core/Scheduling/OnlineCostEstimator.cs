@@ -36,7 +36,6 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
     private readonly RankConcordance _skill;
     private readonly int _stride;
     private LogMean _all;
-    private double _fallback;
     private uint _sampler = 2_463_534_242;
     private bool _hasSkill;
 
@@ -98,10 +97,13 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
     /// <inheritdoc />
     public double Estimate(T item)
     {
-        // Without skill every item gets the same figure, read without the lock: the common case costs nothing.
+        // Without skill every item gets the same figure, so the policy's arrival tie-break decides: FIFO. It must be a
+        // constant, not the running mean: a key is fixed when an item is queued, and a mean that moves as calls finish
+        // would let later items overtake earlier ones. Zero also lets items queued before the estimator has skill go
+        // ahead of the learned estimates that follow (they are the older ones).
         if (FallBackWhenNoSkill && !Volatile.Read(ref _hasSkill))
         {
-            return Volatile.Read(ref _fallback);
+            return 0;
         }
         var key = _key(item);
         lock (_gate)
@@ -144,7 +146,6 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
             ref var bySite = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out _);
             bySite.Add(log);
             _all.Add(log);
-            Volatile.Write(ref _fallback, Fallback());
         }
     }
 
@@ -168,7 +169,6 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
     }
 
     // Every item alike: the global typical cost (0 before anything finished), so the policy's tie-break (arrival) rules.
-    private double Fallback() => _all.Count == 0 ? 0 : _all.Value;
 
     private double Learned(string agent, string site)
     {
