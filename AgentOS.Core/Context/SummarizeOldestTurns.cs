@@ -38,4 +38,19 @@ public sealed class SummarizeOldestTurns(Func<IReadOnlyList<ContextMessage>, Can
         // Recent turns make room for the summary if they must; as a last resort the summary is cut too.
         return TruncateOldestTurns.Fit(withSummary, budget, count);
     }
+
+    /// <summary>
+    /// A deterministic stand-in for a written summary: each dropped turn's role and beginning, one per line, about
+    /// <paramref name="maxChars"/> characters in all. Used where no model can summarize (or it failed).
+    /// </summary>
+    public static string Digest(IReadOnlyList<ContextMessage> dropped, int maxChars = 600)
+    {
+        ArgumentNullException.ThrowIfNull(dropped);
+        if (dropped.Count == 0)
+        {
+            return "";
+        }
+        int each = Math.Max(16, maxChars / dropped.Count);
+        return string.Join('\n', dropped.Select(m => $"{m.Role}: {(m.Content.Length <= each ? m.Content : m.Content[..each] + "…")}"));
+    }
 }

@@ -43,5 +43,6 @@ internal sealed partial class LlmManager
         Seed = query.Seed,
         Backend = query.Backend,
         ContextId = query.ContextId,
+        AppendToContext = query.AppendToContext,
     };
 }

@@ -13,11 +13,13 @@ namespace AgentOS.Llm;
 internal sealed partial class LlmManager : SyscallExecutor
 {
     private readonly GenerationStore? _store;
+    private readonly ContextManager? _contexts;
 
-    public LlmManager(LlmRouter router, GenerationStore? store = null)
+    public LlmManager(LlmRouter router, GenerationStore? store = null, ContextManager? contexts = null)
     {
         Router = router;
         _store = store;
+        _contexts = contexts;
     }
 
     public LlmRouter Router { get; }
@@ -68,7 +70,8 @@ internal sealed partial class LlmManager : SyscallExecutor
         LlmResponse response;
         try
         {
-            var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            var turn = await PrepareTurnAsync(backend, syscall, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            var query = await FitWindowAsync(backend, turn, syscall.RunToken).ConfigureAwait(false);
             if (switchable)
             {
                 if (await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false) is not { } finished)
@@ -76,6 +79,7 @@ internal sealed partial class LlmManager : SyscallExecutor
                     // Suspended: this run's reservation is returned; the resumed run reserves again and the finished
                     // one records the whole answer's tokens.
                     limiter.Record(-reserved);
+                    await SuspendTurnAsync(syscall, (GenerationSnapshot)syscall.YieldState!).ConfigureAwait(false);
                     return;
                 }
                 response = finished;
@@ -93,13 +97,16 @@ internal sealed partial class LlmManager : SyscallExecutor
         catch (Exception ex)
         {
             // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
+            // Its conversation is left as it was.
             limiter.Record(-reserved);
+            AbandonTurn(syscall);
             if (ex is RateLimitedException { RetryAfter: { } wait })
             {
                 limiter.HoldFor(wait);
             }
             throw;
         }
+        await CommitTurnAsync(syscall, response).ConfigureAwait(false);
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.TokensUsed - reserved);
         if (syscall.Request.StreamTo is null && !switchable)
