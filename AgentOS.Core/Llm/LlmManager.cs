@@ -70,7 +70,9 @@ internal sealed partial class LlmManager : SyscallExecutor
         LlmResponse response;
         try
         {
-            var turn = await PrepareTurnAsync(backend, syscall, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            // Checked here, not inside: the plain round trip must not pay for conversation turns it does not make.
+            var asked = syscall.Request.Llm!;
+            var turn = IsConversationTurn(asked) ? await PrepareTurnAsync(backend, syscall, asked, syscall.RunToken).ConfigureAwait(false) : asked;
             var query = await FitWindowAsync(backend, turn, syscall.RunToken).ConfigureAwait(false);
             if (switchable)
             {
@@ -99,14 +101,20 @@ internal sealed partial class LlmManager : SyscallExecutor
             // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
             // Its conversation is left as it was.
             limiter.Record(-reserved);
-            AbandonTurn(syscall);
+            if (IsConversationTurn(syscall.Request.Llm!))
+            {
+                AbandonTurn(syscall);
+            }
             if (ex is RateLimitedException { RetryAfter: { } wait })
             {
                 limiter.HoldFor(wait);
             }
             throw;
         }
-        await CommitTurnAsync(syscall, response).ConfigureAwait(false);
+        if (IsConversationTurn(syscall.Request.Llm!))
+        {
+            await CommitTurnAsync(syscall, response).ConfigureAwait(false);
+        }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.TokensUsed - reserved);
         if (syscall.Request.StreamTo is null && !switchable)
