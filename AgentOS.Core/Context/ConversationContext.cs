@@ -64,6 +64,10 @@ public sealed class ConversationContext
     /// <summary>Tokens the model generated over all of this conversation's generations.</summary>
     public long CompletionTokensUsed { get; private set; }
 
+    /// <summary>What the model was sent for the last recorded answer: the conversation as fitted to that backend's
+    /// window (not persisted; empty after a restart until the next turn).</summary>
+    public IReadOnlyList<ContextMessage> LastPrompt { get; internal set; } = [];
+
     /// <summary>The answer in progress when its generation was preempted (what a resume continues), if any.</summary>
     public GenerationSnapshot? Pending { get; set; }
 

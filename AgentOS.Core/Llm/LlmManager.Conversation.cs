@@ -15,7 +15,7 @@ internal sealed partial class LlmManager
     // The turn as first prepared, reused when a preempted generation resumes, so it continues the same query.
     private readonly ConditionalWeakTable<Syscall, PreparedTurn> _turns = [];
 
-    private sealed record PreparedTurn(LlmQuery Query, IReadOnlyList<ContextMessage> Added, IReadOnlyList<ContextMessage>? Replacement);
+    private sealed record PreparedTurn(LlmQuery Query, IReadOnlyList<ContextMessage> Added, IReadOnlyList<ContextMessage> Fitted, bool Summarized);
 
     private static bool IsConversationTurn(LlmQuery query) => query is { AppendToContext: true, ContextId: not null };
 
@@ -46,7 +46,7 @@ internal sealed partial class LlmManager
         // Truncation only chooses what to send (the stored conversation keeps every turn); a summary replaces what it
         // summarized.
         bool summarized = strategy is SummarizeOldestTurns && !ReferenceEquals(fitted, all);
-        _turns.AddOrUpdate(syscall, new PreparedTurn(sent, added, summarized ? fitted : null));
+        _turns.AddOrUpdate(syscall, new PreparedTurn(sent, added, fitted, summarized));
         return sent;
     }
 
@@ -69,9 +69,9 @@ internal sealed partial class LlmManager
         _turns.Remove(syscall);
         using var turn = await _contexts.BeginTurnAsync(syscall.Request.AgentId, syscall.Request.Llm!.ContextId!, syscall.RunToken).ConfigureAwait(false);
         var context = turn.Context;
-        if (prepared.Replacement is { } replacement)
+        if (prepared.Summarized)
         {
-            context.Replace(replacement);
+            context.Replace(prepared.Fitted);
         }
         else
         {
@@ -80,6 +80,7 @@ internal sealed partial class LlmManager
                 context.Append(message.Role, message.Content);
             }
         }
+        context.LastPrompt = [.. prepared.Fitted.Select(m => m with { Origin = null })];
         context.RecordAnswer(response.Content, response.PromptTokens, response.CompletionTokens);
         await turn.SaveAsync(syscall.RunToken).ConfigureAwait(false);
     }
