@@ -65,7 +65,8 @@ public sealed class MemoryModule : AgentModule
         }
     }
 
-    /// <summary>Keeps only the last <paramref name="keep"/> messages (system messages are always kept).</summary>
+    /// <summary>Keeps only the last <paramref name="keep"/> messages of this copy (system messages are always kept); the
+    /// kernel's conversation is fitted to each backend's window by the kernel's context strategy instead.</summary>
     public void Trim(int keep)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
