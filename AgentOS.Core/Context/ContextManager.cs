@@ -55,14 +55,33 @@ public sealed class ContextManager
     public ConversationContext? Find(string agentId, string contextId) =>
         _contexts.TryGetValue((agentId, contextId), out var entry) ? entry.Context : null;
 
-    /// <summary>Counts over every conversation (each read under its turn lock's absence: figures may be a turn apart).</summary>
+    /// <summary>Counts over every conversation. Each is read under its turn lock (a turn may be committing to it), so
+    /// this waits out at most one commit per conversation.</summary>
     public ContextStatistics Statistics
     {
         get
         {
-            var all = _contexts.Values.Select(e => e.Context).ToList();
-            return new ContextStatistics(all.Count, all.Sum(c => (long)c.Messages.Count), all.Sum(c => (long)c.Tokens),
-                all.Sum(c => c.PromptTokensUsed), all.Sum(c => c.CompletionTokensUsed), all.Count(c => c.Pending is not null), StrategyName);
+            int contexts = 0, preempted = 0;
+            long messages = 0, tokens = 0, prompt = 0, completion = 0;
+            foreach (var entry in _contexts.Values)
+            {
+                entry.Gate.Wait();
+                try
+                {
+                    var c = entry.Context;
+                    contexts++;
+                    messages += c.Messages.Count;
+                    tokens += c.Tokens;
+                    prompt += c.PromptTokensUsed;
+                    completion += c.CompletionTokensUsed;
+                    preempted += c.Pending is null ? 0 : 1;
+                }
+                finally
+                {
+                    entry.Gate.Release();
+                }
+            }
+            return new ContextStatistics(contexts, messages, tokens, prompt, completion, preempted, StrategyName);
         }
     }
 

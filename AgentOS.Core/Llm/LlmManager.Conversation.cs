@@ -12,10 +12,12 @@ namespace AgentOS.Llm;
 // commit, never across a generation: a preempted turn must not block its slot's next occupant.
 internal sealed partial class LlmManager
 {
-    // The turn as first prepared, reused when a preempted generation resumes, so it continues the same query.
+    // The turn as first prepared, reused when a preempted generation resumes, so it continues the same query. Syscall
+    // envelopes are pooled: an entry counts only for the syscall id it was made for (a cancelled turn's entry is then
+    // stale, never wrongly reused, and replaced when its envelope carries the next turn).
     private readonly ConditionalWeakTable<Syscall, PreparedTurn> _turns = [];
 
-    private sealed record PreparedTurn(LlmQuery Query, IReadOnlyList<ContextMessage> Added, IReadOnlyList<ContextMessage> Fitted, bool Summarized);
+    private sealed record PreparedTurn(long SyscallId, LlmQuery Query, IReadOnlyList<ContextMessage> Added, IReadOnlyList<ContextMessage> Fitted, bool Summarized);
 
     private static bool IsConversationTurn(LlmQuery query) => query is { AppendToContext: true, ContextId: not null };
 
@@ -25,7 +27,7 @@ internal sealed partial class LlmManager
         {
             return query;
         }
-        if (_turns.TryGetValue(syscall, out var prepared))
+        if (_turns.TryGetValue(syscall, out var prepared) && prepared.SyscallId == syscall.Id)
         {
             return prepared.Query;
         }
@@ -46,7 +48,7 @@ internal sealed partial class LlmManager
         // Truncation only chooses what to send (the stored conversation keeps every turn); a summary replaces what it
         // summarized.
         bool summarized = strategy is SummarizeOldestTurns && !ReferenceEquals(fitted, all);
-        _turns.AddOrUpdate(syscall, new PreparedTurn(sent, added, fitted, summarized));
+        _turns.AddOrUpdate(syscall, new PreparedTurn(syscall.Id, sent, added, fitted, summarized));
         return sent;
     }
 
@@ -62,7 +64,7 @@ internal sealed partial class LlmManager
 
     private async ValueTask CommitTurnAsync(Syscall syscall, LlmResponse response)
     {
-        if (_contexts is null || !_turns.TryGetValue(syscall, out var prepared))
+        if (_contexts is null || !_turns.TryGetValue(syscall, out var prepared) || prepared.SyscallId != syscall.Id)
         {
             return;
         }
