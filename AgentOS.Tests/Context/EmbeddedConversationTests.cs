@@ -62,4 +62,32 @@ public sealed class EmbeddedConversationTests
         Assert.Equal(1, context.Messages.Count(m => m.Content.StartsWith(AgentOS.Context.SummarizeOldestTurns.Prefix, StringComparison.Ordinal)), "one summary, kept");
         Assert.Equal("Then the little cat number 29 jumped over the fence", context.Messages[^2].Content);
     }
+
+    // Four agents' conversations at once on one slot, under rr with a 4-token quantum: turns are preempted and resumed
+    // (each resume continues the turn as first prepared), and every conversation ends as it does run one turn at a time.
+    [Test(TimeoutSeconds = 120)]
+    public async Task PreemptedTurnsRecordTheSameConversationsAsUninterruptedOnes()
+    {
+        async Task<(List<string> Messages, long Preemptions)> Run(string policy)
+        {
+            var backend = new EmbeddedLlmBackend(RepoPaths.Shared("data/models/stories260K.bin"), RepoPaths.Shared("data/models/tok512.bin"), slots: 1);
+            using var temp = new TempDirectory("agentos-conversation-preempted");
+            await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = temp.Path, LlmBackends = [backend], LlmPolicy = policy, LlmServiceQuantum = 4 });
+            var agents = Enumerable.Range(0, 4).Select(i => $"agent{i}").ToList();
+            agents.ForEach(a => kernel.RegisterIdentity(a));
+            await Task.WhenAll(agents.Select(async a =>
+            {
+                for (int turn = 0; turn < 3; turn++)
+                {
+                    await new AgentContext(a, kernel.Port).Planning.QueryAsync(new LlmQuery { Messages = [ChatMessage.User($"{a} went to the park on day {turn}")], MaxTokens = 20, ContextId = "default", AppendToContext = true });
+                }
+            }));
+            return ([.. agents.SelectMany(a => kernel.Contexts.Find(a, "default")!.Messages.Select(m => $"{a} {m.Role}: {m.Content}"))], kernel.Status.Queues["llm"].Preemptions);
+        }
+        var (alone, _) = await Run("fifo");
+        var (preempted, preemptions) = await Run("rr");
+        Assert.True(preemptions > 0, "turns were preempted");
+        Assert.SequenceEqual(alone, preempted);
+        Assert.Equal(4 * 3 * 2, preempted.Count);
+    }
 }
