@@ -163,29 +163,53 @@ internal static class MemoryBenchmarks
     [Benchmark("memory.search.lexical.100k", Kind = BenchKind.Latency)]
     public static void Lexical100k(BenchRun run) => Search(run, run.Size(100_000, 10_000), MemorySearchMode.Lexical);
 
-    [Benchmark("memory.search.vector384.10k", Kind = BenchKind.Latency)]
+    [Benchmark("memory.search.vector384.10k", Kind = BenchKind.Latency, Baseline = "memory.search.vector384.10k.fp32-baseline")]
     public static void Vector10k(BenchRun run) => Search(run, run.Size(10_000, 2_000), MemorySearchMode.Vector);
 
-    [Benchmark("memory.search.vector384.100k", Kind = BenchKind.Latency)]
+    [Benchmark("memory.search.vector384.10k.fp32-baseline", Kind = BenchKind.Latency)]
+    public static void Vector10kFullScan(BenchRun run) => Search(run, run.Size(10_000, 2_000), MemorySearchMode.Vector, quantized: false);
+
+    [Benchmark("memory.search.vector384.100k", Kind = BenchKind.Latency, Baseline = "memory.search.vector384.100k.fp32-baseline")]
     public static void Vector100k(BenchRun run) => Search(run, run.Size(100_000, 10_000), MemorySearchMode.Vector);
 
-    [Benchmark("memory.search.hybrid384.100k", Kind = BenchKind.Latency)]
+    [Benchmark("memory.search.vector384.100k.fp32-baseline", Kind = BenchKind.Latency)]
+    public static void Vector100kFullScan(BenchRun run) => Search(run, run.Size(100_000, 10_000), MemorySearchMode.Vector, quantized: false);
+
+    [Benchmark("memory.search.hybrid384.100k", Kind = BenchKind.Latency, Baseline = "memory.search.hybrid384.100k.fp32-baseline")]
     public static void Hybrid100k(BenchRun run) => Search(run, run.Size(100_000, 10_000), MemorySearchMode.Hybrid);
 
-    private static void Search(BenchRun run, int items, MemorySearchMode mode)
+    [Benchmark("memory.search.hybrid384.100k.fp32-baseline", Kind = BenchKind.Latency)]
+    public static void Hybrid100kFullScan(BenchRun run) => Search(run, run.Size(100_000, 10_000), MemorySearchMode.Hybrid, quantized: false);
+
+    // quantized: the int8 pre-scan with exact fp32 rescoring (the default); off, the fp32 scan of every row it replaced,
+    // on the same cached store. Vector runs report how many rows per query the int8 bound left to rescore.
+    private static void Search(BenchRun run, int items, MemorySearchMode mode, bool quantized = true)
     {
         var store = MemoryCorpus.Store(items, vectors: mode != MemorySearchMode.Lexical);
         var random = new Random(9);
         var queries = Enumerable.Range(0, run.Size(200, 50)).Select(_ => MemoryCorpus.Query(random)).ToArray();
         string[] owners = ["a"];
-        run.Start();
-        foreach (string query in queries)
+        store.QuantizedVectorScan = quantized;
+        long rescoredBefore = store.RescoredVectorRows;
+        try
         {
-            long start = Stopwatch.GetTimestamp();
-            _ = store.SearchAsync(owners, query, 10, mode).AsTask().GetAwaiter().GetResult();
-            run.Record(Stopwatch.GetTimestamp() - start);
+            run.Start();
+            foreach (string query in queries)
+            {
+                long start = Stopwatch.GetTimestamp();
+                _ = store.SearchAsync(owners, query, 10, mode).AsTask().GetAwaiter().GetResult();
+                run.Record(Stopwatch.GetTimestamp() - start);
+            }
+            run.Stop(queries.Length);
         }
-        run.Stop(queries.Length);
+        finally
+        {
+            store.QuantizedVectorScan = true;
+        }
+        if (quantized && mode != MemorySearchMode.Lexical)
+        {
+            run.Report("rescored_rows_per_query", (store.RescoredVectorRows - rescoredBefore) / (double)queries.Length);
+        }
     }
 
     // Retained bytes per item after a full GC: the block store (items only, then with its BM25 index) against a

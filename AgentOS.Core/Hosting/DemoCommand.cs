@@ -1,126 +1,208 @@
-using System.Diagnostics;
-using AgentOS.Kernel;
+using System.Globalization;
+using AgentOS.Hosting.Demo;
 using AgentOS.Llm.Embedded;
-using AgentOS.Sdk;
+using AgentOS.Llm.Simulation;
 
 namespace AgentOS.Hosting;
 
 /// <summary>
-/// <c>demo</c>: several storyteller agents share the embedded llama2.c model through one kernel — their LLM syscalls
-/// queue, are scheduled (shortest job first on the requested length) over the backend's slots, and complete — then the
-/// stories and the LLM queue's counters are printed. Needs a llama2.c checkpoint and tokenizer (default:
-/// ../shared/data/models/stories260K.bin and tok512.bin, or --model and --tokenizer).
+/// <c>demo</c>: a multi-agent workload through one kernel. Agents arrive following the Azure conversation trace
+/// (../shared/data/traces, or a built-in pattern on a fresh clone); each notes its task in memory, answers with the
+/// LLM, checks a figure with a tool, saves the answer to storage and summarizes it with a second LLM call. A progress
+/// line (queue depths, running, done, p50/p99 latency) goes to stderr, the final table to stdout. Backend: the
+/// embedded engine on stories260K when the model is found, otherwise the simulator on virtual time — it says which.
 /// </summary>
 internal static class DemoCommand
 {
-    public const string Usage = "demo [--agents N] [--model FILE --tokenizer FILE]";
+    public const string Usage = "demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded|openai] [--slots N] "
+        + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)]";
 
-    private static readonly string[] Openings =
-    [
-        "Once upon a time, a little dog", "Lily found a red ball", "Tom and Sam went to the park", "The sun was shining and",
-        "A small bird wanted to fly", "Mom made a big cake", "The cat saw a fish", "Ben had a new toy car",
-    ];
+    /// <summary>The policies <c>--compare-policies</c> runs, the kernel's default (sjf on learned lengths) first.</summary>
+    public static readonly string[] ComparedPolicies = ["sjf", "fifo", "priority", "edf", "rr", "las"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        int agents = 4;
-        string? model = null, tokenizer = null;
+        var settings = new Settings();
         for (int i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
-            switch (args[i])
+            bool ok = args[i] switch
             {
-                case "--agents" when int.TryParse(Next(), out agents) && agents is >= 1 and <= 64:
-                    break;
-                case "--model" when Next() is { } m:
-                    model = m;
-                    break;
-                case "--tokenizer" when Next() is { } t:
-                    tokenizer = t;
-                    break;
-                default:
-                    stderr.WriteLine($"agentos demo: bad or incomplete option '{args[i]}'.");
-                    stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
-                    return CommandLine.UsageError;
+                "--quick" => settings.Quick = true,
+                "--compare-policies" => settings.Compare = true,
+                "--agents" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Agents) && settings.Agents is >= 1 and <= 20_000,
+                "--slots" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Slots) && settings.Slots is >= 1 and <= 1_024,
+                "--policy" => (settings.Policy = Next()) is { } p && Scheduling.SchedulingPolicies.Names.Contains(p, StringComparer.OrdinalIgnoreCase),
+                "--backend" => (settings.Backend = Next()) is "simulated" or "embedded" or "openai",
+                "--base-url" => (settings.BaseUrl = Next()) is not null,
+                "--model" => (settings.Model = Next()) is not null,
+                "--tokenizer" => (settings.Tokenizer = Next()) is not null,
+                _ => false,
+            };
+            if (!ok)
+            {
+                stderr.WriteLine($"agentos demo: bad or incomplete option '{args[i]}'.");
+                stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+                return CommandLine.UsageError;
             }
         }
-        model ??= FindShared("stories260K.bin");
-        tokenizer ??= FindShared("tok512.bin");
-        if (model is null || tokenizer is null)
-        {
-            stderr.WriteLine("agentos demo: needs a llama2.c model: pass --model stories260K.bin --tokenizer tok512.bin "
-                + "(from karpathy/tinyllamas and llama2.c), or run from a checkout with ../shared/data/models beside it.");
-            return 1;
-        }
-
-        EmbeddedLlmBackend backend;
         try
         {
-            backend = new EmbeddedLlmBackend(model, tokenizer, slots: 2);
+            return Execute(settings, stdout, stderr);
         }
-        catch (ModelFormatException ex)
+        catch (Exception ex) when (ex is ModelFormatException or IOException or FormatException or InvalidOperationException)
         {
             stderr.WriteLine($"agentos demo: {ex.Message}");
             return 1;
         }
-        var data = Directory.CreateTempSubdirectory("agentos-demo-");
-        try
-        {
-            return RunAgents(backend, data.FullName, agents, stdout).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
     }
 
-    private static async Task<int> RunAgents(EmbeddedLlmBackend backend, string data, int agents, TextWriter stdout)
+    private static int Execute(Settings settings, TextWriter stdout, TextWriter stderr)
     {
-        await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data, LlmBackends = [backend], LlmPolicy = "sjf" });
-        stdout.WriteLine($"AgentOS {AgentOSInfo.Version} demo: {agents} storytellers share the embedded model '{backend.Name}' ({backend.Slots} slots, shortest job first)");
-        var clock = Stopwatch.StartNew();
-        var runs = Enumerable.Range(0, agents).Select(i =>
+        if (settings.Backend == "openai" || settings.BaseUrl is not null)
         {
-            string name = $"storyteller-{i + 1}";
-            int length = 40 + 30 * (i % 4);
-            kernel.RegisterAgent(name, () => new Storyteller(length));
-            return (Name: name, Task: kernel.RunAgentAsync(name, Openings[i % Openings.Length]));
-        }).ToList();
-        foreach (var (name, task) in runs)
-        {
-            stdout.WriteLine();
-            stdout.WriteLine($"[{name}] {await task.ConfigureAwait(false)}");
+            return RunOpenAi(settings, stdout, stderr);
         }
-        var llm = kernel.Status.Queues["llm"];
-        stdout.WriteLine();
-        stdout.WriteLine($"llm queue: {llm.Completed} completed, {llm.Dispatched} dispatched, policy {llm.Policy}, {clock.Elapsed.TotalMilliseconds:0} ms in all");
-        return 0;
-    }
-
-    private static string? FindShared(string file)
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        string? model = settings.Model ?? LlmTrace.FindSharedData(Path.Combine("models", "stories260K.bin"));
+        string? tokenizer = settings.Tokenizer ?? LlmTrace.FindSharedData(Path.Combine("models", "tok512.bin"));
+        bool embedded = settings.Backend switch
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "models", file);
-            if (File.Exists(candidate))
+            "embedded" => true,
+            "simulated" => false,
+            _ => !settings.Compare && model is not null && tokenizer is not null,
+        };
+        if (embedded && (model is null || tokenizer is null))
+        {
+            stderr.WriteLine("agentos demo: --backend embedded needs a llama2.c model: pass --model stories260K.bin --tokenizer tok512.bin.");
+            return 1;
+        }
+        if (settings.Compare && embedded)
+        {
+            stderr.WriteLine("agentos demo: --compare-policies runs on the simulator's virtual time (so every policy sees the same workload); drop --backend embedded.");
+            return CommandLine.UsageError;
+        }
+
+        var trace = Arrivals(settings, real: embedded, stdout);
+        var results = new List<DemoResult>();
+        if (embedded)
+        {
+            stdout.WriteLine($"Backend: the embedded llama2.c engine on {Path.GetFileName(model)} (real tokens, real time); arrivals squeezed into {(settings.Quick ? 2 : 5)} s.");
+            var backend = new EmbeddedLlmBackend(model!, tokenizer!, slots: 2);
+            var work = DemoWorkload.Real(trace, TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
+            results.Add(DemoRun.RealAsync(work, backend, $"{backend.Name} (embedded engine, {backend.Slots} slots)", settings.Policy ?? "sjf", stderr).GetAwaiter().GetResult());
+        }
+        else
+        {
+            var latency = new SimulatedLatencyModel();
+            var work = DemoWorkload.Simulated(trace, settings.Slots, latency);
+            stdout.WriteLine($"Backend: SIMULATOR — {SimulatedLlmBackend.Label}: {settings.Slots} slots, first token {latency.FirstTokenBase.TotalMilliseconds:0} ms + "
+                + $"{latency.PrefillPerToken.TotalMilliseconds:0.###} ms/prompt token, {latency.DecodePerToken.TotalMilliseconds:0} ms/output token; virtual time, arrivals scaled to load {DemoWorkload.SimulatedLoad}."
+                + (model is null && settings.Backend is null ? " (No embedded model found: pass --model FILE --tokenizer FILE to run real tokens.)" : ""));
+            string[] policies = settings.Compare ? ComparedPolicies : [settings.Policy ?? "sjf"];
+            foreach (var policy in policies)
             {
-                return candidate;
+                if (settings.Compare)
+                {
+                    stderr.WriteLine($"policy {policy}:");
+                }
+                results.Add(DemoRun.Virtual(work, policy, settings.Slots, latency, stderr));
             }
         }
-        return null;
+        PrintTable(stdout, results, trace.Count);
+        return results.All(r => r.Stats.Failed == 0 && r.Stats.Done == trace.Count) ? 0 : 1;
     }
 
-    // Continues its opening line with the model, asking for a length that shortest-job-first can use.
-    private sealed class Storyteller(int length) : Agent
+    // Agents arrive following the Azure trace when ../shared is at hand, otherwise the built-in pattern; says which.
+    private static IReadOnlyList<TraceRequest> Arrivals(Settings settings, bool real, TextWriter stdout)
     {
-        public override async Task<string> RunAsync(AgentContext context, string input, CancellationToken cancellationToken = default)
+        int agents = settings.Agents > 0 ? settings.Agents : (real, settings.Quick) switch
         {
-            var answer = await context.Planning.QueryAsync(new AgentOS.Syscalls.Queries.LlmQuery
-            {
-                Messages = [AgentOS.Syscalls.Queries.ChatMessage.User(input)],
-                MaxTokens = length,
-            }, new SyscallOptions(EstimatedCost: length), cancellationToken).ConfigureAwait(false);
-            return input + answer.Content;
+            (true, true) => 12,
+            (true, false) => 48,
+            (false, true) => 60,
+            (false, false) => 400,
+        };
+        string? tracePath = LlmTrace.FindSharedData(Path.Combine("traces", LlmTrace.AzureConversation));
+        var trace = tracePath is not null ? LlmTrace.ReadCsv(tracePath, agents) : LlmTrace.Synthetic(agents);
+        string source = tracePath is not null
+            ? $"the first {trace.Count} requests of {LlmTrace.AzureConversation}"
+            : $"{trace.Count} requests of the built-in pattern (Poisson 5.5/s, log-normal lengths; ../shared/data not found)";
+        stdout.WriteLine($"AgentOS {AgentOSInfo.Version} demo: {trace.Count} agents arrive following {source}; each makes 2 LLM, 2 memory, 1 storage and 1 tool syscall.");
+        return trace;
+    }
+
+    // The same workload on a real OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp's server...), in real time.
+    private static int RunOpenAi(Settings settings, TextWriter stdout, TextWriter stderr)
+    {
+        if (settings.BaseUrl is null || settings.Model is null || settings.Compare)
+        {
+            stderr.WriteLine("agentos demo: --backend openai needs --base-url URL and --model NAME (and runs one policy: --compare-policies is for the simulator).");
+            stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+            return CommandLine.UsageError;
         }
+        var trace = Arrivals(settings, real: true, stdout);
+        using var backend = new Llm.Http.OpenAiBackend(new Llm.Http.OpenAiBackendOptions
+        {
+            BaseUrl = settings.BaseUrl,
+            Models = [settings.Model],
+            Slots = settings.Slots,
+            ToolCalls = false,
+            JsonOutput = false,
+        });
+        stdout.WriteLine($"Backend: the OpenAI-compatible server at {settings.BaseUrl}, model {settings.Model} ({settings.Slots} slots; real time); arrivals squeezed into {(settings.Quick ? 2 : 5)} s.");
+        var work = DemoWorkload.Real(trace, TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
+        var result = DemoRun.RealAsync(work, backend, $"{backend.Name} (OpenAI-compatible, {settings.BaseUrl}, model {settings.Model})", settings.Policy ?? "sjf", stderr).GetAwaiter().GetResult();
+        PrintTable(stdout, [result], trace.Count);
+        return result.Stats.Failed == 0 && result.Stats.Done == trace.Count ? 0 : 1;
+    }
+
+    private static void PrintTable(TextWriter stdout, List<DemoResult> results, int agents)
+    {
+        stdout.WriteLine();
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"policy",-9}{"agents",7}{"done",7}{"failed",7}{"mean_s",10}{"p50_s",10}{"p99_s",10}{"llm_p50_s",11}{"llm_p99_s",11}{"llm_missed",11}{"clock_s",10}{"wall_s",8}"));
+        foreach (var r in results)
+        {
+            var a = r.Stats.Agents();
+            var l = r.Stats.LlmCalls();
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Policy,-9}{agents,7}{r.Stats.Done,7}{r.Stats.Failed,7}{a.Mean,10:0.000}{a.P50,10:0.000}{a.P99,10:0.000}{l.P50,11:0.000}{l.P99,11:0.000}{r.Queues["llm"].DeadlinesMissed,11}{r.ClockSpan.TotalSeconds,10:0.0}{r.Wall.TotalSeconds,8:0.00}"));
+        }
+        stdout.WriteLine();
+        var first = results[0];
+        var q = first.Queues;
+        stdout.WriteLine($"backend: {first.Backend}");
+        stdout.WriteLine($"syscalls completed ({first.Policy}): llm {q["llm"].Completed}, memory {q["memory"].Completed}, storage {q["storage"].Completed}, tool {q["tool"].Completed}");
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output-length estimator ({first.Policy}): rank concordance {first.EstimatorSkill:0.00} — ")
+            + (first.EstimatorHasSkill ? "skilled: sjf sorts on learned lengths per (agent, call site)" : "no skill: sjf keeps FIFO order"));
+        if (!first.Backend.Contains(SimulatedLlmBackend.Label, StringComparison.Ordinal))
+        {
+            stdout.WriteLine("first answers:");
+            foreach (var (agent, text) in first.Stats.Samples())
+            {
+                stdout.WriteLine($"[agent-{agent:D5}] {text.ReplaceLineEndings(" ")}");
+            }
+        }
+        foreach (var r in results.Where(r => r.Stats.FirstError is not null))
+        {
+            stdout.WriteLine($"{r.Policy}: first failure: {r.Stats.FirstError}");
+        }
+        if (results.Count > 1)
+        {
+            stdout.WriteLine("rr and las run without mid-generation preemption here (the simulator finishes a started generation); see the scheduling benchmarks for preemptive runs.");
+        }
+    }
+
+    private sealed class Settings
+    {
+        public bool Quick;
+        public bool Compare;
+        public int Agents;
+        public int Slots = 8;
+        public string? Policy;
+        public string? Backend;
+        public string? Model;
+        public string? Tokenizer;
+        public string? BaseUrl;
     }
 }

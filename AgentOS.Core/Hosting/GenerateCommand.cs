@@ -79,7 +79,6 @@ internal static class GenerateCommand
             steps = generator.Model.Config.SeqLen;
         }
 
-        // Pieces are bytes and a UTF-8 character may span two tokens: a stateful decoder joins them as run.c's terminal would.
         var output = new PieceWriter(stdout);
         WritePrompt(generator.Tokenizer, prompt ?? "", output);
         long firstToken = 0;
@@ -113,10 +112,10 @@ internal static class GenerateCommand
         }
     }
 
+    // Pieces are bytes and a UTF-8 character may span two tokens: they are joined as run.c's terminal would.
     private sealed class PieceWriter(TextWriter writer)
     {
-        private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
-        private readonly char[] _chars = new char[64];
+        private readonly Utf8Pieces _text = new();
 
         // run.c's safe_printf: a lone raw byte is printed only if it is printable or white space.
         public void Write(byte[] piece)
@@ -125,9 +124,7 @@ internal static class GenerateCommand
             {
                 return;
             }
-            var chars = _chars.Length >= piece.Length ? _chars : new char[piece.Length];
-            int count = _decoder.GetChars(piece, 0, piece.Length, chars, 0, flush: false);
-            writer.Write(chars, 0, count);
+            writer.Write(_text.Decode(piece));
         }
     }
 }

@@ -55,13 +55,19 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Approver = options.Approver ?? DenyAllApprover.Instance;
         _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
+        var clock = options.VirtualClock;
+        if (clock is not null && !ReferenceEquals(clock.Time, Time))
+        {
+            throw new ArgumentException("KernelOptions.VirtualClock drives a different clock than KernelOptions.TimeProvider; pass the driver's ManualTimeProvider as the TimeProvider.", nameof(options));
+        }
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
         _ownsStorage = options.Storage is null;
         _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
+        LlmEstimator = new LlmCostEstimator();
         // Conversations are read back before any syscall can run, as the memory store's index is below.
         Contexts = Context.ContextManager.OpenAsync(options.ContextStrategy, _storage, LlmManager.EstimateTokens).AsTask().GetAwaiter().GetResult();
-        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), Contexts);
+        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator, Contexts);
         var storage = new StorageManager(_storage);
         // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
         // restart. Opening reads the stored blocks' index once, before any syscall can run.
@@ -78,18 +84,44 @@ public sealed partial class AgentKernel : IAsyncDisposable
         int? Cpu() => options.PinDispatchers ? cpus[next++ % cpus.Count] : null;
         bool expire = options.ExpireAtDeadline;
         _queues = new ResourceQueue<Syscall>[4];
+        Action? idle = clock is null ? null : clock.Wake;
         // Each backend keeps to its own slots and rate limits: its syscalls form one concurrency group, gated by its limiter.
-        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create<Syscall>(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum), Time) with
+        _queues[(int)SyscallKind.Llm] = new(ResourceQueues.Llm(backends.Sum(b => b.Slots), SchedulingPolicies.Create(options.LlmPolicy, options.LlmQuantum, options.LlmServiceQuantum, LlmEstimator), Time) with
         {
             DispatcherCpu = Cpu(),
             ExpireAtDeadline = expire,
             ConcurrencyKey = LlmManager.BackendOf,
             ConcurrencyLimit = name => Llm.Get(name).Slots,
             StartGate = _llm.Gate,
+            Idle = idle,
         }, _llm);
-        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, _memory);
-        _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: Policy(options.StoragePolicy), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, storage);
-        _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire }, tools);
+        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, _memory);
+        _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: SchedulingPolicies.Create(options.StoragePolicy, estimator: new StorageCostEstimator()), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, storage);
+        _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, tools);
+        if (clock is not null)
+        {
+            // A queue is quiescent for the clock when its dispatcher is parked and every run it has out waits on a
+            // timer of this clock: only simulated generations do; any other run is real work still going.
+            var simulated = backends.OfType<Llm.Simulation.SimulatedLlmBackend>().ToArray();
+            var llmQueue = _queues[(int)SyscallKind.Llm];
+            clock.AddSource(() =>
+            {
+                int waiting = 0;
+                foreach (var backend in simulated)
+                {
+                    waiting += backend.WaitingOnClock;
+                }
+                return llmQueue.IsQuiescentWith(waiting);
+            });
+            for (int i = 0; i < _queues.Length; i++)
+            {
+                if (i != (int)SyscallKind.Llm)
+                {
+                    var queue = _queues[i];
+                    clock.AddSource(() => queue.IsQuiescentWith(0));
+                }
+            }
+        }
 
         Events = new EventBus();
         Events.Types.Register(SyscallEvent.TypeName, AgentOSJsonContext.Default.SyscallEvent);
@@ -98,7 +130,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _memoryTelemetry = new MemoryTelemetry(memoryStore);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
         Llm.MayUse = _access.MayUseLlm;
-        _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers);
+        _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router);
     }
 
@@ -124,6 +156,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
     /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
     public IStorageBackend Storage => _storage;
+
+    // The LLM queue's output-length estimates (learned per agent and call site) and their skill.
+    internal LlmCostEstimator LlmEstimator { get; }
 
     /// <summary>The kernel's clock.</summary>
     public TimeProvider Time { get; }
@@ -167,7 +202,25 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// after a successful run, so its state survives kernel restarts.
     /// </summary>
     /// <exception cref="InvalidRequestException">No agent has that name.</exception>
-    public async Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default)
+    public Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default)
+    {
+        if (_options.VirtualClock is not { } clock)
+        {
+            return RunAgentCoreAsync(name, input, cancellationToken);
+        }
+        // The agent's first stretch (up to its first wait) is a step of the virtual clock like every later one.
+        clock.StepStarted();
+        try
+        {
+            return RunAgentCoreAsync(name, input, cancellationToken);
+        }
+        finally
+        {
+            clock.StepEnded();
+        }
+    }
+
+    private async Task<string> RunAgentCoreAsync(string name, string input, CancellationToken cancellationToken)
     {
         if (!_agents.TryGetValue(name, out var entry))
         {
@@ -281,7 +334,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
     }
 
-    private static ISchedulingPolicy<Syscall> Policy(string name) => SchedulingPolicies.Create<Syscall>(name);
+    private static ISchedulingPolicy<Syscall> Policy(string name, ICostEstimator<Syscall>? estimator = null) => SchedulingPolicies.Create(name, estimator: estimator);
 
     private sealed class AgentEntry(AgentRegistration registration)
     {

@@ -55,8 +55,13 @@ public sealed record KernelOptions
     /// <summary>Who approves irreversible operations. Default: deny all.</summary>
     public IApprover? Approver { get; init; }
 
-    /// <summary>The scheduling policy of each queue by name (fifo, priority, sjf, rr, edf, las, wfq).</summary>
-    public string LlmPolicy { get; init; } = "fifo";
+    /// <summary>
+    /// The scheduling policy of each queue by name (fifo, priority, sjf, rr, edf, las, wfq). The LLM queue's default
+    /// is <c>sjf</c> on output lengths learned online per (agent, call site) — a submitter's cost hint wins where given
+    /// — which keeps FIFO order while the learned estimates do not rank true lengths (so it does no harm on traffic
+    /// it cannot predict) and runs short answers first once they do.
+    /// </summary>
+    public string LlmPolicy { get; init; } = "sjf";
 
     /// <summary>The LLM queue's time slice for <c>rr</c> (default 1 s unless <see cref="LlmServiceQuantum"/> is set).</summary>
     public TimeSpan? LlmQuantum { get; init; }
@@ -91,6 +96,13 @@ public sealed record KernelOptions
 
     /// <summary>Reject syscalls still waiting at their deadline with a deadline-exceeded error instead of running them late.</summary>
     public bool ExpireAtDeadline { get; init; } = true;
+
+    /// <summary>
+    /// Drives <see cref="TimeProvider"/> (which must then be its <see cref="Time.ManualTimeProvider"/>) as virtual
+    /// time: the kernel's queues and simulated backends report their quiescence to it, agents' steps are counted, and
+    /// the clock jumps to the next timer only when nothing else can happen. <see langword="null"/> (default): real time.
+    /// </summary>
+    public Time.VirtualClockDriver? VirtualClock { get; init; }
 
     /// <summary>Pin each queue's dispatcher thread to an allowed CPU (round robin over the allowed set).</summary>
     public bool PinDispatchers { get; init; }

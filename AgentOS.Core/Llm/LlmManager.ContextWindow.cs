@@ -44,5 +44,6 @@ internal sealed partial class LlmManager
         Backend = query.Backend,
         ContextId = query.ContextId,
         AppendToContext = query.AppendToContext,
+        CallSite = query.CallSite,
     };
 }

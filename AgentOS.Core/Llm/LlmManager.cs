@@ -15,14 +15,18 @@ internal sealed partial class LlmManager : SyscallExecutor
     private readonly GenerationStore? _store;
     private readonly ContextManager? _contexts;
 
-    public LlmManager(LlmRouter router, GenerationStore? store = null, ContextManager? contexts = null)
+    public LlmManager(LlmRouter router, GenerationStore? store = null, LlmCostEstimator? estimator = null, ContextManager? contexts = null)
     {
         Router = router;
         _store = store;
+        Estimator = estimator;
         _contexts = contexts;
     }
 
     public LlmRouter Router { get; }
+
+    // Learns output lengths from finished generations, for the LLM queue's shortest-job-first.
+    public LlmCostEstimator? Estimator { get; }
 
     /// <summary>The LLM queue's concurrency group of a syscall: its backend, so each backend keeps to its own slots.</summary>
     public static string BackendOf(Syscall syscall) => syscall.Access.Target!;
@@ -117,6 +121,7 @@ internal sealed partial class LlmManager : SyscallExecutor
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.TokensUsed - reserved);
+        Estimator?.Observe(syscall.Request.AgentId, syscall.Request.Llm!.CallSite ?? "", response.CompletionTokens);
         if (syscall.Request.StreamTo is null && !switchable)
         {
             slot.ReportService(response.CompletionTokens);

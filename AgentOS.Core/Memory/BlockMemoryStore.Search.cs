@@ -169,6 +169,13 @@ public sealed partial class BlockMemoryStore
     /// bound by memory bandwidth, which one core does not saturate).</summary>
     internal int ParallelRows { get; set; } = 32_768;
 
+    /// <summary>Whether vector searches scan the int8 copy first (exact either way); off, they scan every fp32 row,
+    /// which benchmarks compare against.</summary>
+    internal bool QuantizedVectorScan { get; set; } = true;
+
+    /// <summary>Rows the int8 bound left to score again in fp32, over all agents' vector searches so far.</summary>
+    internal long RescoredVectorRows => _agents.Values.Sum(a => a.Vectors?.RescoredRows ?? 0);
+
     private (long Id, double Score)[] RankVectors(List<AgentMemory> agents, float[] query, int limit)
     {
         VectorIndex.Normalize(query);
@@ -181,19 +188,31 @@ public sealed partial class BlockMemoryStore
             }
             if (vectors.Count < ParallelRows || Environment.ProcessorCount < 2)
             {
-                vectors.Search(query, top);
+                Scan(vectors, query, top, 0, vectors.Count, lane: 0);
                 continue;
             }
             // Each half keeps its own exact top-k; merging them gives the exact top-k of the whole (ties break by id
             // in both, so the result is the same as one scan's).
             int half = vectors.Count / 2;
             var second = new TopK(limit);
-            var other = Task.Run(() => vectors.Search(query, second, half, vectors.Count));
-            vectors.Search(query, top, 0, half);
+            var other = Task.Run(() => Scan(vectors, query, second, half, vectors.Count, lane: 1));
+            Scan(vectors, query, top, 0, half, lane: 0);
             other.GetAwaiter().GetResult();
             top.OfferAll(second);
         }
         return top.Ranked();
+    }
+
+    private void Scan(VectorIndex vectors, float[] query, TopK top, int from, int to, int lane)
+    {
+        if (QuantizedVectorScan)
+        {
+            vectors.Search(query, top, from, to, lane);
+        }
+        else
+        {
+            vectors.SearchFullScan(query, top, from, to);
+        }
     }
 
     // Reciprocal rank fusion: score = sum over rankings of 1 / (k + rank), rank from 1 (ties share the best rank). It needs no score

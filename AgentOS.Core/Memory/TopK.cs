@@ -18,6 +18,9 @@ internal sealed class TopK
 
     public int Count { get; private set; }
 
+    /// <summary>k: how many pairs it keeps.</summary>
+    public int Capacity => _ids.Length;
+
     /// <summary>Scores at or below this cannot enter (negative infinity until full).</summary>
     public double Threshold => Count < _ids.Length ? double.NegativeInfinity : _scores[0] - 1e-12;
 

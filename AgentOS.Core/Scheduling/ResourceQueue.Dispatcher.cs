@@ -62,6 +62,7 @@ public sealed partial class ResourceQueue<T>
                 // Parked until the role is free and there is work (a helping submitter that holds the role wakes
                 // this thread when it lets go with work left).
                 Interlocked.Increment(ref _parkSequence); // even: about to park
+                _options.Idle?.Invoke();
                 _wait.WaitUntil(_hasWork, CancellationToken.None);
                 Interlocked.Increment(ref _parkSequence); // odd: working again
             }

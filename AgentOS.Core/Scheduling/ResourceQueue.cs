@@ -197,6 +197,25 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     }
 
     /// <summary>
+    /// <see cref="IsQuiescent"/>, and exactly <paramref name="expectedRunning"/> items running, read while the
+    /// dispatcher stayed parked. A virtual clock passes how many runs wait on its timers: a run that ended but is not
+    /// yet seen, or one doing real work, makes the counts differ, so the clock does not move under it.
+    /// </summary>
+    public bool IsQuiescentWith(int expectedRunning)
+    {
+        if (Volatile.Read(ref _state) == Stopped)
+        {
+            return true;
+        }
+        int before = Volatile.Read(ref _parkSequence);
+        if ((before & 1) != 0 || Volatile.Read(ref _owner) != 0 || HasWork() || Volatile.Read(ref _running) != expectedRunning)
+        {
+            return false;
+        }
+        return Volatile.Read(ref _parkSequence) == before && Volatile.Read(ref _owner) == 0;
+    }
+
+    /// <summary>
     /// Stops the queue. With <paramref name="drain"/>, everything already submitted runs first; without, waiting items
     /// are rejected with <see cref="JobRejection.QueueStopped"/>. Either way new submissions fail at once, running
     /// items are left to finish, and the dispatcher thread is joined before the returned task completes.
@@ -276,6 +295,10 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         if (HasWork())
         {
             _wait.Wake();
+        }
+        else
+        {
+            _options.Idle?.Invoke();
         }
     }
 

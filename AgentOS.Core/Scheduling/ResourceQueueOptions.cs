@@ -65,6 +65,11 @@ public sealed record ResourceQueueOptions<T> where T : class, ISchedulable
     /// frees the slot, counts the fault in <see cref="ResourceQueueStatistics.Faults"/> and goes on.</summary>
     public Action<T, Exception>? ExecutorFaulted { get; init; }
 
+    /// <summary>Called when the queue may have become quiescent (its dispatcher is about to park, or a helping
+    /// submitter let go of the role with nothing left to do), so a virtual clock driver re-checks. Must be cheap and
+    /// must not block.</summary>
+    public Action? Idle { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Policy);

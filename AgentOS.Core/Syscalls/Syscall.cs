@@ -16,8 +16,13 @@ namespace AgentOS.Syscalls;
 /// </remarks>
 internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 {
+    private static readonly Action<object?> ResumeCounted = static state => ((Syscall)state!).RunCountedContinuation();
+
     private readonly SyscallPool _pool;
     private ManualResetValueTaskSourceCore<SyscallResponse> _completion;
+    private Action<object?>? _continuation;
+    private object? _continuationState;
+    private bool _continuationRegistered;
 
     public Syscall(SyscallPool pool)
     {
@@ -53,6 +58,10 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     public Exception? Error { get; private set; }
     public int TokensUsed { get; set; }
 
+    // On a virtual clock: from completion until the awaiting agent has taken the result (its continuation has run, or
+    // it read the result without waiting), the agent counts as a runnable step.
+    public Time.VirtualClockDriver? Clock { get; set; }
+
     // The syscall's span, while a listener wants spans.
     public System.Diagnostics.Activity? Activity { get; set; }
 
@@ -67,6 +76,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     {
         CancelRegistration.Dispose();
         LinkedRunSource?.Dispose();
+        // Before the result is visible: the clock must not move while the agent is about to resume.
+        Clock?.StepStarted();
         if (Error is { } error)
         {
             _completion.SetException(error);
@@ -79,6 +90,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
 
     public SyscallResponse GetResult(short token)
     {
+        // Read without waiting: the step that Complete started ends here (a continuation's ends after it has run).
+        var uncountedRead = _continuationRegistered ? null : Clock;
         try
         {
             return _completion.GetResult(token);
@@ -86,13 +99,42 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         finally
         {
             Recycle();
+            uncountedRead?.StepEnded();
         }
     }
 
     public ValueTaskSourceStatus GetStatus(short token) => _completion.GetStatus(token);
 
-    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _completion.OnCompleted(continuation, state, token, flags);
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        if (Clock is null)
+        {
+            _completion.OnCompleted(continuation, state, token, flags);
+            return;
+        }
+        _continuationRegistered = true;
+        _continuation = continuation;
+        _continuationState = state;
+        _completion.OnCompleted(ResumeCounted, this, token, flags);
+    }
+
+    private void RunCountedContinuation()
+    {
+        // The continuation reads the result, which recycles this envelope: take what is needed first.
+        var clock = Clock!;
+        var continuation = _continuation!;
+        var state = _continuationState;
+        _continuation = null;
+        _continuationState = null;
+        try
+        {
+            continuation(state);
+        }
+        finally
+        {
+            clock.StepEnded();
+        }
+    }
 
     private void Recycle()
     {
@@ -106,6 +148,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         CancelRegistration = default;
         RunToken = default;
         LinkedRunSource = null;
+        Clock = null;
+        _continuationRegistered = false;
         SubmittedAt = DispatchedAt = CompletedAt = 0;
         Ticket.Reset();
         _completion.Reset();

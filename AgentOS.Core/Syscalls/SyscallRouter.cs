@@ -40,6 +40,9 @@ internal sealed class SyscallRouter : IDisposable
         _observer = observer;
     }
 
+    /// <summary>The virtual clock whose agent steps awaited syscalls count in, or <see langword="null"/>.</summary>
+    public Time.VirtualClockDriver? Clock { get; set; }
+
     /// <summary>After this, new syscalls fail with <see cref="KernelStoppingException"/>.</summary>
     public void BeginStopping() => Volatile.Write(ref _stopping, 1);
 
@@ -113,6 +116,7 @@ internal sealed class SyscallRouter : IDisposable
         syscall.Request = request;
         syscall.Access = access;
         syscall.Router = this;
+        syscall.Clock = Clock;
         syscall.SubmittedAt = _time.GetTimestamp();
         var ticket = syscall.Ticket;
         ticket.Priority = request.Priority;

@@ -128,6 +128,33 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Jumps the clock to the earliest armed timer's due time and fires that timer alone (others due at the same
+    /// instant stay armed, in order). A simulator fires one event at a time so that each event's consequences settle
+    /// before the next. Returns <see langword="false"/> (and leaves the clock alone) when no timer is armed.
+    /// </summary>
+    public bool FireNextTimer()
+    {
+        lock (_firing)
+        {
+            ManualTimer timer;
+            lock (_gate)
+            {
+                DropStale();
+                if (!_queue.TryPeek(out var fire, out var key))
+                {
+                    return false;
+                }
+                _queue.Dequeue();
+                _elapsedTicks = Math.Max(_elapsedTicks, key.Due);
+                timer = fire.Timer;
+                timer.OnFired(key.Due);
+            }
+            timer.Invoke();
+            return true;
+        }
+    }
+
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

@@ -59,16 +59,18 @@ public sealed class EmbeddedBackendTests
     {
         using var demo = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["demo", "--agents", "3"], workingDirectory: RepoPaths.Root);
         Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(100)), demo.Stderr);
-        Assert.Contains("[storyteller-1] Once upon a time, a little dog named Max", demo.Stdout);
-        Assert.Contains("[storyteller-3] Tom and Sam went to the park.", demo.Stdout);
-        Assert.Contains("llm queue: 3 completed, 3 dispatched, policy sjf", demo.Stdout);
+        Assert.Contains("embedded llama2.c engine", demo.Stdout);
+        Assert.Contains("[agent-00000] Once upon a time, a little dog named Max", demo.Stdout);
+        Assert.Contains("[agent-00002] Tom and Sam went to the park.", demo.Stdout);
+        Assert.Contains("syscalls completed (sjf): llm 6, memory 6, storage 3, tool 3", demo.Stdout);
     }
 
     [Test]
     public async Task TheDemoWithoutAModelSaysWhereToGetOne()
     {
         using var temp = new TempDirectory("agentos-demo-nomodel");
-        using var demo = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["demo"], workingDirectory: temp.Path);
+        using var demo = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["demo", "--backend", "embedded"], workingDirectory: temp.Path,
+            environment: new Dictionary<string, string?> { [AgentOS.Llm.Simulation.LlmTrace.SharedDataVariable] = temp.Path });
         Assert.Equal(1, await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("needs a llama2.c model", demo.Stderr);
     }

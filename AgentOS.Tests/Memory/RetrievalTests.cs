@@ -99,6 +99,35 @@ public sealed class RetrievalTests : IDisposable
         }
     }
 
+    [Test]
+    public async Task VectorSearchEqualsTheFp32FullScanOnOneThreadAndTwo()
+    {
+        await using var store = await _fixture.OpenAsync(Options(), new HashedNgramEmbedder(384));
+        var random = new Random(8);
+        string[] words = ["memory", "block", "agent", "kernel", "storage", "evict", "reload", "quota", "vector", "search", "index", "token", "lease", "swap"];
+        for (int i = 0; i < 400; i++)
+        {
+            await store.AddAsync("alice", string.Join(' ', Enumerable.Range(0, 2 + random.Next(5)).Select(_ => words[random.Next(words.Length)])), []);
+        }
+        foreach (int parallelRows in new[] { 32_768, 64 })
+        {
+            store.ParallelRows = parallelRows;
+            foreach (string query in new[] { "agent memory", "swap lease", "kernel", "vector search index quota" })
+            {
+                foreach (int limit in new[] { 1, 10, 399, 400, 500 })
+                {
+                    store.QuantizedVectorScan = false;
+                    var expected = await store.SearchAsync(["alice"], query, limit, MemorySearchMode.Vector);
+                    store.QuantizedVectorScan = true;
+                    var actual = await store.SearchAsync(["alice"], query, limit, MemorySearchMode.Vector);
+                    string what = $"'{query}', limit {limit}, parallel from {parallelRows} rows";
+                    Assert.SequenceEqual(expected.Items.Select(i => i.Id), actual.Items.Select(i => i.Id), what);
+                    Assert.SequenceEqual(expected.Scores, actual.Scores, what);
+                }
+            }
+        }
+    }
+
     private static double[] Embed(HashedNgramEmbedder embedder, string text)
     {
         var v = new float[embedder.Dimensions];

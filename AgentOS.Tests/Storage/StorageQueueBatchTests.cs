@@ -44,13 +44,44 @@ public sealed class StorageQueueBatchTests
         Assert.Equal("v14", await agent.Storage.ReadTextAsync("agents/alice/f0"));
     }
 
-    /// <summary>Holds the first write until released; counts batch commits.</summary>
+    // Shortest job first by payload: writes queued behind a busy slot reach the backend smallest first (FIFO keeps
+    // their arrival order).
+    [Test]
+    public async Task TheStorageQueueOrdersQueuedWritesByPayloadUnderSjf()
+    {
+        Assert.SequenceEqual(["small", "medium", "large"], await QueuedWriteOrder("sjf"));
+        Assert.SequenceEqual(["large", "small", "medium"], await QueuedWriteOrder("fifo"));
+    }
+
+    private static async Task<IReadOnlyList<string>> QueuedWriteOrder(string policy)
+    {
+        using var data = new TempDirectory("agentos-storage-sjf");
+        var gated = new GatedStorage(FileStore.Open(new FaultInjectingDevice()));
+        await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data.Path, Storage = gated, StorageSlots = 1, StoragePolicy = policy });
+        kernel.RegisterIdentity("alice");
+        var agent = new AgentContext("alice", kernel.Port);
+        var first = agent.Storage.WriteTextAsync("agents/alice/first", "first").AsTask();
+        await gated.Entered.Task;
+        var writes = new[] { ("large", 64 * 1024), ("small", 10), ("medium", 8 * 1024) }
+            .Select(w => agent.Storage.WriteTextAsync($"agents/alice/{w.Item1}", new string('x', w.Item2)).AsTask()).ToList();
+        while (kernel.Status.Queues["storage"].Waiting < 3)
+        {
+            await Task.Delay(1);
+        }
+        gated.Release.SetResult();
+        await first;
+        await Task.WhenAll(writes);
+        return [.. gated.Batched.Select(key => key["agents/alice/".Length..])];
+    }
+
+    /// <summary>Holds the first write until released; counts batch commits and records the keys they carried.</summary>
     private sealed class GatedStorage(IStorageBackend inner) : IStorageBackend
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Commits { get; private set; }
         public int LargestBatch { get; private set; }
+        public List<string> Batched { get; } = [];
 
         public string Name => inner.Name;
 
@@ -65,6 +96,7 @@ public sealed class StorageQueueBatchTests
         {
             Commits++;
             LargestBatch = Math.Max(LargestBatch, batch.Count);
+            Batched.AddRange(batch.Operations.Select(o => o.Key));
             return inner.CommitAsync(batch, cancellationToken);
         }
 

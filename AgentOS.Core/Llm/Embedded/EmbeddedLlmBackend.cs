@@ -81,15 +81,22 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
         var generation = Begin(query, snapshot);
         try
         {
-            var suspended = await Engine.RunAsync(generation, (_, piece) => control.OnDelta(Encoding.UTF8.GetString(piece)), () => control.ShouldSuspend, cancellationToken).ConfigureAwait(false);
-            var text = Text(generation);
+            var text = new Utf8Pieces();
+            var suspended = await Engine.RunAsync(generation, (_, piece) =>
+            {
+                if (text.Decode(piece) is { Length: > 0 } delta)
+                {
+                    control.OnDelta(delta);
+                }
+            }, () => control.ShouldSuspend, cancellationToken).ConfigureAwait(false);
+            var answer = Text(generation);
             if (suspended is not null)
             {
-                return new LlmRunResult(null, new GenerationSnapshot { Backend = Name, Text = text, CompletionTokens = generation.Generated.Length, EngineState = suspended });
+                return new LlmRunResult(null, new GenerationSnapshot { Backend = Name, Text = answer, CompletionTokens = generation.Generated.Length, EngineState = suspended });
             }
             return new LlmRunResult(new LlmResponse
             {
-                Content = text,
+                Content = answer,
                 PromptTokens = generation.PromptLength,
                 CompletionTokens = generation.Generated.Length,
                 FinishReason = generation.StoppedAtBos ? "stop" : "length",

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentOS.Threading;
 
 namespace AgentOS.Llm.Embedded;
@@ -6,7 +7,9 @@ namespace AgentOS.Llm.Embedded;
 /// The llama2.c transformer in plain C#: RMSNorm, rotary position embeddings, grouped-query attention with a KV cache,
 /// SwiGLU feed-forward, shared or separate classifier. Every loop keeps run.c's order of float operations except the
 /// matrix-vector dot products, which are vectorized (the exactness tests show run.c's tokens survive that), so decoding
-/// reproduces run.c's tokens. Large products may be split across a pinned pool. Thread-safe for concurrent
+/// reproduces run.c's tokens. Large products may be split across a pinned pool. The kernels are compiled optimized
+/// from their first call (AggressiveOptimization): a short generation in a fresh process would otherwise run mostly
+/// unoptimized tier-0 code. Thread-safe for concurrent
 /// sequences: each <see cref="Llama2Sequence"/> owns its activations and cache.
 /// </summary>
 public sealed class Llama2Model
@@ -70,6 +73,7 @@ public sealed class Llama2Model
 
     /// <summary>Runs one token at position <paramref name="pos"/> of <paramref name="s"/> and returns the logits
     /// (a view into the sequence's buffer, valid until its next step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Forward(Llama2Sequence s, int token, int pos)
     {
         ArgumentNullException.ThrowIfNull(s);
@@ -154,6 +158,7 @@ public sealed class Llama2Model
     }
 
     // Sequences [from, to) of a batch, one step, layer by layer: per-sequence parts in a loop, matmuls batched.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepBatch(IReadOnlyList<Llama2Sequence> all, ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, int from, int to)
     {
         var c = Config;
@@ -210,6 +215,7 @@ public sealed class Llama2Model
     }
 
     // Each weight row once for the whole batch; the same dot product as MatMul, so the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BatchMatMul(Llama2Sequence[] seqs, Func<Llama2Sequence, float[]> output, Func<Llama2Sequence, float[]> input, int offset, int n, int d)
     {
         var w = _w.AsSpan(offset, n * d);
@@ -235,7 +241,9 @@ public sealed class Llama2Model
         }
     }
 
-    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations.
+    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations (fused
+    // multiply-adds, then the lanes summed), so a batched sequence gets the bits it would get alone.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float, float, float, float) Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3)
     {
         int j = 0;
@@ -250,10 +258,10 @@ public sealed class Llama2Model
             for (; j <= w.Length - width; j += width)
             {
                 var wj = new System.Numerics.Vector<float>(w.Slice(j, width));
-                a0 += wj * new System.Numerics.Vector<float>(x0.Slice(j, width));
-                a1 += wj * new System.Numerics.Vector<float>(x1.Slice(j, width));
-                a2 += wj * new System.Numerics.Vector<float>(x2.Slice(j, width));
-                a3 += wj * new System.Numerics.Vector<float>(x3.Slice(j, width));
+                a0 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x0.Slice(j, width)), a0);
+                a1 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x1.Slice(j, width)), a1);
+                a2 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x2.Slice(j, width)), a2);
+                a3 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x3.Slice(j, width)), a3);
             }
             (s0, s1, s2, s3) = (System.Numerics.Vector.Sum(a0), System.Numerics.Vector.Sum(a1), System.Numerics.Vector.Sum(a2), System.Numerics.Vector.Sum(a3));
         }
@@ -271,6 +279,7 @@ public sealed class Llama2Model
     // Bit-exact with run.c's loops: each score is still summed over i in order (four positions at once only for
     // instruction-level parallelism), and the weighted sum of values is element-wise, so vectorizing it over i
     // changes no rounding (the JIT does not fuse multiply and add).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
     {
         var c = Config;
@@ -288,6 +297,7 @@ public sealed class Llama2Model
     }
 
     // att[t] = (q · k_t) / scale, where k_t starts at keys[t * stride].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int stride, Span<float> att, float scale)
     {
         int headSize = q.Length, t = 0;
@@ -324,6 +334,7 @@ public sealed class Llama2Model
     }
 
     // xb = sum over t of att[t] * v_t, accumulated in t order, where v_t starts at values[t * stride].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedValues(ReadOnlySpan<float> att, ReadOnlySpan<float> values, int stride, Span<float> xb)
     {
         int headSize = xb.Length, i = 0;
@@ -352,6 +363,7 @@ public sealed class Llama2Model
     }
 
     // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rope(Span<float> q, Span<float> k, int pos)
     {
         int headSize = Config.HeadSize;
@@ -388,6 +400,7 @@ public sealed class Llama2Model
     }
 
     // hb = silu(hb) * hb2, in place.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SwiGlu(Span<float> hb, ReadOnlySpan<float> hb2)
     {
         for (int i = 0; i < hb.Length; i++)
@@ -399,6 +412,7 @@ public sealed class Llama2Model
     }
 
     // The residual connection: x += delta.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddInto(Span<float> x, ReadOnlySpan<float> delta)
     {
         for (int i = 0; i < x.Length; i++)
@@ -415,6 +429,7 @@ public sealed class Llama2Model
         vector[i + 1] = v0 * fci + v1 * fcr;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RmsNorm(Span<float> output, ReadOnlySpan<float> x, ReadOnlySpan<float> weight)
     {
         float ss = 0.0f;
@@ -433,6 +448,7 @@ public sealed class Llama2Model
 
     // run.c's softmax. The max and the final division are order-free, so they are vectorized with the same bits; the
     // exponentials and their sum stay sequential.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Softmax(Span<float> x)
     {
         float max = Max(x);
@@ -458,6 +474,7 @@ public sealed class Llama2Model
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Max(ReadOnlySpan<float> x)
     {
         float max = x[0];
@@ -499,6 +516,7 @@ public sealed class Llama2Model
 
     // Vectorized dot products (TensorPrimitives is a package; Vector<T> is in the base framework): the float sums run
     // in a different order than run.c's, see the exactness tests for the consequence.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rows(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
     {
         var w = _w.AsSpan(offset, n * d);
@@ -509,6 +527,7 @@ public sealed class Llama2Model
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int j = 0;
@@ -519,7 +538,7 @@ public sealed class Llama2Model
             int width = System.Numerics.Vector<float>.Count;
             for (; j <= a.Length - width; j += width)
             {
-                acc += new System.Numerics.Vector<float>(a.Slice(j, width)) * new System.Numerics.Vector<float>(b.Slice(j, width));
+                acc = System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(a.Slice(j, width)), new System.Numerics.Vector<float>(b.Slice(j, width)), acc);
             }
             sum = System.Numerics.Vector.Sum(acc);
         }

@@ -20,6 +20,7 @@ public sealed class Llama2Sampler(float temperature = 0f, float topP = 0.9f, ulo
     public ulong RandomState => _state;
 
     /// <summary>Picks the next token from <paramref name="logits"/> (modified in place when sampling).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Sample(Span<float> logits)
     {
         if (temperature == 0.0f)

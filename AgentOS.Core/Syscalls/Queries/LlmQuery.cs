@@ -34,4 +34,11 @@ public sealed class LlmQuery
 
     /// <summary>The backend or model to use; <see langword="null"/> for the kernel's default.</summary>
     public string? Backend { get; init; }
+
+    /// <summary>
+    /// The place in the agent's code that asks (the SDK fills in the calling method's name when this is
+    /// <see langword="null"/>). The kernel learns output lengths per (agent, call site), so a call site that always
+    /// answers briefly is scheduled ahead of one that writes essays.
+    /// </summary>
+    public string? CallSite { get; set; }
 }

@@ -5,13 +5,15 @@ using AgentOS.Threading;
 namespace AgentOS.Bench.Llm;
 
 /// <summary>
-/// Where splitting a single sequence's matrix-vector products across a pinned pool starts to pay: tokens/s of one
-/// sequence with every product split two ways (this thread plus one pinned worker) against the same model unsplit,
-/// on models of growing width. The models are llama2.c checkpoints of random weights written to a temporary file
+/// The embedded engine on models wider than stories260K. (1) Where splitting a single sequence's matrix-vector
+/// products across a pinned pool starts to pay: tokens/s of one sequence with every product split two ways (this
+/// thread plus one pinned worker) against the same model unsplit, on models of growing width. (2) Batched decoding
+/// where the weights no longer fit in the caches (width 1024: about 100 MB of weights), so reading them once per step
+/// for the whole batch is what batching is for: 16 sequences stepped together against one sequence alone. The models are llama2.c checkpoints of random weights written to a temporary file
 /// (2 layers, a 512-token vocabulary, 64 positions: the speed depends only on the shapes). Width 288 is
 /// the shape of llama2.c's stories15M. Each product a model has is at most dim × hidden (w1, w2, w3) or vocab × dim.
 /// </summary>
-internal static class SplitBenchmarks
+internal static class RandomModelBenchmarks
 {
     [Benchmark("llm.embedded.split.d64", Baseline = "llm.embedded.unsplit.d64")]
     public static void Split64(BenchRun run) => Step(run, 64, split: true);
@@ -36,6 +38,27 @@ internal static class SplitBenchmarks
 
     [Benchmark("llm.embedded.unsplit.d1024")]
     public static void Unsplit1024(BenchRun run) => Step(run, 1024, split: false);
+
+    [Benchmark("llm.embedded.d1024.batch16", Baseline = "llm.embedded.d1024.tokens")]
+    public static void Batch16Wide(BenchRun run)
+    {
+        var model = new Llama2Model(Checkpoint(1024));
+        const int Batch = 16;
+        var sequences = Enumerable.Range(0, Batch).Select(_ => model.NewSequence()).ToArray();
+        var tokens = Enumerable.Range(0, Batch).ToArray();
+        var positions = new int[Batch];
+        int steps = run.Size(16, 4);
+        run.Start();
+        for (int pos = 0; pos < steps; pos++)
+        {
+            Array.Fill(positions, pos);
+            model.ForwardBatch(sequences, tokens, positions);
+        }
+        run.Stop((long)steps * Batch);
+    }
+
+    [Benchmark("llm.embedded.d1024.tokens")]
+    public static void SingleWide(BenchRun run) => Step(run, 1024, split: false);
 
     private static readonly Dictionary<int, Llama2Checkpoint> Models = [];
     private static readonly Lazy<PinnedThreadPool> Pool = new(() => new PinnedThreadPool(new PinnedThreadPoolOptions { Name = "bench-split", WorkerCount = 1 }));

@@ -1,0 +1,65 @@
+using AgentOS.Llm.Simulation;
+using AgentOS.Scheduling;
+using AgentOS.Time;
+
+namespace AgentOS.Bench.Scheduling.Quality;
+
+/// <summary>
+/// Replays requests through the kernel's own <see cref="ResourceQueue{T}"/> (its dispatcher thread, the policy under
+/// test) onto the simulator, on virtual time moved by a <see cref="VirtualClockDriver"/>.
+/// </summary>
+internal static class QueueReplay
+{
+    public static Outcome Run(SimRequest[] template, Func<ManualTimeProvider, ISchedulingPolicy<SimRequest>> policy, int slots, SimulatedLatencyModel model, Action<SimRequest>? learn = null)
+    {
+        var requests = template.Select(r => r.Fresh()).ToArray();
+        var time = new ManualTimeProvider();
+        var driver = new VirtualClockDriver(time);
+        int finished = 0;
+        var executor = new SimExecutor(time, model, r =>
+        {
+            learn?.Invoke(r);
+            Interlocked.Increment(ref finished);
+        });
+        executor.Reset(requests.Length);
+        var queue = new ResourceQueue<SimRequest>(new ResourceQueueOptions<SimRequest>
+        {
+            Name = "llm",
+            Policy = policy(time),
+            Slots = slots,
+            TimeProvider = time,
+            InboxCapacity = 1 << 15,
+            Idle = driver.Wake,
+        }, executor);
+        driver.AddSource(() => queue.IsQuiescentWith(executor.WaitingOnClock));
+        var start = time.GetUtcNow();
+        int next = 0;
+        ITimer? arrivals = null;
+        arrivals = time.CreateTimer(_ =>
+        {
+            // In whole ticks, the clock's own unit, so a re-armed timer is never due "now" without its request being taken.
+            long now = time.Elapsed.Ticks;
+            while (next < requests.Length && TimeSpan.FromSeconds(requests[next].Arrival).Ticks <= now)
+            {
+                var r = requests[next++];
+                r.Ticket.Deadline = start + TimeSpan.FromSeconds(r.Arrival + r.Slo);
+                r.Ticket.Priority = r.Index % 3;
+                r.Ticket.FlowId = r.Agent.GetHashCode(StringComparison.Ordinal);
+                if (!queue.TryEnqueue(r))
+                {
+                    throw new InvalidOperationException("The replay's inbox filled up; raise InboxCapacity.");
+                }
+            }
+            if (next < requests.Length)
+            {
+                arrivals!.Change(TimeSpan.FromTicks(TimeSpan.FromSeconds(requests[next].Arrival).Ticks - now), Timeout.InfiniteTimeSpan);
+            }
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        arrivals.Change(TimeSpan.FromSeconds(requests[0].Arrival), Timeout.InfiniteTimeSpan);
+        driver.RunUntil(() => Volatile.Read(ref finished) == requests.Length);
+        arrivals.Dispose();
+        var statistics = queue.Statistics;
+        queue.StopAsync().GetAwaiter().GetResult();
+        return Outcome.From(requests, executor.Completions, statistics.DeadlinesMissed, statistics.Preemptions);
+    }
+}

@@ -1,0 +1,28 @@
+using AgentOS.Scheduling;
+
+namespace AgentOS.Bench.Scheduling.Quality;
+
+/// <summary>One LLM request of a replayed workload, as the LLM queue schedules it (cost unit: output tokens).</summary>
+internal sealed class SimRequest(int index, string agent, string site, double arrival, int input, int output, double slo) : ISchedulable
+{
+    public int Index { get; } = index;
+    public string Agent { get; } = agent;
+    public string Site { get; } = site;
+
+    /// <summary>Seconds since the replay began.</summary>
+    public double Arrival { get; } = arrival;
+    public int Input { get; } = input;
+    public int Output { get; } = output;
+
+    /// <summary>Seconds after arrival by which it should be done.</summary>
+    public double Slo { get; } = slo;
+
+    public SchedulingTicket Ticket { get; } = new();
+
+    // Set by the executor while the request runs: when its current decode stretch started, and the service then.
+    public double DecodeStart { get; set; }
+    public double ServiceAtDecodeStart { get; set; }
+    public bool Running { get; set; }
+
+    public SimRequest Fresh() => new(Index, Agent, Site, Arrival, Input, Output, Slo);
+}
