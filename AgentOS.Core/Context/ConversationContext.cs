@@ -11,6 +11,7 @@ public sealed class ConversationContext
 {
     private readonly List<ContextMessage> _messages = [];
     private readonly Func<string, int> _count;
+    private int _window;
 
     /// <summary>Creates an empty conversation.</summary>
     /// <param name="agentId">The agent it belongs to.</param>
@@ -36,8 +37,17 @@ public sealed class ConversationContext
     /// <summary>Its name, unique per agent.</summary>
     public string Id { get; }
 
-    /// <summary>The model's context window in tokens.</summary>
-    public int Window { get; }
+    /// <summary>The model's context window in tokens. The kernel sets it to the window of the backend serving each
+    /// turn, since one conversation may move between backends.</summary>
+    public int Window
+    {
+        get => _window;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _window = value;
+        }
+    }
 
     /// <summary>How an overlong conversation is made to fit.</summary>
     public IContextWindowStrategy Strategy { get; set; }
@@ -53,6 +63,10 @@ public sealed class ConversationContext
 
     /// <summary>Tokens the model generated over all of this conversation's generations.</summary>
     public long CompletionTokensUsed { get; private set; }
+
+    /// <summary>What the model was sent for the last recorded answer: the conversation as fitted to that backend's
+    /// window (not persisted; empty after a restart until the next turn).</summary>
+    public IReadOnlyList<ContextMessage> LastPrompt { get; internal set; } = [];
 
     /// <summary>The answer in progress when its generation was preempted (what a resume continues), if any.</summary>
     public GenerationSnapshot? Pending { get; set; }
@@ -76,6 +90,23 @@ public sealed class ConversationContext
     {
         int reserve = Math.Clamp(answerTokens, 0, Window / 2);
         return Strategy.FitAsync(_messages, Window - reserve, _count, cancellationToken);
+    }
+
+    // A message read back from storage keeps the size it was measured at.
+    internal void Restore(IEnumerable<ContextMessage> messages, long promptTokens, long completionTokens)
+    {
+        _messages.AddRange(messages);
+        PromptTokensUsed += promptTokens;
+        CompletionTokensUsed += completionTokens;
+    }
+
+    // A summarizing strategy's result replaces the stored conversation, so the summary is kept and the dropped turns
+    // are not summarized again on every later turn.
+    internal void Replace(IEnumerable<ContextMessage> messages)
+    {
+        var kept = messages.Select(m => m with { Origin = null }).ToList();
+        _messages.Clear();
+        _messages.AddRange(kept);
     }
 
     /// <summary>Records a finished answer: appends it, adds its usage to the totals, clears <see cref="Pending"/>.</summary>

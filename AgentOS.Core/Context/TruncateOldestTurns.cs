@@ -80,7 +80,7 @@ public sealed class TruncateOldestTurns : IContextWindowStrategy
     }
 
     // The longest head or tail of the message that fits in `tokens`, found by bisection on characters.
-    private static ContextMessage Cut(ContextMessage message, int tokens, Func<string, int> count, bool keepEnd)
+    internal static ContextMessage Cut(ContextMessage message, int tokens, Func<string, int> count, bool keepEnd)
     {
         if (message.Tokens <= tokens)
         {

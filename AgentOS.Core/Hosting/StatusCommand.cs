@@ -74,5 +74,9 @@ internal static class StatusCommand
         {
             stdout.WriteLine(string.Create(c, $"  agent {a.Agent}: {a.Items} items, {a.LiveBytes} of {a.QuotaBytes} B quota, resident {a.ResidentBytes} B, evicted {a.EvictedBytes} B, hits {a.Hits} misses {a.Misses}, evictions {a.Evictions}, quota rejections {a.QuotaRejections}"));
         }
+        if (status.Contexts is { } x)
+        {
+            stdout.WriteLine(string.Create(c, $"conversations: {x.Contexts} ({x.Strategy}), {x.Messages} messages, {x.Tokens} tokens, usage {x.PromptTokens} prompt + {x.CompletionTokens} completion tokens, {x.Preempted} preempted"));
+        }
     }
 }

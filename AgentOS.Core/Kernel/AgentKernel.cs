@@ -40,6 +40,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
 
     private AgentKernel(KernelOptions options)
     {
+        if (!Context.ContextManager.StrategyNames.Contains(options.ContextStrategy))
+        {
+            throw new ArgumentException($"The context strategy '{options.ContextStrategy}' is unknown; use one of {string.Join(", ", Context.ContextManager.StrategyNames)}.", nameof(options));
+        }
         _options = options;
         Time = options.TimeProvider;
         _started = Time.GetTimestamp();
@@ -61,7 +65,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
         LlmEstimator = new LlmCostEstimator();
-        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator);
+        // Conversations are read back before any syscall can run, as the memory store's index is below.
+        Contexts = Context.ContextManager.OpenAsync(options.ContextStrategy, _storage, LlmManager.EstimateTokens).AsTask().GetAwaiter().GetResult();
+        _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator, Contexts);
         var storage = new StorageManager(_storage);
         // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
         // restart. Opening reads the stored blocks' index once, before any syscall can run.
@@ -144,6 +150,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <summary>The LLM backends: routing by model and capability, marking backends down and up (failover), and each
     /// backend's rate limiter.</summary>
     public LlmRouter Llm { get; }
+
+    /// <summary>Agents' conversations (messages, token totals, preempted answers), kept and persisted by the kernel.</summary>
+    public Context.ContextManager Contexts { get; }
 
     /// <summary>The storage backend behind storage syscalls (disposed with the kernel when the kernel created it).</summary>
     public IStorageBackend Storage => _storage;
@@ -272,7 +281,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         },
         [.. _agents.Values.OrderBy(a => a.Registration.Name, StringComparer.Ordinal)
             .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
-        _memory.Store.Statistics);
+        _memory.Store.Statistics,
+        Contexts.Statistics);
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>

@@ -28,6 +28,9 @@ public sealed class KernelConfig
     /// <summary>See <see cref="KernelOptions.LlmServiceQuantum"/>: the LLM queue's quantum in tokens (rr, las).</summary>
     public double? LlmQuantumTokens { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.ContextStrategy"/>: truncate (default) or summarize.</summary>
+    public string? ContextStrategy { get; init; }
+
     /// <summary>See <see cref="KernelOptions.MemoryPolicy"/>.</summary>
     public string? MemoryPolicy { get; init; }
 
@@ -109,6 +112,7 @@ public sealed class KernelConfig
             DataDirectory = DataDirectory ?? defaults.DataDirectory,
             LlmPolicy = LlmPolicy ?? defaults.LlmPolicy,
             LlmServiceQuantum = LlmQuantumTokens,
+            ContextStrategy = ContextStrategy?.ToLowerInvariant() ?? defaults.ContextStrategy,
             MemoryPolicy = MemoryPolicy ?? defaults.MemoryPolicy,
             StoragePolicy = StoragePolicy ?? defaults.StoragePolicy,
             ToolPolicy = ToolPolicy ?? defaults.ToolPolicy,
@@ -134,6 +138,10 @@ public sealed class KernelConfig
             {
                 throw new KernelConfigException($"{source}: {key} '{policy}' is not a policy; use one of {string.Join(", ", SchedulingPolicies.Names)}.");
             }
+        }
+        if (ContextStrategy is not null && !Context.ContextManager.StrategyNames.Contains(ContextStrategy.ToLowerInvariant()))
+        {
+            throw new KernelConfigException($"{source}: context_strategy '{ContextStrategy}' is not a context strategy; use one of {string.Join(", ", Context.ContextManager.StrategyNames)}.");
         }
         if (LlmQuantumTokens is { } quantum && !(quantum >= 1))
         {

@@ -71,6 +71,11 @@ public sealed record KernelOptions
     /// on backends that can (the embedded engine; HTTP backends that continue a partial answer).</summary>
     public double? LlmServiceQuantum { get; init; }
 
+    /// <summary>How a kernel-kept conversation that outgrows its backend's window is fitted: <c>truncate</c> (drop the
+    /// oldest turns, keep the system prompts) or <c>summarize</c> (the serving backend summarizes the dropped turns; a
+    /// deterministic digest when it cannot). Default truncate.</summary>
+    public string ContextStrategy { get; init; } = "truncate";
+
     /// <inheritdoc cref="LlmPolicy"/>
     public string MemoryPolicy { get; init; } = "sjf";
 

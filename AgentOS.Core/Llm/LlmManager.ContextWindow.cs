@@ -43,6 +43,7 @@ internal sealed partial class LlmManager
         Seed = query.Seed,
         Backend = query.Backend,
         ContextId = query.ContextId,
+        AppendToContext = query.AppendToContext,
         CallSite = query.CallSite,
     };
 }

@@ -13,12 +13,14 @@ namespace AgentOS.Llm;
 internal sealed partial class LlmManager : SyscallExecutor
 {
     private readonly GenerationStore? _store;
+    private readonly ContextManager? _contexts;
 
-    public LlmManager(LlmRouter router, GenerationStore? store = null, LlmCostEstimator? estimator = null)
+    public LlmManager(LlmRouter router, GenerationStore? store = null, LlmCostEstimator? estimator = null, ContextManager? contexts = null)
     {
         Router = router;
         _store = store;
         Estimator = estimator;
+        _contexts = contexts;
     }
 
     public LlmRouter Router { get; }
@@ -72,7 +74,10 @@ internal sealed partial class LlmManager : SyscallExecutor
         LlmResponse response;
         try
         {
-            var query = await FitWindowAsync(backend, syscall.Request.Llm!, syscall.RunToken).ConfigureAwait(false);
+            // Checked here, not inside: the plain round trip must not pay for conversation turns it does not make.
+            var asked = syscall.Request.Llm!;
+            var turn = IsConversationTurn(asked) ? await PrepareTurnAsync(backend, syscall, asked, syscall.RunToken).ConfigureAwait(false) : asked;
+            var query = await FitWindowAsync(backend, turn, syscall.RunToken).ConfigureAwait(false);
             if (switchable)
             {
                 if (await RunSwitchableAsync(slot, backend, syscall, query).ConfigureAwait(false) is not { } finished)
@@ -80,6 +85,7 @@ internal sealed partial class LlmManager : SyscallExecutor
                     // Suspended: this run's reservation is returned; the resumed run reserves again and the finished
                     // one records the whole answer's tokens.
                     limiter.Record(-reserved);
+                    await SuspendTurnAsync(syscall, (GenerationSnapshot)syscall.YieldState!).ConfigureAwait(false);
                     return;
                 }
                 response = finished;
@@ -97,12 +103,21 @@ internal sealed partial class LlmManager : SyscallExecutor
         catch (Exception ex)
         {
             // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
+            // Its conversation is left as it was.
             limiter.Record(-reserved);
+            if (IsConversationTurn(syscall.Request.Llm!))
+            {
+                AbandonTurn(syscall);
+            }
             if (ex is RateLimitedException { RetryAfter: { } wait })
             {
                 limiter.HoldFor(wait);
             }
             throw;
+        }
+        if (IsConversationTurn(syscall.Request.Llm!))
+        {
+            await CommitTurnAsync(syscall, response).ConfigureAwait(false);
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.TokensUsed - reserved);

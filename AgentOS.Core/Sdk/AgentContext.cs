@@ -8,6 +8,8 @@ namespace AgentOS.Sdk;
 /// </summary>
 public sealed class AgentContext
 {
+    private string _conversationId = "default";
+
     /// <summary>Creates a context for <paramref name="agentId"/> talking to <paramref name="port"/>.</summary>
     public AgentContext(string agentId, IKernelPort port)
     {
@@ -23,6 +25,18 @@ public sealed class AgentContext
 
     /// <summary>The agent's id (its identity for access control).</summary>
     public string AgentId { get; }
+
+    /// <summary>The conversation <see cref="PlanningModule.ChatAsync"/> continues, kept by the kernel per agent and id.
+    /// Default <c>default</c>: one conversation per agent, which a new context for the same agent continues.</summary>
+    public string ConversationId
+    {
+        get => _conversationId;
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            _conversationId = value;
+        }
+    }
 
     /// <summary>Where the syscalls go.</summary>
     public IKernelPort Port { get; }

@@ -4,12 +4,14 @@ namespace AgentOS.Sdk;
 
 /// <summary>
 /// Memory: the agent's long-term items (AIOS's MemoryQuery: add, get, update, remove, search), its own or another
-/// agent's where granted; and its conversation context (read, append, trim), kept with the agent until the context
-/// manager takes it over.
+/// agent's where granted; and its conversation (read, append, trim). The kernel keeps the conversation that
+/// <see cref="PlanningModule.ChatAsync"/> and <see cref="PlanningModule.StreamAsync"/> continue (its window enforced
+/// there); this copy mirrors it for the agent to read, and messages appended here reach the kernel's with the next turn.
 /// </summary>
 public sealed class MemoryModule : AgentModule
 {
     private readonly List<ChatMessage> _conversation = [];
+    private readonly List<ChatMessage> _unsent = [];
     private readonly Lock _gate = new();
 
     internal MemoryModule(AgentContext context) : base(context)
@@ -28,17 +30,43 @@ public sealed class MemoryModule : AgentModule
         }
     }
 
-    /// <summary>Appends a message to the conversation.</summary>
+    /// <summary>Appends a message to the conversation (it goes to the kernel's copy with the next chat turn).</summary>
     public void Append(ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
             _conversation.Add(message);
+            _unsent.Add(message);
         }
     }
 
-    /// <summary>Keeps only the last <paramref name="keep"/> messages (system messages are always kept).</summary>
+    // Messages appended here that the kernel's conversation does not have yet.
+    internal IReadOnlyList<ChatMessage> Unsent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _unsent];
+            }
+        }
+    }
+
+    // A turn the kernel recorded: its unsent messages (the first `sent`) are now the kernel's too, and the turn's
+    // question and answer join the mirror.
+    internal void Recorded(int sent, ChatMessage question, ChatMessage answer)
+    {
+        lock (_gate)
+        {
+            _unsent.RemoveRange(0, Math.Min(sent, _unsent.Count));
+            _conversation.Add(question);
+            _conversation.Add(answer);
+        }
+    }
+
+    /// <summary>Keeps only the last <paramref name="keep"/> messages of this copy (system messages are always kept); the
+    /// kernel's conversation is fitted to each backend's window by the kernel's context strategy instead.</summary>
     public void Trim(int keep)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);

@@ -20,28 +20,47 @@ public sealed class PlanningModule : AgentModule
         return (await SubmitAsync(options, cancellationToken, llm: query).ConfigureAwait(false)).Llm!;
     }
 
-    /// <summary>Asks one question (with the conversation so far when <paramref name="withConversation"/>), appends the
-    /// question and the answer to the conversation, and returns the answer's text.</summary>
+    /// <summary>
+    /// Asks one question and returns the answer's text. With <paramref name="withConversation"/> it is a turn of the
+    /// agent's conversation <see cref="AgentContext.ConversationId"/>, which the kernel keeps: the kernel sends the
+    /// conversation so far, fitted to the backend's window, and records the question and the answer (in memory and in
+    /// storage, so it outlives the kernel). Either way the question and answer are appended to
+    /// <see cref="MemoryModule.Conversation"/>.
+    /// </summary>
     public async ValueTask<string> ChatAsync(string prompt, bool withConversation = true, SyscallOptions options = default, CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "")
     {
         var question = ChatMessage.User(prompt);
-        List<ChatMessage> messages = withConversation ? [.. Context.Memory.Conversation, question] : [question];
-        var answer = await QueryAsync(new LlmQuery { Messages = messages, CallSite = callSite }, options, cancellationToken).ConfigureAwait(false);
-        Context.Memory.Append(question);
-        Context.Memory.Append(ChatMessage.Assistant(answer.Content));
+        if (!withConversation)
+        {
+            var single = await QueryAsync(new LlmQuery { Messages = [question], CallSite = callSite }, options, cancellationToken).ConfigureAwait(false);
+            Context.Memory.Append(question);
+            Context.Memory.Append(ChatMessage.Assistant(single.Content));
+            return single.Content;
+        }
+        var (query, sent) = Turn(question, callSite);
+        var answer = await QueryAsync(query, options, cancellationToken).ConfigureAwait(false);
+        Context.Memory.Recorded(sent, question, ChatMessage.Assistant(answer.Content));
         return answer.Content;
     }
 
+    // A turn of the kernel-kept conversation: the messages the agent appended since its last turn, then the question.
+    private (LlmQuery Query, int Sent) Turn(ChatMessage question, string callSite)
+    {
+        var unsent = Context.Memory.Unsent;
+        return (new LlmQuery { Messages = [.. unsent, question], ContextId = Context.ConversationId, AppendToContext = true, CallSite = callSite }, unsent.Count);
+    }
+
     /// <summary>
-    /// Streams the answer to <paramref name="prompt"/> (with the conversation so far): its text piece by piece as the
-    /// model generates it. The question and the whole answer are appended to the conversation at the end. A syscall
+    /// Streams the answer to <paramref name="prompt"/>, a turn of the kernel-kept conversation as in
+    /// <see cref="ChatAsync"/>: its text piece by piece as the model generates it. A syscall
     /// error (denied, expired, cancelled, backend failed) ends the stream with that exception.
     /// </summary>
     public async IAsyncEnumerable<string> StreamAsync(string prompt, SyscallOptions options = default, [EnumeratorCancellation] CancellationToken cancellationToken = default, [CallerMemberName] string callSite = "")
     {
         var question = ChatMessage.User(prompt);
         var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        var pending = SubmitAsync(options, cancellationToken, llm: new LlmQuery { Messages = [.. Context.Memory.Conversation, question], CallSite = callSite }, streamTo: pieces.Writer).AsTask();
+        var (query, sent) = Turn(question, callSite);
+        var pending = SubmitAsync(options, cancellationToken, llm: query, streamTo: pieces.Writer).AsTask();
         // The syscall's end ends the stream: normally after the last piece; with its error if it never ran.
         _ = pending.ContinueWith(static (done, writer) => ((ChannelWriter<string>)writer!).TryComplete(done.Exception?.InnerException),
             pieces.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -50,8 +69,7 @@ public sealed class PlanningModule : AgentModule
             yield return piece;
         }
         var answer = (await pending.ConfigureAwait(false)).Llm!;
-        Context.Memory.Append(question);
-        Context.Memory.Append(ChatMessage.Assistant(answer.Content));
+        Context.Memory.Recorded(sent, question, ChatMessage.Assistant(answer.Content));
     }
 
     /// <summary>Asks for a JSON object as the answer and returns its text.</summary>

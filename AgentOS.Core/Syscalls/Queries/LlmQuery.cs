@@ -27,6 +27,11 @@ public sealed class LlmQuery
     /// to a kernel restarted on that storage (after a crash too) continues it instead of starting over.</summary>
     public string? ContextId { get; init; }
 
+    /// <summary>With <see cref="ContextId"/>: the conversation is the kernel's. <see cref="Messages"/> are only this
+    /// turn's new messages (the prompt, tool results); the kernel sends its stored conversation with them, fitted to the
+    /// serving backend's window by its context strategy, and appends them and the answer once it is back.</summary>
+    public bool AppendToContext { get; init; }
+
     /// <summary>The backend or model to use; <see langword="null"/> for the kernel's default.</summary>
     public string? Backend { get; init; }
 
