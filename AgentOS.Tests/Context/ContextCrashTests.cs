@@ -71,6 +71,7 @@ public sealed class ContextCrashTests
             })).ToArray();
             await Task.WhenAny(enough.Task, Task.WhenAll(streams));
             first.Child.Kill();
+            await first.Child.WaitForExitAsync(TimeSpan.FromSeconds(30));
             await Task.WhenAll(streams.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
@@ -91,6 +92,9 @@ public sealed class ContextCrashTests
             {
                 Assert.Equal(expected[i], answers[i].Content, $"writer {i} (of {stored} resumed from storage)");
             }
+            // The store is one process's at a time: let this kernel go before reading its folder.
+            second.Child.Kill();
+            await second.Child.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
         await using (var storage = new AgentOS.Kernel.StorageConfig().CreateBackend(data, TimeProvider.System))
         {

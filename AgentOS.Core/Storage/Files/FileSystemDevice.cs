@@ -8,11 +8,19 @@ namespace AgentOS.Storage.Files;
 /// The real device: files in a folder, written and read with <see cref="RandomAccess"/> (positional, no shared file
 /// position, so readers never contend with the appender) and synced with <c>fdatasync</c> on Linux (a full flush
 /// elsewhere). Folder entries are synced with <c>fsync</c> on the folder on Linux; Windows and macOS journal them.
+/// One device per folder at a time, across processes: two appenders would overwrite each other's acknowledged
+/// records, so the device holds the folder's <see cref="LockFileName"/> exclusively until it is disposed.
 /// </summary>
 public sealed class FileSystemDevice : IStorageDevice
 {
+    /// <summary>The file a device holds locked (FileShare.None: an exclusive advisory lock on Unix) while it is open.</summary>
+    public const string LockFileName = "LOCK";
+
+    private readonly FileStream _lock;
+
     /// <summary>Uses (creating if needed) <paramref name="folder"/>.</summary>
-    /// <exception cref="StorageUnavailableException">The folder cannot be created.</exception>
+    /// <exception cref="StorageUnavailableException">The folder cannot be created, or another device (in this or
+    /// another process) has it open.</exception>
     public FileSystemDevice(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -24,6 +32,14 @@ public sealed class FileSystemDevice : IStorageDevice
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new StorageUnavailableException($"Cannot create the storage folder '{Location}': {ex.Message}. Choose a writable data directory.", ex);
+        }
+        try
+        {
+            _lock = new FileStream(Path.Combine(Location, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageUnavailableException($"The storage folder '{Location}' is already open in another store (its {LockFileName} file is locked): one store per folder. Stop the other kernel or give this one another data directory.", ex);
         }
     }
 
@@ -66,9 +82,7 @@ public sealed class FileSystemDevice : IStorageDevice
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _lock.Dispose();
 
     private sealed class DeviceFile(SafeFileHandle handle) : IDeviceFile
     {
