@@ -1,9 +1,10 @@
 using AgentOS.Scheduling;
+using AgentOS.Storage;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 
-namespace AgentOS.Storage;
+namespace AgentOS.Kernel;
 
 /// <summary>
 /// Runs storage syscalls on a backend. The storage queue hands compatible operations over together (see

@@ -2,7 +2,7 @@ using AgentOS.Scheduling;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Queries;
 
-namespace AgentOS.Storage;
+namespace AgentOS.Kernel;
 
 /// <summary>
 /// The storage queue's cost unit for SJF: bytes moved. Every operation costs one page of fixed work, and a write also
