@@ -47,6 +47,11 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _options = options;
         Time = options.TimeProvider;
         _started = Time.GetTimestamp();
+        var clock = options.VirtualClock;
+        if (clock is not null && !ReferenceEquals(clock.Time, Time))
+        {
+            throw new ArgumentException("KernelOptions.VirtualClock drives a different clock than KernelOptions.TimeProvider; pass the driver's ManualTimeProvider as the TimeProvider.", nameof(options));
+        }
         Directory.CreateDirectory(options.DataDirectory);
         Tools = options.Tools;
 
@@ -55,26 +60,35 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Approver = options.Approver ?? DenyAllApprover.Instance;
         _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
-        var clock = options.VirtualClock;
-        if (clock is not null && !ReferenceEquals(clock.Time, Time))
-        {
-            throw new ArgumentException("KernelOptions.VirtualClock drives a different clock than KernelOptions.TimeProvider; pass the driver's ManualTimeProvider as the TimeProvider.", nameof(options));
-        }
         var backends = options.LlmBackends ?? [new EchoLlmBackend(time: Time)];
-        _ownsStorage = options.Storage is null;
-        _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
         Llm = new LlmRouter(backends, options.LlmRateLimits, Time);
         LlmEstimator = new LlmCostEstimator();
-        // Conversations are read back before any syscall can run, as the memory store's index is below.
-        Contexts = Context.ContextManager.OpenAsync(options.ContextStrategy, _storage, LlmManager.EstimateTokens).AsTask().GetAwaiter().GetResult();
+        // Storage opens (one kernel per data folder: the file store locks it), then conversations and the memory
+        // store's index are read back from it before any syscall can run. If any of that fails, what this constructor
+        // opened is closed again, so a retry in this process does not meet a store still open.
+        _ownsStorage = options.Storage is null;
+        IMemoryStore memoryStore;
+        try
+        {
+            _storage = options.Storage ?? (options.StorageConfig ?? new StorageConfig()).CreateBackend(options.DataDirectory, Time);
+            Contexts = Context.ContextManager.OpenAsync(options.ContextStrategy, _storage, LlmManager.EstimateTokens).AsTask().GetAwaiter().GetResult();
+            // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there.
+            memoryStore = options.MemoryStore
+                ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage,
+                    options.Embedder ?? (options.Embeddings is { } embeddings ? new RoutedEmbedder(Llm, embeddings) : null), Time).AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            if (_ownsStorage && _storage is not null)
+            {
+                _storage.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            _audit.Dispose();
+            throw;
+        }
         _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator, Contexts);
         var storage = new StorageManager(_storage);
-        // The default memory store swaps evicted blocks into the kernel's storage, so it reopens from there after a
-        // restart. Opening reads the stored blocks' index once, before any syscall can run.
         _ownsMemoryStore = options.MemoryStore is null;
-        var memoryStore = options.MemoryStore
-            ?? BlockMemoryStore.OpenAsync(options.Memory ?? new MemoryStoreOptions(), _storage,
-                options.Embedder ?? (options.Embeddings is { } embeddings ? new RoutedEmbedder(Llm, embeddings) : null), Time).AsTask().GetAwaiter().GetResult();
         _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
         var memoryCost = new MemoryCostEstimator(memoryStore);
         var tools = new ToolManager(Tools);

@@ -64,23 +64,26 @@ internal sealed class HttpLlmTransport : IDisposable
     public async IAsyncEnumerable<(string? Event, string Data)> StreamAsync(string path, byte[] body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var watch = new IdleTimeout(_timeout, _time, cancellationToken);
-        HttpResponseMessage response;
+        HttpResponseMessage? response = null;
         StreamReader reader;
         try
         {
             response = await SendAsync(path, body, "text/event-stream", watch.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                using (response)
-                {
-                    throw Failure(response, await response.Content.ReadAsByteArrayAsync(watch.Token).ConfigureAwait(false));
-                }
+                throw Failure(response, await response.Content.ReadAsByteArrayAsync(watch.Token).ConfigureAwait(false));
             }
             reader = new StreamReader(await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false));
         }
-        catch (Exception ex) when (Translate(ex, watch, cancellationToken) is { } typed)
+        catch (Exception ex)
         {
-            throw typed;
+            // Whatever failed before the body was handed to the reader, the response is this method's to release.
+            response?.Dispose();
+            if (Translate(ex, watch, cancellationToken) is { } typed)
+            {
+                throw typed;
+            }
+            throw;
         }
         using (response)
         using (reader)
