@@ -110,17 +110,17 @@ public sealed partial class BlockMemoryStore
         agent.Vectors ??= new VectorIndex(_embedder!.Dimensions);
         int batchSize = _options.EmbedBatchSize;
         var ids = new long[Math.Min(batchSize, waiting)];
-        var texts = new List<string>(ids.Length);
         while (agent.PendingCount > 0)
         {
             int count = Math.Min(batchSize, agent.PendingCount);
-            texts.Clear();
+            // A new list per request: an embedder may keep the one it was given.
+            var texts = new string[count];
             for (int i = 0; i < count; i++)
             {
                 ids[i] = agent.Pending[i];
                 var at = agent.Items[ids[i]];
                 await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
-                texts.Add(Encoding.UTF8.GetString(MemoryRecord.ContentBytes(Record(at))));
+                texts[i] = Encoding.UTF8.GetString(MemoryRecord.ContentBytes(Record(at)));
             }
             var embedded = await _embedder!.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
             if (embedded.Length != count)
