@@ -1,4 +1,3 @@
-using System.Buffers;
 using AgentOS.Syscalls.Errors;
 
 namespace AgentOS.Memory;
@@ -68,20 +67,7 @@ public sealed partial class BlockMemoryStore
 
     private async ValueTask EvictAsync(MemoryBlock block, CancellationToken cancellationToken)
     {
-        block.Pinned = true;
-        try
-        {
-            if (block.Dirty || !block.Stored)
-            {
-                block.StoredBytes = await _swap!.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
-                block.Stored = true;
-                block.Dirty = false;
-            }
-        }
-        finally
-        {
-            block.Pinned = false;
-        }
+        await WriteBackAsync(block, cancellationToken).ConfigureAwait(false);
         _pool.Return(block.PoolBlock);
         block.PoolBlock = -1;
         var agent = block.Owner;
@@ -90,6 +76,26 @@ public sealed partial class BlockMemoryStore
         agent.EvictedBytes += block.StoredBytes;
         _evictedBytes += block.StoredBytes;
         _evictions++;
+    }
+
+    // Gives storage a current copy of a resident block (nothing to do when it has one).
+    private async ValueTask WriteBackAsync(MemoryBlock block, CancellationToken cancellationToken)
+    {
+        if (!block.Dirty && block.Stored)
+        {
+            return;
+        }
+        block.Pinned = true;
+        try
+        {
+            block.StoredBytes = await _swap!.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
+            block.Stored = true;
+            block.Dirty = false;
+        }
+        finally
+        {
+            block.Pinned = false;
+        }
     }
 
     private async ValueTask EnsureResidentAsync(MemoryBlock block, CancellationToken cancellationToken)
@@ -148,8 +154,19 @@ public sealed partial class BlockMemoryStore
     private async ValueTask<bool> RemoveItemAsync(AgentMemory agent, long id, CancellationToken cancellationToken)
     {
         var at = agent.Items[id];
+        await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+        KillRecord(agent, id, at);
+        agent.Items.Remove(id);
+        Volatile.Write(ref agent.ItemCount, agent.Items.Count);
+        await CompactIfSparseAsync(agent, at.Block, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    // Marks the record at a resident location dead and makes the indexes forget it; the caller maps the id anew or
+    // drops it.
+    private void KillRecord(AgentMemory agent, long id, ItemLocation at)
+    {
         var block = at.Block;
-        await EnsureResidentAsync(block, cancellationToken).ConfigureAwait(false);
         var record = Record(at);
         if (agent.Lexical.Contains(id))
         {
@@ -162,47 +179,81 @@ public sealed partial class BlockMemoryStore
         block.LiveItems--;
         block.Dirty = true;
         agent.LiveBytes -= size;
-        agent.Items.Remove(id);
-        Volatile.Write(ref agent.ItemCount, agent.Items.Count);
-        if (block != agent.Tail && (block.LiveItems == 0 || block.LiveBytes < _options.CompactBelow * _options.BlockSize))
+    }
+
+    private async ValueTask CompactIfSparseAsync(AgentMemory agent, MemoryBlock block, CancellationToken cancellationToken)
+    {
+        if (block == agent.Tail || !_blocks.ContainsKey(block.Serial) || (block.LiveItems > 0 && block.LiveBytes >= _options.CompactBelow * _options.BlockSize))
+        {
+            return;
+        }
+        try
         {
             await CompactAsync(agent, block, cancellationToken).ConfigureAwait(false);
         }
-        return true;
+        catch (MemoryQuotaExceededException)
+        {
+            // Compaction only tidies up: without room for another block the sparse block stays (each record moved so
+            // far is already dead in it), and the removal or update that asked for it has happened.
+        }
     }
 
-    // Moves a nearly empty block's live records to the end of the chain, then frees it.
+    // Moves a nearly empty block's live records to the end of the chain, then frees it. Each record dies in the source
+    // as it moves, so a failure midway leaves every item in exactly one place. When storage holds a copy of the source,
+    // the blocks that received its records are written first: deleting the source's copy must never leave storage
+    // without records it had (a crash before the next flush would lose items that were flushed and never changed).
     private async ValueTask CompactAsync(AgentMemory agent, MemoryBlock block, CancellationToken cancellationToken)
     {
+        List<MemoryBlock>? targets = null;
         if (block.LiveItems > 0)
         {
             block.Pinned = true;
-            byte[] copy = ArrayPool<byte>.Shared.Rent(block.Used);
             try
             {
-                _pool.Span(block.PoolBlock)[..block.Used].CopyTo(copy);
                 for (int offset = 0; offset < block.Used;)
                 {
-                    int size = MemoryRecord.Length(copy.AsSpan(offset));
-                    if (!MemoryRecord.IsRemoved(copy.AsSpan(offset)))
+                    var source = _pool.Span(block.PoolBlock)[offset..];
+                    int size = MemoryRecord.Length(source);
+                    long id = MemoryRecord.Id(source);
+                    if (!MemoryRecord.IsRemoved(source) && agent.Items.TryGetValue(id, out var at) && at.Block == block && at.Offset == offset)
                     {
-                        long id = MemoryRecord.Id(copy.AsSpan(offset));
                         var target = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
-                        int at = target.Used;
-                        copy.AsSpan(offset, size).CopyTo(_pool.Span(target.PoolBlock)[at..]);
+                        int to = target.Used;
+                        // The source is pinned, so placing cannot have evicted it.
+                        source = _pool.Span(block.PoolBlock)[offset..];
+                        source[..size].CopyTo(_pool.Span(target.PoolBlock)[to..]);
                         target.Used += size;
                         target.LiveBytes += size;
                         target.LiveItems++;
                         target.Dirty = true;
-                        agent.Items[id] = new ItemLocation(target, at);
+                        agent.Items[id] = new ItemLocation(target, to);
+                        MemoryRecord.MarkRemoved(source);
+                        block.LiveBytes -= size;
+                        block.LiveItems--;
+                        block.Dirty = true;
+                        targets ??= [];
+                        if (!targets.Contains(target))
+                        {
+                            targets.Add(target);
+                        }
                     }
                     offset += size;
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(copy);
                 block.Pinned = false;
+            }
+        }
+        if (block.Stored && targets is not null)
+        {
+            foreach (var target in targets)
+            {
+                // An evicted target was written when it was evicted.
+                if (target.Resident)
+                {
+                    await WriteBackAsync(target, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         await FreeAsync(agent, block, cancellationToken).ConfigureAwait(false);
@@ -210,6 +261,11 @@ public sealed partial class BlockMemoryStore
 
     private async ValueTask FreeAsync(AgentMemory agent, MemoryBlock block, CancellationToken cancellationToken)
     {
+        // Storage first: if the delete fails, the block is still whole in memory and in the chain.
+        if (block.Stored)
+        {
+            await _swap!.DeleteAsync(agent.Owner, block.Serial, cancellationToken).ConfigureAwait(false);
+        }
         if (block.Resident)
         {
             _pool.Return(block.PoolBlock);
@@ -220,10 +276,6 @@ public sealed partial class BlockMemoryStore
         {
             agent.EvictedBytes -= block.StoredBytes;
             _evictedBytes -= block.StoredBytes;
-        }
-        if (block.Stored)
-        {
-            await _swap!.DeleteAsync(agent.Owner, block.Serial, cancellationToken).ConfigureAwait(false);
         }
         agent.Blocks.Remove(block);
         _blocks.Remove(block.Serial);

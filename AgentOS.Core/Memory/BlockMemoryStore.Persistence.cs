@@ -15,11 +15,9 @@ public sealed partial class BlockMemoryStore
         {
             foreach (var block in _blocks.Values)
             {
-                if (block.Resident && (block.Dirty || !block.Stored))
+                if (block.Resident)
                 {
-                    block.StoredBytes = await _swap.WriteAsync(block.Owner.Owner, block.Serial, _pool.Memory(block.PoolBlock)[..block.Used], cancellationToken).ConfigureAwait(false);
-                    block.Stored = true;
-                    block.Dirty = false;
+                    await WriteBackAsync(block, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -55,6 +53,7 @@ public sealed partial class BlockMemoryStore
             return;
         }
         var scratch = new byte[_options.BlockSize];
+        List<ItemLocation>? stale = null;
         foreach (var (owner, serial) in (await _swap.ListAsync(cancellationToken).ConfigureAwait(false)).OrderBy(b => b.Serial))
         {
             var agent = Agent(owner);
@@ -71,6 +70,11 @@ public sealed partial class BlockMemoryStore
                 if (!MemoryRecord.IsRemoved(record))
                 {
                     long id = MemoryRecord.Id(record);
+                    if (agent.Items.TryGetValue(id, out var earlier))
+                    {
+                        stale ??= [];
+                        stale.Add(earlier);
+                    }
                     agent.Items[id] = new ItemLocation(block, offset);
                     agent.MarkPending(id);
                     agent.LiveBytes += size;
@@ -87,6 +91,45 @@ public sealed partial class BlockMemoryStore
             _blocks[serial] = block;
             _lru.Touch(serial);
             _nextSerial = Math.Max(_nextSerial, serial + 1);
+        }
+        if (stale is not null)
+        {
+            await DropStaleRecordsAsync(stale, scratch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A crash between writing one block and the next can leave an item live in two stored blocks: an update or a
+    // compaction wrote the record's new place while the old block's stored copy still holds it. Records only ever
+    // move to a later block (the chain's end) or a later offset, so the later one is current (the loop above mapped
+    // it); the earlier one is marked dead here and in storage, so it cannot come back once the item changes again.
+    private async ValueTask DropStaleRecordsAsync(List<ItemLocation> stale, byte[] scratch, CancellationToken cancellationToken)
+    {
+        foreach (var group in stale.GroupBy(at => at.Block))
+        {
+            var block = group.Key;
+            var agent = block.Owner;
+            var (used, stored) = await _swap!.ReadAsync(agent.Owner, block.Serial, scratch, cancellationToken).ConfigureAwait(false);
+            foreach (var at in group)
+            {
+                var record = scratch.AsSpan(at.Offset, MemoryRecord.Length(scratch.AsSpan(at.Offset)));
+                MemoryRecord.MarkRemoved(record);
+                block.LiveBytes -= record.Length;
+                block.LiveItems--;
+                agent.LiveBytes -= record.Length;
+            }
+            agent.EvictedBytes -= stored;
+            _evictedBytes -= stored;
+            if (block.LiveItems == 0 && block != agent.Tail)
+            {
+                await _swap.DeleteAsync(agent.Owner, block.Serial, cancellationToken).ConfigureAwait(false);
+                agent.Blocks.Remove(block);
+                _blocks.Remove(block.Serial);
+                _lru.Forget(block.Serial);
+                continue;
+            }
+            block.StoredBytes = await _swap.WriteAsync(agent.Owner, block.Serial, scratch.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            agent.EvictedBytes += block.StoredBytes;
+            _evictedBytes += block.StoredBytes;
         }
     }
 }

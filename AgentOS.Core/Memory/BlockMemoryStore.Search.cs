@@ -66,44 +66,74 @@ public sealed partial class BlockMemoryStore
         }
     }
 
-    // Brings an agent's indexes up to date with every item added since the last search.
+    // Brings an agent's indexes up to date with every item added since the last search. Lexical indexing is local and
+    // done for all at once; embedding goes out in requests of at most EmbedBatchSize texts (OpenAI-compatible servers
+    // cap the inputs per request), and each batch's vectors are kept as it returns, so a failure midway leaves only
+    // what is still unembedded pending and the next search resumes there.
+    //
+    // The store's gate stays held across the embedder's round trips. Releasing it would let an update or removal of an
+    // item run while its text is being embedded, and the vector that comes back would then describe content the item
+    // no longer has; doing that safely needs a per-item version checked when the vectors return. Until then, a search
+    // that must embed a large backlog blocks the store's other operations for those round trips.
     private async ValueTask AbsorbPendingAsync(AgentMemory agent, CancellationToken cancellationToken)
     {
         if (agent.PendingCount == 0)
         {
             return;
         }
-        List<(long Id, string Text)>? toEmbed = _embedder is null ? null : [];
+        bool embed = _embedder is not null;
+        int waiting = 0;
+        HashSet<long>? kept = embed ? [] : null;
         for (int i = 0; i < agent.PendingCount; i++)
         {
             long id = agent.Pending[i];
-            if (!agent.Items.TryGetValue(id, out var at) || (agent.Lexical.Contains(id) && (toEmbed is null || agent.Vectors?.Contains(id) == true)))
+            if (!agent.Items.TryGetValue(id, out var at) || (agent.Lexical.Contains(id) && (!embed || agent.Vectors?.Contains(id) == true)))
             {
                 continue;
             }
-            await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
-            var record = Record(at);
             if (!agent.Lexical.Contains(id))
             {
-                IndexLexical(agent, id, record);
+                await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+                IndexLexical(agent, id, Record(at));
             }
-            toEmbed?.Add((id, Encoding.UTF8.GetString(MemoryRecord.ContentBytes(record))));
-        }
-        if (toEmbed is { Count: > 0 })
-        {
-            var embedded = await _embedder!.EmbedAsync([.. toEmbed.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
-            agent.Vectors ??= new VectorIndex(_embedder.Dimensions);
-            for (int i = 0; i < toEmbed.Count; i++)
+            // What still needs a vector stays pending (once, however often the item changed), in order.
+            if (kept?.Add(id) == true)
             {
-                // An item removed while the embedder ran (another owner's absorb cannot interleave: the gate is held)
-                // is still present here; the check keeps the index exact if that ever changes.
-                if (agent.Items.ContainsKey(toEmbed[i].Id))
-                {
-                    agent.Vectors.Add(toEmbed[i].Id, embedded[i]);
-                }
+                agent.Pending[waiting++] = id;
             }
         }
-        agent.PendingCount = 0;
+        agent.PendingCount = waiting;
+        if (waiting == 0)
+        {
+            return;
+        }
+        agent.Vectors ??= new VectorIndex(_embedder!.Dimensions);
+        int batchSize = _options.EmbedBatchSize;
+        var ids = new long[Math.Min(batchSize, waiting)];
+        while (agent.PendingCount > 0)
+        {
+            int count = Math.Min(batchSize, agent.PendingCount);
+            // A new list per request: an embedder may keep the one it was given.
+            var texts = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                ids[i] = agent.Pending[i];
+                var at = agent.Items[ids[i]];
+                await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+                texts[i] = Encoding.UTF8.GetString(MemoryRecord.ContentBytes(Record(at)));
+            }
+            var embedded = await _embedder!.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            if (embedded.Length != count)
+            {
+                throw new InvalidDataException($"The embedder {_embedder.Name} returned {embedded.Length} vectors for {count} texts; check its server's batch limit and response.");
+            }
+            for (int i = 0; i < count; i++)
+            {
+                agent.Vectors.Add(ids[i], embedded[i]);
+            }
+            Array.Copy(agent.Pending, count, agent.Pending, 0, agent.PendingCount - count);
+            agent.PendingCount -= count;
+        }
     }
 
     // BM25 over the union of the agents' items: N, document frequencies and the average length are summed over all of

@@ -202,10 +202,23 @@ public sealed partial class BlockMemoryStore : IMemoryStore
                 throw QuotaExceeded(agent, size);
             }
             float weight = importance ?? old.Importance;
-            await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
-            var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
+            // Room for the new record first, with the old record's block held resident: everything that can fail
+            // (the global limit, the agent's quota, a storage error while evicting) fails before anything changes.
+            // After that the swap is in memory only: the old record dies, the new one is written.
+            MemoryBlock block;
+            at.Block.Pinned = true;
+            try
+            {
+                block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                at.Block.Pinned = false;
+            }
+            KillRecord(agent, key, at);
             var written = WrittenAt();
             WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks);
+            await CompactIfSparseAsync(agent, at.Block, cancellationToken).ConfigureAwait(false);
             return new MemoryItem(id, content, [.. tags], written, weight);
         }
         finally

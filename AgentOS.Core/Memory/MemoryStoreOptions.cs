@@ -43,17 +43,21 @@ public sealed class MemoryStoreOptions
     /// <summary>Reciprocal rank fusion's constant k for hybrid ranking (default 60).</summary>
     public int FusionK { get; set; } = 60;
 
+    /// <summary>Texts sent to the embedder in one request at most (default 256; OpenAI accepts 2,048, some
+    /// self-hosted servers fewer).</summary>
+    public int EmbedBatchSize { get; set; } = 256;
+
     /// <summary>The storage folder under which evicted blocks live (default <c>memory</c>).</summary>
     public string StoragePrefix { get; set; } = "memory";
 
     internal void Validate()
     {
         if (BlockSize < 1024 || BlocksPerSlab < 1 || GlobalLimitBytes < BlockSize || AgentQuotaBytes < 1 ||
-            HighWaterMark is <= 0 or > 1 || LruK < 1 || CompactBelow is < 0 or >= 1 || K1 < 0 || B is < 0 or > 1 || FusionK < 1)
+            HighWaterMark is <= 0 or > 1 || LruK < 1 || CompactBelow is < 0 or >= 1 || K1 < 0 || B is < 0 or > 1 || FusionK < 1 || EmbedBatchSize < 1)
         {
             throw new ArgumentException(
                 "Memory options out of range: block_size >= 1024, blocks_per_slab >= 1, global_limit_bytes >= block_size, agent_quota_bytes >= 1, " +
-                "0 < high_water_mark <= 1, lru_k >= 1, 0 <= compact_below < 1, k1 >= 0, 0 <= b <= 1, fusion_k >= 1.");
+                "0 < high_water_mark <= 1, lru_k >= 1, 0 <= compact_below < 1, k1 >= 0, 0 <= b <= 1, fusion_k >= 1, embed_batch_size >= 1.");
         }
     }
 }
