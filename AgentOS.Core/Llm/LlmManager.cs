@@ -33,7 +33,12 @@ internal sealed partial class LlmManager : SyscallExecutor
 
     /// <summary>The LLM queue's start gate: how long the syscall's backend must wait before it may start
     /// (rate limits, Retry-After), zero to start now.</summary>
-    public TimeSpan Gate(Syscall syscall) => Router.Limiter(BackendOf(syscall)).TryStart(syscall.Access.EstimatedTokens);
+    public TimeSpan Gate(Syscall syscall)
+    {
+        var wait = Router.Limiter(BackendOf(syscall)).TryStart(syscall.Access.EstimatedTokens, out long charge);
+        syscall.RateCharge = charge;
+        return wait;
+    }
 
     // Pieces go to the caller's sink as they come (the sink is unbounded: a slow reader never stalls the slot); service
     // is reported per piece, so a preemptive policy sees the generation progress.
@@ -67,7 +72,7 @@ internal sealed partial class LlmManager : SyscallExecutor
         int reserved = syscall.Access.EstimatedTokens;
         if (Router.IsDown(name))
         {
-            limiter.Record(-reserved);
+            limiter.Record(syscall.RateCharge, -reserved);
             throw new BackendFailedException($"The LLM backend '{name}' was marked down while this syscall waited for it; submit it again to route it to a backend that is up.");
         }
         bool switchable = CanSwitch(backend);
@@ -84,7 +89,7 @@ internal sealed partial class LlmManager : SyscallExecutor
                 {
                     // Suspended: this run's reservation is returned; the resumed run reserves again and the finished
                     // one records the whole answer's tokens.
-                    limiter.Record(-reserved);
+                    limiter.Record(syscall.RateCharge, -reserved);
                     await SuspendTurnAsync(syscall, (GenerationSnapshot)syscall.YieldState!).ConfigureAwait(false);
                     return;
                 }
@@ -104,7 +109,7 @@ internal sealed partial class LlmManager : SyscallExecutor
         {
             // A refused or failed request used no tokens we know of; a Retry-After holds the backend's queue until then.
             // Its conversation is left as it was.
-            limiter.Record(-reserved);
+            limiter.Record(syscall.RateCharge, -reserved);
             if (IsConversationTurn(syscall.Request.Llm!))
             {
                 AbandonTurn(syscall);
@@ -120,7 +125,7 @@ internal sealed partial class LlmManager : SyscallExecutor
             await CommitTurnAsync(syscall, response).ConfigureAwait(false);
         }
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
-        limiter.Record(syscall.TokensUsed - reserved);
+        limiter.Record(syscall.RateCharge, syscall.TokensUsed - reserved);
         Estimator?.Observe(syscall.Request.AgentId, syscall.Request.Llm!.CallSite ?? "", response.CompletionTokens);
         if (syscall.Request.StreamTo is null && !switchable)
         {

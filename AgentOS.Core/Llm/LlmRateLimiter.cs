@@ -3,7 +3,7 @@ namespace AgentOS.Llm;
 /// <summary>
 /// One backend's limiter on the kernel's clock: requests and tokens per sliding minute, and a hold until the time a
 /// Retry-After named. The LLM queue asks it before each request to the backend starts
-/// (<see cref="TryStart"/>); a non-zero answer holds the backend's queued requests until then — the queue keeps them
+/// (<see cref="TryStart(int, out long)"/>); a non-zero answer holds the backend's queued requests until then — the queue keeps them
 /// and wakes itself when the wait ends. It never retries anything.
 /// </summary>
 /// <remarks>Thread-safe: the queue's dispatcher asks, executors report usage and holds.</remarks>
@@ -17,7 +17,11 @@ public sealed class LlmRateLimiter
     private readonly int? _requestsPerMinute;
     private readonly int? _tokensPerMinute;
     private readonly Queue<long> _starts = new();
-    private readonly Queue<(long At, int Tokens)> _tokens = new();
+    // The token charges in start order, oldest at _head; a charge's id is its position counted since the limiter
+    // began (_expired counts those gone), so a correction finds and amends its own charge in place.
+    private readonly List<(long At, int Tokens)> _tokens = [];
+    private int _head;
+    private long _expired;
     private long _tokensInWindow;
     private long _heldUntil;
 
@@ -52,8 +56,15 @@ public sealed class LlmRateLimiter
     /// counts it as started; otherwise how long to wait before asking again. A request larger than the whole token
     /// limit may start once the minute is empty, or it could never run.
     /// </summary>
-    public TimeSpan TryStart(int estimatedTokens)
+    public TimeSpan TryStart(int estimatedTokens) => TryStart(estimatedTokens, out _);
+
+    /// <summary>
+    /// <see cref="TryStart(int)"/>, naming the charge a start made (-1 when none) so <see cref="Record"/> can correct
+    /// that charge rather than add a new one.
+    /// </summary>
+    public TimeSpan TryStart(int estimatedTokens, out long charge)
     {
+        charge = -1;
         long now = Now;
         long held = Volatile.Read(ref _heldUntil);
         if (held > now)
@@ -71,27 +82,39 @@ public sealed class LlmRateLimiter
             {
                 return TimeSpan.FromTicks(_starts.Peek() + Window - now);
             }
-            if (_tokensPerMinute is { } tpm && _tokens.Count > 0 && _tokensInWindow + estimatedTokens > tpm)
+            if (_tokensPerMinute is { } tpm && _head < _tokens.Count && _tokensInWindow + estimatedTokens > tpm)
             {
-                return TimeSpan.FromTicks(_tokens.Peek().At + Window - now);
+                return TimeSpan.FromTicks(_tokens[_head].At + Window - now);
             }
             _starts.Enqueue(now);
-            Charge(now, estimatedTokens);
+            if (_tokensPerMinute is not null)
+            {
+                charge = _expired + _tokens.Count - _head;
+                _tokens.Add((now, estimatedTokens));
+                _tokensInWindow += estimatedTokens;
+            }
             return TimeSpan.Zero;
         }
     }
 
-    /// <summary>Corrects the tokens charged at start by <paramref name="tokens"/> (actual minus estimate: negative
-    /// refunds).</summary>
-    public void Record(int tokens)
+    /// <summary>Corrects the <paramref name="charge"/> a start made by <paramref name="tokens"/> (actual minus
+    /// estimate: negative refunds). The correction keeps the charge's start time — stamped later, a refund would outlive
+    /// its charge and the window would under-count — and a charge already out of the window stays out.</summary>
+    public void Record(long charge, int tokens)
     {
-        if (_tokensPerMinute is null || tokens == 0)
+        if (_tokensPerMinute is null || tokens == 0 || charge < 0)
         {
             return;
         }
         lock (_gate)
         {
-            Charge(Now, tokens);
+            if (charge < _expired || charge - _expired >= _tokens.Count - _head)
+            {
+                return;
+            }
+            int index = _head + (int)(charge - _expired);
+            _tokens[index] = (_tokens[index].At, _tokens[index].Tokens + tokens);
+            _tokensInWindow += tokens;
         }
     }
 
@@ -106,25 +129,22 @@ public sealed class LlmRateLimiter
         }
     }
 
-    private void Charge(long now, int tokens)
-    {
-        if (_tokensPerMinute is null)
-        {
-            return;
-        }
-        _tokens.Enqueue((now, tokens));
-        _tokensInWindow += tokens;
-    }
-
     private void Expire(long now)
     {
         while (_starts.Count > 0 && _starts.Peek() + Window <= now)
         {
             _starts.Dequeue();
         }
-        while (_tokens.Count > 0 && _tokens.Peek().At + Window <= now)
+        while (_head < _tokens.Count && _tokens[_head].At + Window <= now)
         {
-            _tokensInWindow -= _tokens.Dequeue().Tokens;
+            _tokensInWindow -= _tokens[_head].Tokens;
+            _head++;
+            _expired++;
+        }
+        if (_head >= 64 && _head * 2 >= _tokens.Count)
+        {
+            _tokens.RemoveRange(0, _head);
+            _head = 0;
         }
     }
 }

@@ -57,6 +57,8 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     public SyscallResponse? Response { get; private set; }
     public Exception? Error { get; private set; }
     public int TokensUsed { get; set; }
+    // The rate limiter's charge for this run (LlmRateLimiter.TryStart), which the run's usage corrects; -1 for none.
+    public long RateCharge { get; set; } = -1;
 
     // On a virtual clock: from completion until the awaiting agent has taken the result (its continuation has run, or
     // it read the result without waiting), the agent counts as a runnable step.
@@ -144,6 +146,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         Response = null;
         Error = null;
         TokensUsed = 0;
+        RateCharge = -1;
         CancellationToken = default;
         CancelRegistration = default;
         RunToken = default;

@@ -26,14 +26,26 @@ public sealed class LlmRateLimiterTests
     public void TokensPerMinuteReserveTheEstimateAndChargeTheActualUsage()
     {
         var limiter = new LlmRateLimiter(new LlmRateLimits { TokensPerMinute = 100 }, _time);
-        Assert.Equal(TimeSpan.Zero, limiter.TryStart(60));
+        Assert.Equal(TimeSpan.Zero, limiter.TryStart(60, out long charge));
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(TimeSpan.FromSeconds(50), limiter.TryStart(60), "60 + 60 is over 100 until the first leaves");
-        limiter.Record(20 - 60); // it used 20
+        limiter.Record(charge, 20 - 60); // it used 20
         Assert.Equal(TimeSpan.Zero, limiter.TryStart(60));
         Assert.Equal(TimeSpan.FromSeconds(50), limiter.TryStart(30));
         _time.Advance(TimeSpan.FromSeconds(60));
         Assert.Equal(TimeSpan.Zero, limiter.TryStart(500), "a request bigger than the limit runs once the minute is empty");
+    }
+
+    [Test]
+    public void ARefundNeverOutlivesTheChargeItCorrects()
+    {
+        var limiter = new LlmRateLimiter(new LlmRateLimits { TokensPerMinute = 100 }, _time);
+        Assert.Equal(TimeSpan.Zero, limiter.TryStart(60, out long charge));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        limiter.Record(charge, 10 - 60); // it used 10, reported 30 s after it started
+        _time.Advance(TimeSpan.FromSeconds(31)); // the charge has left the window; so must its refund
+        Assert.Equal(TimeSpan.Zero, limiter.TryStart(100));
+        Assert.Equal(TimeSpan.FromSeconds(60), limiter.TryStart(40), "100 tokens are in the minute: nothing more fits");
     }
 
     [Test]

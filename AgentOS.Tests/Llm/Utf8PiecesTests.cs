@@ -16,4 +16,18 @@ public sealed class Utf8PiecesTests
         Assert.Equal("", text.Decode([0x99]));
         Assert.Equal("🙂", text.Decode([0x82]));
     }
+
+    [Test]
+    public void ItSaysWhileACharacterIsPartialSoAGenerationDoesNotSuspendThen()
+    {
+        var text = new Utf8Pieces();
+        Assert.False(text.HasPartial);
+        Assert.Equal("", text.Decode([0xF0, 0x9F]));
+        Assert.True(text.HasPartial, "two of four bytes held");
+        Assert.True(text.HasPartial, "asking does not drop them");
+        Assert.Equal("", text.Decode([0x99]));
+        Assert.True(text.HasPartial);
+        Assert.Equal("🙂a", text.Decode([0x82, (byte)'a']));
+        Assert.False(text.HasPartial);
+    }
 }

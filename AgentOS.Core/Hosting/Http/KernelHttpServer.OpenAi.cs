@@ -193,7 +193,8 @@ public sealed partial class KernelHttpServer
     {
         var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         syscall.StreamTo = pieces.Writer;
-        var pending = _kernel.Port.SubmitAsync(syscall).AsTask();
+        using var abandon = new CancellationTokenSource();
+        var pending = _kernel.Port.SubmitAsync(syscall, abandon.Token).AsTask();
         _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (!await pieces.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -206,36 +207,43 @@ public sealed partial class KernelHttpServer
         response.SendChunked = true;
         response.AddHeader("Cache-Control", "no-cache");
         var stream = response.OutputStream;
-        string model = body.Model!;
-        string id = NewCompletionId();
-        await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Role = "assistant", Content = "" }, null)).ConfigureAwait(false);
-        await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Content = piece }, null)).ConfigureAwait(false);
-        }
         try
         {
-            var result = await pending.ConfigureAwait(false);
-            var llm = result.Llm!;
-            if (ToolCalls(llm, withIndex: true) is { } calls)
+            string model = body.Model!;
+            string id = NewCompletionId();
+            await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Role = "assistant", Content = "" }, null)).ConfigureAwait(false);
+            await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { ToolCalls = calls }, null)).ConfigureAwait(false);
+                await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Content = piece }, null)).ConfigureAwait(false);
             }
-            await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage(), FinishReason(llm))).ConfigureAwait(false);
-            if (body.StreamOptions?.IncludeUsage == true)
+            try
             {
-                var usage = Completion(id, model, "chat.completion.chunk");
-                usage.Usage = Usage(llm);
-                await WriteChunkAsync(stream, usage).ConfigureAwait(false);
+                var result = await pending.ConfigureAwait(false);
+                var llm = result.Llm!;
+                if (ToolCalls(llm, withIndex: true) is { } calls)
+                {
+                    await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { ToolCalls = calls }, null)).ConfigureAwait(false);
+                }
+                await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage(), FinishReason(llm))).ConfigureAwait(false);
+                if (body.StreamOptions?.IncludeUsage == true)
+                {
+                    var usage = Completion(id, model, "chat.completion.chunk");
+                    usage.Usage = Usage(llm);
+                    await WriteChunkAsync(stream, usage).ConfigureAwait(false);
+                }
             }
+            catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
+            {
+                var error = SyscallError.From(ex);
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAiError(StatusFor(error.Code), error), AgentOSJsonContext.Default.OpenAiErrorBody);
+                await WriteDataAsync(stream, bytes).ConfigureAwait(false);
+            }
+            await WriteDataAsync(stream, "[DONE]"u8.ToArray()).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
+        catch (Exception ex) when (ClientGone(ex))
         {
-            var error = SyscallError.From(ex);
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAiError(StatusFor(error.Code), error), AgentOSJsonContext.Default.OpenAiErrorBody);
-            await WriteDataAsync(stream, bytes).ConfigureAwait(false);
+            await AbandonAsync(abandon, pending).ConfigureAwait(false);
         }
-        await WriteDataAsync(stream, "[DONE]"u8.ToArray()).ConfigureAwait(false);
     }
 
     private static string NewCompletionId() => "chatcmpl-" + Guid.NewGuid().ToString("N");

@@ -249,7 +249,8 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
         var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         syscall.StreamTo = pieces.Writer;
-        var pending = _kernel.Port.SubmitAsync(syscall).AsTask();
+        using var abandon = new CancellationTokenSource();
+        var pending = _kernel.Port.SubmitAsync(syscall, abandon.Token).AsTask();
         _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
@@ -258,18 +259,42 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         response.SendChunked = true;
         response.AddHeader("Cache-Control", "no-cache");
         var stream = response.OutputStream;
-        await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            await WriteSseAsync(stream, "delta", JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(piece), AgentOSJsonContext.Default.StreamDelta)).ConfigureAwait(false);
-        }
         try
         {
-            var result = await pending.ConfigureAwait(false);
-            await WriteSseAsync(stream, "response", JsonSerializer.SerializeToUtf8Bytes(result, AgentOSJsonContext.Default.SyscallResponse)).ConfigureAwait(false);
+            await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                await WriteSseAsync(stream, "delta", JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(piece), AgentOSJsonContext.Default.StreamDelta)).ConfigureAwait(false);
+            }
+            try
+            {
+                var result = await pending.ConfigureAwait(false);
+                await WriteSseAsync(stream, "response", JsonSerializer.SerializeToUtf8Bytes(result, AgentOSJsonContext.Default.SyscallResponse)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
+            {
+                await WriteSseAsync(stream, "error", JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(SyscallError.From(ex)), AgentOSJsonContext.Default.ErrorBody)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ClientGone(ex))
+        {
+            await AbandonAsync(abandon, pending).ConfigureAwait(false);
+        }
+    }
+
+    // A write that fails means the client went away (reset or closed its connection).
+    private static bool ClientGone(Exception ex) => ex is HttpListenerException or IOException or ObjectDisposedException;
+
+    // The client of a stream went away: its syscall is cancelled, so the generation gives its backend slot back now
+    // rather than run on to max_tokens for nobody. Nothing is left to answer.
+    private static async Task AbandonAsync(CancellationTokenSource abandon, Task pending)
+    {
+        await abandon.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await pending.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SyscallException or OperationCanceledException)
         {
-            await WriteSseAsync(stream, "error", JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(SyscallError.From(ex)), AgentOSJsonContext.Default.ErrorBody)).ConfigureAwait(false);
         }
     }
 

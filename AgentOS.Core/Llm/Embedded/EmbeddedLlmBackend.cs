@@ -88,7 +88,7 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
                 {
                     control.OnDelta(delta);
                 }
-            }, () => control.ShouldSuspend, cancellationToken).ConfigureAwait(false);
+            }, () => !text.HasPartial && control.ShouldSuspend, cancellationToken).ConfigureAwait(false);
             var answer = Text(generation);
             if (suspended is not null)
             {

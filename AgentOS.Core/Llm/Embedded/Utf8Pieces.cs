@@ -11,6 +11,13 @@ internal sealed class Utf8Pieces
 {
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
 
+    /// <summary>
+    /// Whether a character's first bytes are held back waiting for the rest. A generation must not suspend then: the
+    /// resumed run decodes with a new instance, and the held bytes would be lost to the stream.
+    /// </summary>
+    // Counting with flush asks what the held bytes would become if the input ended here; it leaves the state alone.
+    public bool HasPartial => _decoder.GetCharCount([], flush: true) > 0;
+
     /// <summary>The text completed by <paramref name="piece"/> (empty while a character is still partial).</summary>
     public string Decode(ReadOnlySpan<byte> piece)
     {
