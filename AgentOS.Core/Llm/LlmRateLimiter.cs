@@ -65,13 +65,20 @@ public sealed class LlmRateLimiter
     public TimeSpan TryStart(int estimatedTokens, out long charge)
     {
         charge = -1;
-        long now = Now;
+        // A backend without limits that was never held answers without reading the clock: this runs for every LLM
+        // syscall, and on a microsecond backend the clock read is a visible share of the round trip.
         long held = Volatile.Read(ref _heldUntil);
+        bool unlimited = _requestsPerMinute is null && _tokensPerMinute is null;
+        if (held == 0 && unlimited)
+        {
+            return TimeSpan.Zero;
+        }
+        long now = Now;
         if (held > now)
         {
             return TimeSpan.FromTicks(held - now);
         }
-        if (_requestsPerMinute is null && _tokensPerMinute is null)
+        if (unlimited)
         {
             return TimeSpan.Zero;
         }

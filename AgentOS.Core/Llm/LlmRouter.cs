@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 
@@ -21,7 +20,11 @@ public sealed class LlmRouter
     private readonly ILlmBackend[] _backends;
     private readonly Dictionary<string, ILlmBackend> _byName;
     private readonly Dictionary<string, LlmRateLimiter> _limiters;
-    private readonly ConcurrentDictionary<string, string> _down = new(StringComparer.Ordinal);
+    private readonly Lock _downGate = new();
+    // The backends marked down, with their reasons: copied on write (marking is rare) and null while none is down, so
+    // every syscall's routing check is one volatile read. (ConcurrentDictionary.IsEmpty takes every bucket lock when
+    // the dictionary is empty, which serialized all agents' submissions on it.)
+    private Dictionary<string, string>? _down;
 
     /// <summary>Creates the router over <paramref name="backends"/> (the first is the default).</summary>
     /// <param name="backends">The backends, uniquely named.</param>
@@ -78,18 +81,32 @@ public sealed class LlmRouter
     public void MarkDown(string name, string reason = "marked down")
     {
         Get(name);
-        _down[name] = reason;
+        lock (_downGate)
+        {
+            var next = _down is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(_down, StringComparer.Ordinal);
+            next[name] = reason;
+            Volatile.Write(ref _down, next);
+        }
     }
 
     /// <summary>Routes queries to the backend again.</summary>
     public void MarkUp(string name)
     {
         Get(name);
-        _down.TryRemove(name, out _);
+        lock (_downGate)
+        {
+            if (_down is null || !_down.ContainsKey(name))
+            {
+                return;
+            }
+            var next = new Dictionary<string, string>(_down, StringComparer.Ordinal);
+            next.Remove(name);
+            Volatile.Write(ref _down, next.Count == 0 ? null : next);
+        }
     }
 
     /// <summary>Whether the backend is marked down.</summary>
-    public bool IsDown(string name) => !_down.IsEmpty && _down.ContainsKey(name);
+    public bool IsDown(string name) => Volatile.Read(ref _down) is { } down && down.ContainsKey(name);
 
     /// <summary>The backend the query runs on, for <paramref name="agentId"/> (see the class remarks).</summary>
     /// <exception cref="InvalidRequestException">No backend has the name, or serves the model, the query names.</exception>
@@ -198,7 +215,7 @@ public sealed class LlmRouter
             return new CapabilityNotSupportedException($"No LLM backend for {target} declares {string.Join(" and ", needs)}{(named is null ? "" : $" ('{named.Name}' declares: {named.Capabilities})")}. Configure one that does, or drop the requirement.");
         }
         var down = scan.FirstDown!;
-        return new BackendFailedException($"The LLM backend '{down.Name}' is down ({_down.GetValueOrDefault(down.Name)}) and no other backend the agent may use serves {target}. Wait until it is marked up, or configure another backend for its models.");
+        return new BackendFailedException($"The LLM backend '{down.Name}' is down ({Volatile.Read(ref _down)?.GetValueOrDefault(down.Name) ?? "marked down"}) and no other backend the agent may use serves {target}. Wait until it is marked up, or configure another backend for its models.");
     }
 
     private struct Scan

@@ -49,6 +49,28 @@ public sealed class LlmRouterTests
     }
 
     [Test]
+    public void MarksAreKeptPerBackendWhateverTheOrderOfMarkingDownAndUp()
+    {
+        _router.MarkUp("primary"); // up already: nothing changes
+        Assert.False(_router.IsDown("primary"));
+        _router.MarkDown("primary", "first reason");
+        _router.MarkDown("secondary", "second reason");
+        _router.MarkDown("primary", "newer reason");
+        Assert.True(_router.IsDown("primary"));
+        Assert.True(_router.IsDown("secondary"));
+        Assert.False(_router.IsDown("local"));
+        var none = Assert.Throws<BackendFailedException>(() => _router.Route(Query("gpt-4o")));
+        Assert.Contains("newer reason", none.Message);
+        _router.MarkUp("primary");
+        Assert.False(_router.IsDown("primary"));
+        Assert.True(_router.IsDown("secondary"), "marking one backend up leaves the others down");
+        Assert.Equal(_primary, _router.Route(Query("secondary")));
+        _router.MarkUp("secondary");
+        Assert.False(_router.IsDown("secondary"));
+        Assert.Throws<InvalidRequestException>(() => _router.MarkUp("nowhere"));
+    }
+
+    [Test]
     public void AMarkedDownBackendFailsOverToAnotherServingItsModelUntilMarkedUp()
     {
         _router.MarkDown("primary", "three 500s in a row");
