@@ -21,7 +21,7 @@ public sealed class Llama2Model
     /// <summary>Rows × columns of a matrix-vector product from which it is split across the pool, by default: below it
     /// handing parts to another thread costs more than it saves (the break-even AgentOS.Bench's
     /// <c>llm.embedded.split</c> benchmarks measure).</summary>
-    public const int DefaultSplitThreshold = 256 * 1024;
+    public const int DefaultSplitThreshold = 64 * 1024;
 
     private readonly PinnedThreadPool? _pool;
     private readonly int _splitThreshold;
