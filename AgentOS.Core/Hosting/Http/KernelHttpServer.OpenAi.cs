@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Threading.Channels;
 using AgentOS.Hosting.OpenAi;
 using AgentOS.Llm.Http;
 using AgentOS.Serialization;
@@ -191,28 +190,21 @@ public sealed partial class KernelHttpServer
     // which OpenAI's clients raise as an API error.
     private async Task StreamCompletionAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpListenerResponse response)
     {
-        var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        syscall.StreamTo = pieces.Writer;
         using var abandon = new CancellationTokenSource();
-        var pending = _kernel.Port.SubmitAsync(syscall, abandon.Token).AsTask();
-        _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        if (!await pieces.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
+        if (!await pieces.WaitToReadAsync().ConfigureAwait(false))
         {
             await pending.ConfigureAwait(false); // throws the refusal, answered with its status
         }
 
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.SendChunked = true;
-        response.AddHeader("Cache-Control", "no-cache");
+        BeginEventStream(response);
         var stream = response.OutputStream;
         try
         {
             string model = body.Model!;
             string id = NewCompletionId();
             await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Role = "assistant", Content = "" }, null)).ConfigureAwait(false);
-            await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var piece in pieces.ReadAllAsync().ConfigureAwait(false))
             {
                 await WriteChunkAsync(stream, Chunk(id, model, new AssistantMessage { Content = piece }, null)).ConfigureAwait(false);
             }
@@ -292,10 +284,7 @@ public sealed partial class KernelHttpServer
     {
         try
         {
-            if (error.RetryAfterMs is { } ms)
-            {
-                response.AddHeader("Retry-After", Math.Max(1, (long)Math.Ceiling(ms / 1000.0)).ToString(CultureInfo.InvariantCulture));
-            }
+            AddRetryAfter(response, error);
             await WriteAsync(response, status, OpenAiError(status, error), AgentOSJsonContext.Default.OpenAiErrorBody).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)

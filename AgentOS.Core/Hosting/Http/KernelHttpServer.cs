@@ -212,10 +212,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     // or the server stops. The bus subscriber only enqueues (it must not block); a slow client loses the oldest events.
     private async Task StreamEventsAsync(HttpListenerResponse response)
     {
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.SendChunked = true;
-        response.AddHeader("Cache-Control", "no-cache");
+        BeginEventStream(response);
         var pending = Channel.CreateBounded<SyscallEvent>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         await using var subscription = _kernel.Events.Subscribe<SyscallEvent>(e => pending.Writer.TryWrite(e), new SubscriptionOptions { Name = "http-sse" });
         var stream = response.OutputStream;
@@ -247,21 +244,14 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         {
             throw new HttpError(400, "invalid_request", "Only an LLM syscall can be streamed (?stream=true).");
         }
-        var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        syscall.StreamTo = pieces.Writer;
         using var abandon = new CancellationTokenSource();
-        var pending = _kernel.Port.SubmitAsync(syscall, abandon.Token).AsTask();
-        _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
 
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.SendChunked = true;
-        response.AddHeader("Cache-Control", "no-cache");
+        BeginEventStream(response);
         var stream = response.OutputStream;
         try
         {
-            await foreach (var piece in pieces.Reader.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var piece in pieces.ReadAllAsync().ConfigureAwait(false))
             {
                 await WriteSseAsync(stream, "delta", JsonSerializer.SerializeToUtf8Bytes(new StreamDelta(piece), AgentOSJsonContext.Default.StreamDelta)).ConfigureAwait(false);
             }
@@ -304,6 +294,34 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         await stream.WriteAsync(json).ConfigureAwait(false);
         await stream.WriteAsync(SseEventEnd).ConfigureAwait(false);
         await stream.FlushAsync().ConfigureAwait(false);
+    }
+
+    // Submits a streamed LLM syscall: its pieces arrive on the returned reader, which completes when the syscall ends
+    // (the task then holds the response or the failure).
+    private (ChannelReader<string> Pieces, Task<SyscallResponse> Pending) SubmitStreamed(AgentOS.Syscalls.SyscallRequest syscall, CancellationToken cancellationToken)
+    {
+        var pieces = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        syscall.StreamTo = pieces.Writer;
+        var pending = _kernel.Port.SubmitAsync(syscall, cancellationToken).AsTask();
+        _ = pending.ContinueWith(static (_, writer) => ((ChannelWriter<string>)writer!).TryComplete(), pieces.Writer,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return (pieces.Reader, pending);
+    }
+
+    private static void BeginEventStream(HttpListenerResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.SendChunked = true;
+        response.AddHeader("Cache-Control", "no-cache");
+    }
+
+    private static void AddRetryAfter(HttpListenerResponse response, SyscallError error)
+    {
+        if (error.RetryAfterMs is { } ms)
+        {
+            response.AddHeader("Retry-After", Math.Max(1, (long)Math.Ceiling(ms / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     private static readonly byte[] SseEventPrefix = "event: agentos.syscall\ndata: "u8.ToArray();
@@ -352,10 +370,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     {
         try
         {
-            if (error.RetryAfterMs is { } ms)
-            {
-                response.AddHeader("Retry-After", Math.Max(1, (long)Math.Ceiling(ms / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
+            AddRetryAfter(response, error);
             await WriteAsync(response, status, new ErrorBody(error), AgentOSJsonContext.Default.ErrorBody).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
