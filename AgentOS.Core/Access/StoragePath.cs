@@ -116,9 +116,7 @@ public readonly partial struct StoragePath : IEquatable<StoragePath>
     internal static string Escape(string text) => StorageKey.Escape(text);
 
     // Whole-segment prefix match; prefix ends with '/'. Allocation-free: the access manager calls it per request.
-    internal static bool IsIn(ReadOnlySpan<char> path, string prefix) =>
-        path.StartsWith(prefix, StringComparison.Ordinal) ||
-        (path.Length == prefix.Length - 1 && prefix.AsSpan(0, path.Length).SequenceEqual(path));
+    internal static bool IsIn(ReadOnlySpan<char> path, string prefix) => StorageKey.IsUnder(path, prefix.AsSpan(0, prefix.Length - 1));
 
     /// <inheritdoc />
     public bool Equals(StoragePath other) => string.Equals(_value, other._value, StringComparison.Ordinal);

@@ -40,8 +40,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>The current version's metadata, without reading its bytes; <see langword="null"/> when absent.</summary>
     ValueTask<StorageEntry?> StatAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>The current version of every key that starts with <paramref name="prefix"/> (ordinal), sorted by key.
-    /// The prefix is empty (all keys), a key, or a key followed by <c>/</c> (a folder).</summary>
+    /// <summary>The current version of every key under <paramref name="prefix"/>, sorted by key (ordinal). The prefix is
+    /// empty (all keys), a key (that key and the keys under it as a folder), or a key followed by <c>/</c> (a folder);
+    /// it matches whole segments (<see cref="StorageKey.IsUnder"/>): <c>a/b</c> never lists <c>a/b2/x</c>.</summary>
     ValueTask<IReadOnlyList<StorageEntry>> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes <paramref name="key"/> and all its versions; <see langword="false"/> when it did not exist.</summary>

@@ -77,7 +77,7 @@ public readonly partial struct StorageKey : IEquatable<StorageKey>
 
     /// <summary>
     /// Throws unless <paramref name="prefix"/> is a valid listing prefix: empty (everything), a valid key, or a valid
-    /// key followed by <c>/</c> (a folder). A prefix matches keys by ordinal string prefix.
+    /// key followed by <c>/</c> (a folder). A prefix matches whole segments (<see cref="IsUnder"/>).
     /// </summary>
     /// <exception cref="InvalidStorageKeyException">The prefix is invalid.</exception>
     public static void ThrowIfInvalidPrefix([NotNull] string? prefix)
@@ -93,6 +93,23 @@ public readonly partial struct StorageKey : IEquatable<StorageKey>
         {
             throw new InvalidStorageKeyException(prefix, error, position);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is selected by the listing prefix <paramref name="prefix"/>, matching whole
+    /// segments: the empty prefix selects every key; <c>a/b/</c> selects the keys under the folder <c>a/b</c>; and
+    /// <c>a/b</c> selects the key <c>a/b</c> itself and the keys under <c>a/b/</c>, never <c>a/b2/x</c> nor
+    /// <c>a/bc</c>. A namespace ends at a segment boundary: a character prefix would let a listing of
+    /// <c>agents/alice</c> name the keys of <c>agents/alice2/</c>. Ordinal, allocation-free; every backend lists
+    /// through it, and the access layer's namespace checks use it too.
+    /// </summary>
+    public static bool IsUnder(ReadOnlySpan<char> key, ReadOnlySpan<char> prefix)
+    {
+        if (prefix.IsEmpty || prefix[^1] == '/')
+        {
+            return key.StartsWith(prefix, StringComparison.Ordinal);
+        }
+        return key.StartsWith(prefix, StringComparison.Ordinal) && (key.Length == prefix.Length || key[prefix.Length] == '/');
     }
 
     /// <summary>A sentence explaining <paramref name="error"/> and what to do instead.</summary>

@@ -134,8 +134,26 @@ public abstract partial class StorageContractTests : IAsyncDisposable
         Assert.Equal(2, listed[0].Version);
         Assert.Equal(6L, listed[0].Size);
         Assert.SequenceEqual(["a/1", "b/1", "b/2", "b/sub/3", "bb/1"], (await store.ListAsync("")).Select(e => e.Path));
-        Assert.SequenceEqual(["b/1", "b/2", "b/sub/3", "bb/1"], (await store.ListAsync("b")).Select(e => e.Path));
+        Assert.SequenceEqual(["b/1", "b/2", "b/sub/3"], (await store.ListAsync("b")).Select(e => e.Path));
         Assert.Equal(0, (await store.ListAsync("c/")).Count);
+    }
+
+    // Issue 12: a character prefix let alice's listing of "agents/alice" name the keys of "agents/alice2/".
+    [Test]
+    public async Task AListingPrefixEndsAtASegmentBoundary()
+    {
+        var store = Open();
+        foreach (var key in new[] { "agents/alice", "agents/alice/notes", "agents/alice2/secret", "agents/alice-x", "agents/alice.txt", "agents/alicf" })
+        {
+            await store.WriteAsync(key, Bytes(key));
+        }
+        Assert.SequenceEqual(["agents/alice", "agents/alice/notes"], (await store.ListAsync("agents/alice")).Select(e => e.Path));
+        Assert.SequenceEqual(["agents/alice/notes"], (await store.ListAsync("agents/alice/")).Select(e => e.Path));
+        Assert.SequenceEqual(["agents/alice2/secret"], (await store.ListAsync("agents/alice2")).Select(e => e.Path));
+        Assert.Equal(0, (await store.ListAsync("agents/ali")).Count);
+        Assert.Equal(6, (await store.ListAsync("agents")).Count);
+        var reopened = await ReopenAsync();
+        Assert.SequenceEqual(["agents/alice", "agents/alice/notes"], (await reopened.ListAsync("agents/alice")).Select(e => e.Path));
     }
 
     [Test]

@@ -146,7 +146,7 @@ public sealed partial class FileStore : IStorageBackend
         {
             foreach (var (key, versions) in _index)
             {
-                if (key.StartsWith(prefix, StringComparison.Ordinal))
+                if (StorageKey.IsUnder(key, prefix))
                 {
                     entries.Add(versions[^1].ToEntry(key));
                 }

@@ -49,7 +49,7 @@ public sealed partial class S3Storage
         {
             foreach (var (key, kept) in _index)
             {
-                if (kept.Count > 0 && key.StartsWith(prefix, StringComparison.Ordinal))
+                if (kept.Count > 0 && StorageKey.IsUnder(key, prefix))
                 {
                     entries.Add(kept[^1].Entry);
                 }

@@ -122,6 +122,9 @@ public sealed partial class SqliteStorage : IStorageBackend
             var upper = UpperBound(lower);
             var select = upper is null ? _sql.ListAll : _sql.ListRange.BindUtf8(1, lower).BindUtf8(2, upper);
             var entries = Rows(prefix, select, s => EntryFrom(s, s.Text(0), column: 1));
+            // The byte range holds every key that starts with the prefix's characters; a namespace ends at a
+            // segment ("a/b" must not list "a/b2/x").
+            entries.RemoveAll(e => !StorageKey.IsUnder(e.Path, prefix));
             // SQLite orders by UTF-8 bytes, .NET ordinal by UTF-16 units; they differ for characters beyond U+FFFF
             // against U+E000..U+FFFF, so the contract's order is restored here.
             entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
