@@ -43,7 +43,7 @@ public sealed partial class AccessManager
         try
         {
             await _audit.RecordDurableAsync(new AuditRecord(Now(), request.AgentId, request.Resource, request.Operation,
-                request.Target, AuditDecision.Approved, DenialReason.None, result.Reason, request.EstimatedTokens, result.Approver)).ConfigureAwait(false);
+                request.Target, AuditDecision.Approved, DenialReason.None, result.Reason, request.EstimatedTokens, result.Approver, request.ActedBy)).ConfigureAwait(false);
         }
         catch
         {

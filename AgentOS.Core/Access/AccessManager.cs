@@ -240,9 +240,9 @@ public sealed partial class AccessManager
     private DateTimeOffset Now() => new(_originUtcTicks + Elapsed(), TimeSpan.Zero);
 
     private void RecordAllowed(in AccessRequest request, long utcTicks) =>
-        _audit.RecordAllowedAt(utcTicks, request.AgentId, request.Resource, request.Operation, request.Target, request.EstimatedTokens);
+        _audit.RecordAllowedAt(utcTicks, request.AgentId, request.Resource, request.Operation, request.Target, request.EstimatedTokens, request.ActedBy);
 
     private static AuditRecord DeniedRecord(in AccessRequest request, DateTimeOffset at, AccessDecision denial, string? approver = null) =>
         new(at, request.AgentId ?? "", request.Resource, request.Operation, request.Target, AuditDecision.Denied,
-            denial.Reason, denial.Message, request.EstimatedTokens, approver);
+            denial.Reason, denial.Message, request.EstimatedTokens, approver, request.ActedBy);
 }

@@ -85,6 +85,7 @@ internal static class AccessPolicyValidator
         }
         RequireAgentIds(group, group.MemoryRead, "memory_read");
         RequireAgentIds(group, group.MemoryWrite, "memory_write");
+        RequireAgentIds(group, group.ActFor, "act_for");
         RequirePositive(group, group.TokensPerWindow, "tokens_per_window");
         RequirePositive(group, group.CallsPerWindow, "calls_per_window");
         RequirePositive(group, group.MaxConcurrent, "max_concurrent");

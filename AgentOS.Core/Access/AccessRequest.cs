@@ -16,13 +16,16 @@ namespace AgentOS.Access;
 /// actual count by <see cref="AccessManager.Complete"/>.</param>
 /// <param name="Irreversible">The operation cannot be undone (a tool marked so): it needs approval. Deleting storage
 /// needs approval whether or not this is set.</param>
+/// <param name="ActedBy">The authenticated principal making the request for <paramref name="AgentId"/> when it is not
+/// that agent (an orchestrator acting for it); recorded in the audit. The agent's own grants and budgets apply.</param>
 public readonly record struct AccessRequest(
     string AgentId,
     ResourceKind Resource,
     AccessOperation Operation,
     string? Target,
     int EstimatedTokens = 0,
-    bool Irreversible = false)
+    bool Irreversible = false,
+    string? ActedBy = null)
 {
     /// <summary>Whether this request needs an approver's yes: it is marked irreversible, or it deletes storage.</summary>
     public bool NeedsApproval => Irreversible || (Resource == ResourceKind.Storage && Operation == AccessOperation.Delete);

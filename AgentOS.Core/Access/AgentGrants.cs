@@ -29,6 +29,10 @@ internal sealed class AgentGrants
     public string[] StorageRead { get; private init; } = [];
     public bool WriteAllStorage { get; private init; }
     public string[] StorageWrite { get; private init; } = [];
+    public bool ActForAll { get; private init; }
+    public FrozenSet<string> ActFor { get; private init; } = FrozenSet<string>.Empty;
+    public bool Approve { get; private init; }
+    public bool Monitor { get; private init; }
     public long TokensPerWindow { get; private init; } = Unlimited;
     public long CallsPerWindow { get; private init; } = Unlimited;
     public int MaxConcurrent { get; private init; } = int.MaxValue;
@@ -50,6 +54,7 @@ internal sealed class AgentGrants
         var backends = Names(members, g => g.LlmBackends);
         var memoryRead = Names(members, g => g.MemoryRead);
         var memoryWrite = Names(members, g => g.MemoryWrite);
+        var actFor = Names(members, g => g.ActFor);
         var (readAll, read) = Namespaces(members, g => g.StorageRead, "storage_read");
         var (writeAll, write) = Namespaces(members, g => g.StorageWrite, "storage_write");
         string own = StoragePath.AgentNamespace(agent.Id);
@@ -68,6 +73,10 @@ internal sealed class AgentGrants
             StorageRead = [own, .. read],
             WriteAllStorage = writeAll,
             StorageWrite = [own, .. write],
+            ActForAll = actFor.Remove(PrivilegeGroup.Everything),
+            ActFor = actFor.ToFrozenSet(StringComparer.Ordinal),
+            Approve = members.Exists(g => g.Approve),
+            Monitor = members.Exists(g => g.Monitor),
             TokensPerWindow = MostGenerous(members, g => g.TokensPerWindow, Unlimited),
             CallsPerWindow = MostGenerous(members, g => g.CallsPerWindow, Unlimited),
             MaxConcurrent = (int)MostGenerous(members, g => g.MaxConcurrent, int.MaxValue),

@@ -114,10 +114,10 @@ public sealed partial class AuditLog : IDisposable, IAsyncDisposable
     public void RecordAllowed(DateTimeOffset time, string agent, ResourceKind resource, AccessOperation operation, string? target, int tokens = 0) =>
         RecordAllowedAt(time.UtcTicks, agent, resource, operation, target, tokens);
 
-    internal void RecordAllowedAt(long utcTicks, string agent, ResourceKind resource, AccessOperation operation, string? target, int tokens)
+    internal void RecordAllowedAt(long utcTicks, string agent, ResourceKind resource, AccessOperation operation, string? target, int tokens, string? actedBy = null)
     {
         // A compact entry (half an AuditRecord): the ring is written on every allowed syscall, so its lines matter.
-        if (!_allowed.TryPublish(new AllowedEntry(utcTicks, agent, target, tokens, resource, operation)))
+        if (!_allowed.TryPublish(new AllowedEntry(utcTicks, agent, target, tokens, resource, operation, actedBy)))
         {
             Interlocked.Increment(ref _allowedDropped);
             WakeWriter();
@@ -204,9 +204,9 @@ public sealed partial class AuditLog : IDisposable, IAsyncDisposable
         }
     }
 
-    private readonly record struct AllowedEntry(long UtcTicks, string Agent, string? Target, int Tokens, ResourceKind Resource, AccessOperation Operation)
+    private readonly record struct AllowedEntry(long UtcTicks, string Agent, string? Target, int Tokens, ResourceKind Resource, AccessOperation Operation, string? ActedBy)
     {
-        public AuditRecord ToRecord() => new(new DateTimeOffset(UtcTicks, TimeSpan.Zero), Agent, Resource, Operation, Target, AuditDecision.Allowed, Tokens: Tokens);
+        public AuditRecord ToRecord() => new(new DateTimeOffset(UtcTicks, TimeSpan.Zero), Agent, Resource, Operation, Target, AuditDecision.Allowed, Tokens: Tokens, ActedBy: ActedBy);
     }
 
     private sealed class DurableRequest(AuditRecord? record)

@@ -12,7 +12,9 @@ namespace AgentOS.Access;
 /// <param name="Reason">Why it was denied (<see cref="DenialReason.None"/> otherwise).</param>
 /// <param name="Message">The denial's message, the approver's reason, or the gap's explanation.</param>
 /// <param name="Tokens">The request's estimated tokens.</param>
-/// <param name="Approver">Who approved or denied an irreversible request.</param>
+/// <param name="Approver">Who approved or denied an irreversible request (the authenticated principal, over HTTP).</param>
+/// <param name="ActedBy">The authenticated principal that made the request for <paramref name="Agent"/> ("ActedBy acting
+/// for Agent"), when it is not the agent itself; <see langword="null"/> when the agent acted as itself.</param>
 public readonly record struct AuditRecord(
     DateTimeOffset Time,
     string Agent,
@@ -23,4 +25,5 @@ public readonly record struct AuditRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DenialReason Reason = DenialReason.None,
     string? Message = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Tokens = 0,
-    string? Approver = null);
+    string? Approver = null,
+    string? ActedBy = null);

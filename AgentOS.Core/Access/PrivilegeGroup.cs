@@ -45,6 +45,21 @@ public sealed class PrivilegeGroup
     /// <summary>LLM backends the members may generate with, by name, or <c>"*"</c>.</summary>
     public IReadOnlyList<string> LlmBackends { get; set; } = [];
 
+    /// <summary>
+    /// Agents the members may act for at the kernel's entry points — a request whose <c>agent_id</c> is not the
+    /// caller's own identity — or <c>"*"</c> for every agent: an orchestrator's grant. The request then runs with that
+    /// agent's grants and budgets, and the audit records it as "caller acting for agent" (<see cref="AuditRecord.ActedBy"/>).
+    /// </summary>
+    public IReadOnlyList<string> ActFor { get; set; } = [];
+
+    /// <summary>Whether the members may decide pending approvals (approve or deny another agent's irreversible
+    /// request); the audit records the deciding member as the approver.</summary>
+    public bool Approve { get; set; }
+
+    /// <summary>Whether the members may see every agent in the kernel's status and event stream (without it, a caller
+    /// sees only itself and the agents it may act for).</summary>
+    public bool Monitor { get; set; }
+
     /// <summary>Tokens each member may use per budget window (estimated at the check, corrected at completion);
     /// <see langword="null"/> for no limit.</summary>
     public int? TokensPerWindow { get; set; }
@@ -68,6 +83,9 @@ public sealed class PrivilegeGroup
         MemoryRead = [.. MemoryRead],
         MemoryWrite = [.. MemoryWrite],
         LlmBackends = [.. LlmBackends],
+        ActFor = [.. ActFor],
+        Approve = Approve,
+        Monitor = Monitor,
         TokensPerWindow = TokensPerWindow,
         CallsPerWindow = CallsPerWindow,
         MaxConcurrent = MaxConcurrent,

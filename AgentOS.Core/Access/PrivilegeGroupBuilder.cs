@@ -27,6 +27,15 @@ public sealed class PrivilegeGroupBuilder
     /// <summary>Grants LLM backends by name (<c>"*"</c> for all).</summary>
     public PrivilegeGroupBuilder UseLlm(params string[] backends) => With(g => g.LlmBackends = [.. g.LlmBackends, .. backends]);
 
+    /// <summary>Grants acting for other agents at the kernel's entry points (<c>"*"</c> for every agent).</summary>
+    public PrivilegeGroupBuilder ActFor(params string[] agentIds) => With(g => g.ActFor = [.. g.ActFor, .. agentIds]);
+
+    /// <summary>Grants deciding pending approvals.</summary>
+    public PrivilegeGroupBuilder MayApprove() => With(g => g.Approve = true);
+
+    /// <summary>Grants seeing every agent's status and events.</summary>
+    public PrivilegeGroupBuilder MayMonitor() => With(g => g.Monitor = true);
+
     /// <summary>Limits tokens per budget window, per member.</summary>
     public PrivilegeGroupBuilder LimitTokens(int perWindow) => With(g => g.TokensPerWindow = perWindow);
 

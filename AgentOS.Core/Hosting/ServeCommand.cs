@@ -10,10 +10,17 @@ namespace AgentOS.Hosting;
 /// <summary>
 /// <c>serve</c>: starts a kernel with the built-in tools and the <c>echo</c> agent, and its HTTP API, then runs until
 /// SIGINT or SIGTERM, when it stops the kernel (draining) and exits 0. The first line on stderr is the bound URL.
+/// Every request authenticates: <c>--token</c> is an administrator's token, <c>--api-key KEY=AGENT</c> an agent's, and
+/// the credentials file (<c>credentials.json</c> in the data folder, or <c>--credentials FILE</c>) holds more, reloaded
+/// when it changes. Without an administrator credential it creates one and writes it to <c>admin-token</c> in the data
+/// folder (mode 0600). <c>--insecure-no-auth</c> runs open, and says so loudly.
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--api-key KEY=AGENT ...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host ADDR] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
+
+    /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
+    public const string CredentialsFileName = "credentials.json";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -59,17 +66,45 @@ internal static class ServeCommand
             kernel.RegisterIdentity(agent);
         }
         KernelHttpServer server;
+        var notes = new List<string>();
         try
         {
-            server = KernelHttpServer.Start(kernel, new HttpServerOptions { Host = parsed.Host, Port = parsed.Port, BearerToken = parsed.Token, ApiKeys = parsed.ApiKeys, MaxBodyBytes = parsed.MaxBody });
+            var credentials = new CredentialTable(parsed.Credentials ?? Path.Combine(kernel.DataDirectory, CredentialsFileName));
+            foreach (var agent in credentials.Principals.Where(p => !p.IsAdmin).Select(p => p.Name).Distinct(StringComparer.Ordinal)
+                .Where(a => a != "echo" && !inPolicy.Contains(a) && !parsed.Agents.Contains(a) && !parsed.ApiKeys.Values.Contains(a)))
+            {
+                kernel.RegisterIdentity(agent);
+            }
+            string? token = parsed.Token;
+            if (token is null && !parsed.InsecureNoAuth && !credentials.HasAdmin)
+            {
+                var (created, path) = AdminTokenFile.Create(kernel.DataDirectory);
+                token = created;
+                notes.Add($"admin token in {path} (readable only by its owner): send 'Authorization: Bearer <its contents>'");
+            }
+            server = KernelHttpServer.Start(kernel, new HttpServerOptions
+            {
+                Host = parsed.Host, Port = parsed.Port, Credentials = credentials, BearerToken = token, ApiKeys = parsed.ApiKeys,
+                InsecureNoAuth = parsed.InsecureNoAuth, MaxBodyBytes = parsed.MaxBody,
+            });
+            notes.Add($"credentials: {credentials.Count} (file {credentials.FilePath}, reloaded when it changes)");
         }
-        catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException)
+        catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException or CredentialFileException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"agentos serve: {ex.Message}");
             kernel.StopAsync().GetAwaiter().GetResult();
             return CommandLine.UsageError;
         }
         stderr.WriteLine($"listening on {server.Url}");
+        if (parsed.InsecureNoAuth)
+        {
+            stderr.WriteLine("WARNING: AUTHENTICATION IS OFF (--insecure-no-auth): every request without a token acts as an administrator");
+            stderr.WriteLine("WARNING: it may act for any agent, read any agent's storage and decide approvals; /v1/status reports \"authentication\": \"none ...\"");
+        }
+        foreach (var note in notes)
+        {
+            stderr.WriteLine(note);
+        }
         stderr.WriteLine($"data in {Path.GetFullPath(kernel.DataDirectory)}; audit log {kernel.AuditLogPath}; stop with Ctrl+C or SIGTERM");
         stderr.Flush();
 
@@ -89,13 +124,14 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
             int port = 0;
             string host = "127.0.0.1";
-            string? token = null, data = null, config = null, policy = null;
+            string? token = null, data = null, config = null, policy = null, credentials = null;
+            bool open = false;
             var agents = new List<string>();
             var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
@@ -111,6 +147,12 @@ internal static class ServeCommand
                         break;
                     case "--token" when Next() is { } t:
                         token = t;
+                        break;
+                    case "--credentials" when Next() is { } f:
+                        credentials = f;
+                        break;
+                    case "--insecure-no-auth":
+                        open = true;
                         break;
                     case "--data" when Next() is { } d:
                         data = d;
@@ -134,7 +176,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open);
         }
     }
 }

@@ -279,6 +279,9 @@ public sealed partial class AgentKernel : IAsyncDisposable
     // Passes run by the dedicated dispatcher threads (tests use it to know where a round trip ran).
     internal long DispatcherThreadPasses => _queues.Sum(q => q.DispatcherThreadPasses);
 
+    /// <summary>The access manager: the hosts ask it what an authenticated caller may do (act for, approve, monitor).</summary>
+    internal AccessManager AccessManager => _access;
+
     /// <summary>Agents' memory (blocks, quotas, eviction, retrieval).</summary>
     public IMemoryStore Memory => _memory.Store;
 

@@ -18,6 +18,7 @@ namespace AgentOS.Serialization;
 // Access: the policy file (groups, agents, window, approval timeout) and the audit log's JSON lines.
 [JsonSerializable(typeof(AgentOS.Access.AccessPolicy))]
 [JsonSerializable(typeof(AgentOS.Access.AuditRecord))]
+[JsonSerializable(typeof(AgentOS.Access.CredentialFile))]
 // Events
 [JsonSerializable(typeof(AgentOS.Events.SubscriberFault))]
 // Kernel and hosting

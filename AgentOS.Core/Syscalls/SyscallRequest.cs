@@ -40,6 +40,14 @@ public sealed class SyscallRequest
     [System.Text.Json.Serialization.JsonIgnore]
     public System.Threading.Channels.ChannelWriter<string>? StreamTo { get; set; }
 
+    /// <summary>
+    /// The authenticated principal that submitted this syscall for <see cref="AgentId"/> when it is not that agent (an
+    /// orchestrator acting for it); the audit records it. Set by the entry point that authenticated the caller, never
+    /// read from a request body: a client cannot claim it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ActedBy { get; set; }
+
     /// <summary>Which syscall kind this is, from the query that is set.</summary>
     /// <exception cref="Errors.InvalidRequestException">No query, or more than one, is set.</exception>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -212,6 +212,12 @@ internal sealed class SyscallRouter : IDisposable
 
     private AccessRequest Describe(SyscallRequest request, SyscallKind kind)
     {
+        var access = DescribeQuery(request, kind);
+        return request.ActedBy is null ? access : access with { ActedBy = request.ActedBy };
+    }
+
+    private AccessRequest DescribeQuery(SyscallRequest request, SyscallKind kind)
+    {
         string agent = request.AgentId;
         switch (kind)
         {

@@ -11,8 +11,8 @@ using AgentOS.Syscalls.Queries;
 namespace AgentOS.Hosting.Http;
 
 // The OpenAI-compatible endpoint: POST /v1/chat/completions (whole or streamed) and GET /v1/models, so any OpenAI
-// client can use the kernel's scheduled backends. The bearer API key names the agent the calls run as, so that
-// agent's privilege groups, budgets and audit apply; errors come in OpenAI's error shape.
+// client can use the kernel's scheduled backends. The bearer token's principal (an --api-key names an agent) is the
+// agent the calls run as, so that agent's privilege groups, budgets and audit apply; errors come in OpenAI's error shape.
 public sealed partial class KernelHttpServer
 {
     private static bool IsOpenAiPath(string[] segments) => segments is ["v1", "chat", "completions"] or ["v1", "models"];
@@ -21,7 +21,7 @@ public sealed partial class KernelHttpServer
     {
         try
         {
-            string agent = ApiKeyAgent(request, response);
+            string agent = Authenticate(request, response).Name;
             switch (request.HttpMethod, segments)
             {
                 case ("GET", ["v1", "models"]):
@@ -47,20 +47,6 @@ public sealed partial class KernelHttpServer
             var error = SyscallError.From(ex);
             await WriteOpenAiErrorAsync(response, StatusFor(error.Code), error).ConfigureAwait(false);
         }
-    }
-
-    private string ApiKeyAgent(HttpListenerRequest request, HttpListenerResponse response)
-    {
-        var header = request.Headers["Authorization"];
-        string? key = header is not null && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..].Trim() : null;
-        if (key is not null && _options.ApiKeys.TryGetValue(key, out var agent))
-        {
-            return agent;
-        }
-        response.AddHeader("WWW-Authenticate", "Bearer");
-        throw new HttpError(401, "invalid_api_key", _options.ApiKeys.Count == 0
-            ? "This kernel has no API keys: start it with serve --api-key KEY=AGENT to let OpenAI clients in as that agent."
-            : key is null ? "No API key given: send 'Authorization: Bearer <key>'." : "Incorrect API key provided.");
     }
 
     // Each backend by its name, then the models it serves under their own names (the router takes either).

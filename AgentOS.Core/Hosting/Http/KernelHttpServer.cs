@@ -16,19 +16,22 @@ namespace AgentOS.Hosting.Http;
 /// The kernel's HTTP API on <see cref="HttpListener"/> (part of the base framework; no ASP.NET): submit a syscall,
 /// run a registered agent, list agents, read the kernel's status, follow its events (server-sent events). Bad requests — malformed JSON, an unknown kind,
 /// an oversized body, a missing token — get a 4xx with a JSON error body and change nothing in the kernel.
+/// Every request authenticates and acts as its principal (see <see cref="HttpServerOptions"/> and <see cref="HttpAuthenticator"/>).
 /// </summary>
 public sealed partial class KernelHttpServer : IAsyncDisposable
 {
     private readonly AgentKernel _kernel;
     private readonly HttpServerOptions _options;
+    private readonly HttpAuthenticator _authenticator;
     private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
-    private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpListener listener, Uri url)
+    private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpAuthenticator authenticator, HttpListener listener, Uri url)
     {
         _kernel = kernel;
         _options = options;
+        _authenticator = authenticator;
         _listener = listener;
         Url = url;
         _loop = Task.Run(AcceptLoopAsync);
@@ -38,17 +41,19 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Binds and starts serving <paramref name="kernel"/>.</summary>
-    /// <exception cref="ArgumentException">A non-loopback host without a bearer token.</exception>
+    /// <exception cref="ArgumentException">No credentials and not <see cref="HttpServerOptions.InsecureNoAuth"/>, or a
+    /// non-loopback host with <see cref="HttpServerOptions.InsecureNoAuth"/>.</exception>
     /// <exception cref="HttpListenerException">The port could not be bound.</exception>
     public static KernelHttpServer Start(AgentKernel kernel, HttpServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         options ??= new HttpServerOptions();
         bool loopback = options.Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
-        if (!loopback && string.IsNullOrEmpty(options.BearerToken))
+        if (!loopback && options.InsecureNoAuth)
         {
-            throw new ArgumentException($"Binding {options.Host} exposes the kernel beyond this machine; set a bearer token (--token) to do that.", nameof(options));
+            throw new ArgumentException($"Binding {options.Host} without authentication would let anyone on the network act as an administrator: drop --insecure-no-auth (and use the admin token serve prints), or bind 127.0.0.1.", nameof(options));
         }
+        var authenticator = options.CreateAuthenticator();
         for (int attempt = 0; ; attempt++)
         {
             int port = options.Port != 0 ? options.Port : PickPort();
@@ -58,7 +63,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             try
             {
                 listener.Start();
-                return new KernelHttpServer(kernel, options, listener, url);
+                return new KernelHttpServer(kernel, options, authenticator, listener, url);
             }
             catch (HttpListenerException) when (options.Port == 0 && attempt < 20)
             {
@@ -141,38 +146,37 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             await HandleOpenAiAsync(request, response, segments).ConfigureAwait(false); // its own API keys and error shape
             return;
         }
-        if (!string.IsNullOrEmpty(_options.BearerToken) && request.Headers["Authorization"] != "Bearer " + _options.BearerToken)
-        {
-            response.AddHeader("WWW-Authenticate", "Bearer");
-            throw new HttpError(401, "unauthorized", "This kernel requires 'Authorization: Bearer <token>' (the token given to serve --token).");
-        }
+        var caller = Authenticate(request, response);
         switch (request.HttpMethod, segments)
         {
             case ("GET", ["v1", "status"]):
-                await WriteAsync(response, 200, _kernel.Status, AgentOSJsonContext.Default.KernelStatus).ConfigureAwait(false);
+                await WriteAsync(response, 200, VisibleStatus(caller), AgentOSJsonContext.Default.KernelStatus).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "agents"]):
-                await WriteAsync(response, 200, _kernel.Status.Agents, AgentOSJsonContext.Default.IReadOnlyListAgentStatus).ConfigureAwait(false);
+                await WriteAsync(response, 200, VisibleStatus(caller).Agents, AgentOSJsonContext.Default.IReadOnlyListAgentStatus).ConfigureAwait(false);
                 return;
             case ("POST", ["v1", "agents", var name, "run"]):
+                // A registered agent runs with its own grants: starting it is acting for it.
+                string agentName = Uri.UnescapeDataString(name);
+                RequireActFor(caller, agentName, "the agent in the path");
                 var run = await ReadAsync(request, AgentOSJsonContext.Default.RunAgentRequest).ConfigureAwait(false);
-                var output = await _kernel.RunAgentAsync(Uri.UnescapeDataString(name), run.Input).ConfigureAwait(false);
+                var output = await _kernel.RunAgentAsync(agentName, run.Input).ConfigureAwait(false);
                 await WriteAsync(response, 200, new RunAgentResponse(name, output), AgentOSJsonContext.Default.RunAgentResponse).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "events"]):
-                await StreamEventsAsync(response).ConfigureAwait(false);
+                await StreamEventsAsync(caller, response).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "approvals"]):
-                await WriteAsync(response, 200, PendingApprovals(), AgentOSJsonContext.Default.IReadOnlyListApprovalView).ConfigureAwait(false);
+                await WriteAsync(response, 200, PendingApprovals(caller), AgentOSJsonContext.Default.IReadOnlyListApprovalView).ConfigureAwait(false);
                 return;
             case ("POST", ["v1", "approvals", var id]):
-                await DecideAsync(request, response, id).ConfigureAwait(false);
+                await DecideAsync(caller, request, response, id).ConfigureAwait(false);
                 return;
             case ("POST", ["v1", "syscalls"]) when request.QueryString["stream"] == "true":
-                await StreamSyscallAsync(await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false), response).ConfigureAwait(false);
+                await StreamSyscallAsync(ActingAs(caller, await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false)), response).ConfigureAwait(false);
                 return;
             case ("POST", ["v1", "syscalls"]):
-                var syscall = await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false);
+                var syscall = ActingAs(caller, await ReadAsync(request, AgentOSJsonContext.Default.SyscallRequest).ConfigureAwait(false));
                 var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
                 await WriteAsync(response, 200, result, AgentOSJsonContext.Default.SyscallResponse).ConfigureAwait(false);
                 return;
@@ -186,18 +190,37 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     private ManualApprover Approvals => _kernel.Approver as ManualApprover
         ?? throw new HttpError(404, "not_found", "This kernel does not take approvals over HTTP (it was started with another approver).");
 
-    private IReadOnlyList<ApprovalView> PendingApprovals() =>
-        [.. Approvals.Pending.Select(p => new ApprovalView(p.Id, p.Request.AgentId, p.Request.Resource.ToString(), p.Request.Operation.ToString(), p.Request.Target, p.RequestedAt, p.Describe()))];
+    // Everything pending for a caller that may decide; otherwise only its own requests (and those of agents it acts for).
+    private IReadOnlyList<ApprovalView> PendingApprovals(Principal caller)
+    {
+        bool all = Access.MayApprove(caller);
+        return [.. Approvals.Pending
+            .Where(p => all || Access.MayActFor(caller, p.Request.AgentId))
+            .Select(p => new ApprovalView(p.Id, p.Request.AgentId, p.Request.Resource.ToString(), p.Request.Operation.ToString(), p.Request.Target, p.RequestedAt, p.Describe()))];
+    }
 
-    private async Task DecideAsync(HttpListenerRequest request, HttpListenerResponse response, string idText)
+    private AgentOS.Syscalls.SyscallRequest ActingAs(Principal caller, AgentOS.Syscalls.SyscallRequest syscall)
+    {
+        RequireActFor(caller, syscall.AgentId, "agent_id");
+        syscall.ActedBy = string.Equals(caller.Name, syscall.AgentId, StringComparison.Ordinal) ? null : caller.Name;
+        return syscall;
+    }
+
+    // The approver is the authenticated caller; a body that names someone else is refused, not believed.
+    private async Task DecideAsync(Principal caller, HttpListenerRequest request, HttpListenerResponse response, string idText)
     {
         var approvals = Approvals;
+        RequireApprove(caller);
         if (!long.TryParse(idText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id))
         {
             throw new HttpError(400, "invalid_request", $"'{idText}' is not an approval id (see GET /v1/approvals).");
         }
         var decision = await ReadAsync(request, AgentOSJsonContext.Default.ApprovalDecision).ConfigureAwait(false);
-        string approver = string.IsNullOrWhiteSpace(decision.Approver) ? "http" : decision.Approver;
+        if (!string.IsNullOrEmpty(decision.Approver) && !string.Equals(decision.Approver, caller.Name, StringComparison.Ordinal))
+        {
+            throw new HttpError(403, "permission_denied", $"'approver' is '{AgentOS.Storage.StorageKey.Escape(decision.Approver)}' but the request is authenticated as '{caller.Name}': leave 'approver' out (the audit records the authenticated caller), or use that approver's own credential.", grant: "approve");
+        }
+        string approver = caller.Name;
         bool found = decision.Approve
             ? approvals.Approve(id, approver, decision.Reason)
             : approvals.Deny(id, approver, decision.Reason ?? "denied over HTTP");
@@ -210,11 +233,21 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
 
     // Server-sent events: each syscall transition as `event: agentos.syscall` with its JSON, until the client leaves
     // or the server stops. The bus subscriber only enqueues (it must not block); a slow client loses the oldest events.
-    private async Task StreamEventsAsync(HttpListenerResponse response)
+    // A caller without the monitor grant sees only the events of agents it may act for (its own, at least).
+    private async Task StreamEventsAsync(Principal caller, HttpListenerResponse response)
     {
         BeginEventStream(response);
+        bool monitor = Access.MayMonitor(caller);
         var pending = Channel.CreateBounded<SyscallEvent>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        await using var subscription = _kernel.Events.Subscribe<SyscallEvent>(e => pending.Writer.TryWrite(e), new SubscriptionOptions { Name = "http-sse" });
+        await using var subscription = _kernel.Events.Subscribe<SyscallEvent>(
+            e =>
+            {
+                if (MaySee(caller, monitor, e.AgentId))
+                {
+                    pending.Writer.TryWrite(e);
+                }
+            },
+            new SubscriptionOptions { Name = "http-sse" });
         var stream = response.OutputStream;
         await stream.WriteAsync(": agentos event stream\n\n"u8.ToArray(), _stopping.Token).ConfigureAwait(false);
         await stream.FlushAsync(_stopping.Token).ConfigureAwait(false);
@@ -393,9 +426,9 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         _ => 500,
     };
 
-    private sealed class HttpError(int status, string code, string message) : Exception(message)
+    private sealed class HttpError(int status, string code, string message, string? grant = null) : Exception(message)
     {
         public int Status { get; } = status;
-        public SyscallError Error { get; } = new() { Code = code, Message = message };
+        public SyscallError Error { get; } = new() { Code = code, Message = message, Grant = grant };
     }
 }

@@ -9,6 +9,10 @@ public sealed class SyscallError
     /// <summary>What went wrong and what to do.</summary>
     public required string Message { get; init; }
 
+    /// <summary>For a <c>permission_denied</c> answer of an entry point: the grant the caller lacks (<c>act_for</c>,
+    /// <c>approve</c>, <c>monitor</c>; see the access policy's privilege groups).</summary>
+    public string? Grant { get; init; }
+
     /// <summary>Milliseconds until a retry may succeed, where known.</summary>
     public long? RetryAfterMs { get; init; }
 
