@@ -59,8 +59,9 @@ internal static class ScaleBenchmarks
         int n = run.Size(5_000, 500);
         SyscallBenchmarks.WithKernel(1, kernel =>
         {
-            var server = KernelHttpServer.Start(kernel);
-            using var port = new RemoteKernelPort(server.Url);
+            // The agent's own key, as a remote agent would hold it: every request authenticates (issue 12).
+            var server = KernelHttpServer.Start(kernel, new HttpServerOptions { ApiKeys = new Dictionary<string, string> { ["bench-key"] = "agent-0" } });
+            using var port = new RemoteKernelPort(server.Url, "bench-key");
             SyscallBenchmarks.OneAgent(run, port, n);
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });

@@ -5,11 +5,11 @@ using AgentOS.Serialization;
 
 namespace AgentOS.Hosting;
 
-/// <summary><c>status --url URL [--token T]</c>: asks a running kernel (<c>serve</c>) for <c>/v1/status</c> and prints its
+/// <summary><c>status --url URL [--token T | --token-file FILE]</c>: asks a running kernel (<c>serve</c>) for <c>/v1/status</c> and prints its
 /// queues and memory (resident and evicted bytes, block hits and misses, evictions, quota rejections, per agent).</summary>
 internal static class StatusCommand
 {
-    public const string Usage = "status --url URL [--token T]";
+    public const string Usage = "status --url URL [--token T | --token-file FILE (e.g. the data folder's admin-token)]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -23,6 +23,18 @@ internal static class StatusCommand
                     break;
                 case "--token" when i + 1 < args.Length:
                     token = args[++i];
+                    break;
+                case "--token-file" when i + 1 < args.Length:
+                    string file = args[++i];
+                    try
+                    {
+                        token = File.ReadAllText(file).Trim();
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        stderr.WriteLine($"agentos status: cannot read the token file {file}: {ex.Message}");
+                        return CommandLine.UsageError;
+                    }
                     break;
                 default:
                     stderr.WriteLine($"agentos status: bad or incomplete option '{args[i]}'.");
@@ -63,6 +75,10 @@ internal static class StatusCommand
     {
         var c = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(c, $"agentos {status.Version}, up {status.Uptime:c}"));
+        if (status.Authentication is { } authentication)
+        {
+            stdout.WriteLine($"authentication: {authentication}; you are '{status.Caller}'");
+        }
         foreach (var (name, q) in status.Queues)
         {
             stdout.WriteLine(string.Create(c, $"queue {name,-8} {q.Policy,-9} waiting {q.Waiting} running {q.Running} completed {q.Completed} deadlines met {q.DeadlinesMet} missed {q.DeadlinesMissed}"));

@@ -19,7 +19,9 @@ public sealed class RemoteKernelPort : IKernelPort, IDisposable
 
     /// <summary>Talks to the kernel at <paramref name="baseUrl"/> (as printed by <c>serve</c>).</summary>
     /// <param name="baseUrl">The kernel's base URL.</param>
-    /// <param name="bearerToken">The token the kernel was started with, if any.</param>
+    /// <param name="bearerToken">The caller's token: every request to the kernel authenticates, and acts as the identity
+    /// this token maps to (an agent's <c>--api-key</c>, an entry of the credentials file, or the admin token, whose
+    /// holder may act for any agent). <see langword="null"/> only for a kernel run with <c>--insecure-no-auth</c>.</param>
     /// <param name="client">An HttpClient to use (default: a new one, disposed with this port).</param>
     public RemoteKernelPort(Uri baseUrl, string? bearerToken = null, HttpClient? client = null)
     {

@@ -53,7 +53,7 @@ public sealed class ContextCrashTests
         // First kernel: start every generation streaming, and SIGKILL the process once some text has come back.
         using (var first = await ServeProcess.StartAsync(data, "--config", config, "--agents", agents))
         {
-            using var port = new RemoteKernelPort(first.Url);
+            using var port = first.CreatePort();
             var received = 0;
             var enough = new TaskCompletionSource();
             var streams = Enumerable.Range(0, Agents).Select(i => Task.Run(async () =>
@@ -86,7 +86,7 @@ public sealed class ContextCrashTests
         // Second kernel on the same storage: the same queries finish from their snapshots.
         using (var second = await ServeProcess.StartAsync(data, "--config", config, "--agents", agents))
         {
-            using var port = new RemoteKernelPort(second.Url);
+            using var port = second.CreatePort();
             var answers = await Task.WhenAll(Enumerable.Range(0, Agents).Select(i => new AgentContext($"writer-{i}", port).Planning.QueryAsync(Query(i)).AsTask()));
             for (int i = 0; i < Agents; i++)
             {

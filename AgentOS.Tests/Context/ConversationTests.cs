@@ -26,8 +26,8 @@ public sealed class ConversationTests
         using var temp = new TempDirectory("agentos-conversation-remote");
         await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = temp.Path, LlmBackends = [Anthropic(server, 300)] });
         kernel.RegisterIdentity("talker");
-        await using var http = KernelHttpServer.Start(kernel);
-        using var port = new RemoteKernelPort(http.Url);
+        await using var http = KernelHttpServer.Start(kernel, new HttpServerOptions { BearerToken = "conversation-admin" });
+        using var port = new RemoteKernelPort(http.Url, "conversation-admin");
         var agent = new AgentContext("talker", port);
         agent.Memory.Append(ChatMessage.System("Answer briefly."));
         for (int turn = 0; turn < 30; turn++)
@@ -46,6 +46,7 @@ public sealed class ConversationTests
         Assert.Equal(context.Messages.Count, agent.Memory.Conversation.Count);
 
         using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "conversation-admin");
         using var status = JsonDocument.Parse(await client.GetStringAsync(new Uri(http.Url, "v1/status")));
         var contexts = status.RootElement.GetProperty("contexts");
         Assert.Equal(1, contexts.GetProperty("contexts").GetInt32());

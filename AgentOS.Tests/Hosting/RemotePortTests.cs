@@ -28,7 +28,7 @@ public sealed class RemotePortTests
         }
 
         using var serve = await ServeProcess.StartAsync(temp.Combine("remote"), "--agents", "tour");
-        using var port = new RemoteKernelPort(serve.Url);
+        using var port = serve.CreatePort();
         var remote = await new TourAgent().RunAsync(new AgentContext("tour", port), "hi there");
         Assert.Equal(local, remote);
         Assert.Contains("tool: 42", remote);
@@ -63,8 +63,8 @@ public sealed class RemotePortTests
     {
         using var temp = new TempDirectory("agentos-approvals");
         using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice");
-        using var port = new RemoteKernelPort(serve.Url);
-        using var http = new HttpClient { BaseAddress = serve.Url };
+        using var port = serve.CreatePort();
+        using var http = serve.CreateClient();
         var alice = new AgentContext("alice", port);
         await alice.Storage.WriteTextAsync("agents/alice/old.txt", "old");
 
@@ -82,10 +82,14 @@ public sealed class RemotePortTests
 
         using var wrongId = await http.PostAsync("v1/approvals/999999", new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, wrongId.StatusCode);
-        using var approved = await http.PostAsync($"v1/approvals/{approval.GetProperty("id").GetInt64()}", new StringContent("""{"approve":true,"approver":"test"}""", Encoding.UTF8, "application/json"));
+        using var approved = await http.PostAsync($"v1/approvals/{approval.GetProperty("id").GetInt64()}", new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, approved.StatusCode);
         await deleting.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, (await alice.Storage.ListAsync("agents/alice/")).Count);
+        // The audit names the authenticated approver (serve's admin token), and the admin as acting for alice.
+        var approvedRecord = AgentOS.Access.AuditLog.ReadFile(Path.Combine(serve.DataDirectory, "audit.jsonl")).Single(r => r.Decision == AgentOS.Access.AuditDecision.Approved);
+        Assert.Equal("admin", approvedRecord.Approver);
+        Assert.Equal("admin", approvedRecord.ActedBy);
     }
 
     [Test(TimeoutSeconds = 120)]
@@ -93,7 +97,7 @@ public sealed class RemotePortTests
     {
         using var temp = new TempDirectory("agentos-http");
         using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice", "--max-body", "4096");
-        using var http = new HttpClient { BaseAddress = serve.Url };
+        using var http = serve.CreateClient();
 
         async Task<(HttpStatusCode Status, string Body)> Post(string path, string body)
         {
@@ -161,13 +165,13 @@ public sealed class RemotePortTests
     {
         using var temp = new TempDirectory("agentos-sse");
         using var serve = await ServeProcess.StartAsync(temp.Path, "--agents", "alice");
-        using var http = new HttpClient { BaseAddress = serve.Url };
+        using var http = serve.CreateClient();
         using var response = await http.GetAsync("v1/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.Equal(": agentos event stream", await reader.ReadLineAsync());
 
-        using var port = new RemoteKernelPort(serve.Url);
+        using var port = serve.CreatePort();
         var answer = await port.SubmitAsync(new SyscallRequest { AgentId = "alice", Llm = TestQueries.Hello });
         var stages = new List<string>();
         while (stages.Count < 3)
@@ -189,11 +193,11 @@ public sealed class RemotePortTests
     }
 
     [Test]
-    public async Task ANonLoopbackBindWithoutATokenIsRefused()
+    public async Task ANonLoopbackBindWithoutAuthenticationIsRefused()
     {
         using var temp = new TempDirectory("agentos-bind");
-        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["serve", "--data", temp.Path, "--host", "0.0.0.0"]);
+        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["serve", "--data", temp.Path, "--host", "0.0.0.0", "--insecure-no-auth"]);
         Assert.Equal(2, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("set a bearer token", child.Stderr);
+        Assert.Contains("without authentication would let anyone on the network act as an administrator", child.Stderr);
     }
 }

@@ -39,6 +39,20 @@ public sealed class KernelAccessTests : IAsyncDisposable
 
     private AgentContext Agent(string id) => new(id, _kernel.Port);
 
+    // Issue 12: alice's list of "agents/alice" (no trailing slash) named the keys of "agents/alice2/".
+    [Test]
+    public async Task AListingEndsAtTheNamespacesSegmentForOwnAndGrantedNamespaces()
+    {
+        _kernel.RegisterIdentity("alice2");
+        await Agent("alice2").Storage.WriteTextAsync("agents/alice2/secret.txt", "s");
+        await Agent("alice").Storage.WriteTextAsync("agents/alice/notes.txt", "n");
+        Assert.SequenceEqual(["agents/alice/notes.txt"], (await Agent("alice").Storage.ListAsync("agents/alice")).Select(e => e.Path));
+        Assert.SequenceEqual(["agents/alice/notes.txt"], (await Agent("alice").Storage.ListAsync("agents/alice/")).Select(e => e.Path));
+        // bob's granted namespace "agents/alice" ends at its segment too.
+        Assert.SequenceEqual(["agents/alice/notes.txt"], (await Agent("bob").Storage.ListAsync("agents/alice")).Select(e => e.Path));
+        await Assert.ThrowsAsync<PermissionDeniedException>(async () => await Agent("alice").Storage.ListAsync("agents/ali"));
+    }
+
     [Test]
     public async Task AnUngrantedToolOrAnUnknownAgentIsDeniedAndAudited()
     {

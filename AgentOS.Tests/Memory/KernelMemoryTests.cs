@@ -277,12 +277,12 @@ public sealed class KernelMemoryTests : IDisposable
     {
         await using var kernel = Start();
         await new AgentContext("alice", kernel.Port).Memory.AddAsync("hello");
-        var server = AgentOS.Hosting.Http.KernelHttpServer.Start(kernel);
+        var server = AgentOS.Hosting.Http.KernelHttpServer.Start(kernel, new AgentOS.Hosting.Http.HttpServerOptions { BearerToken = "memory-admin" });
         try
         {
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            int code = await Task.Run(() => AgentOS.Hosting.CommandLine.Run(["status", "--url", server.Url.ToString()], stdout, stderr));
+            int code = await Task.Run(() => AgentOS.Hosting.CommandLine.Run(["status", "--url", server.Url.ToString(), "--token", "memory-admin"], stdout, stderr));
             Assert.Equal(0, code, stderr.ToString());
             string printed = stdout.ToString();
             Assert.Contains("memory: 1 items, resident 65536 B", printed);

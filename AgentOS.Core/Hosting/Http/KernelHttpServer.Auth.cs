@@ -12,7 +12,8 @@ public sealed partial class KernelHttpServer
     /// <summary>How this server authenticates: its credential table and whether it runs open.</summary>
     public HttpAuthenticator Authenticator => _authenticator;
 
-    private Principal Authenticate(HttpListenerRequest request, HttpListenerResponse response)
+    // OpenAI's clients expect "invalid_api_key" where the native API says "unauthorized".
+    private Principal Authenticate(HttpListenerRequest request, HttpListenerResponse response, string code = "unauthorized")
     {
         var result = _authenticator.Authenticate(request.Headers["Authorization"]);
         if (result.Principal is { } principal)
@@ -22,7 +23,7 @@ public sealed partial class KernelHttpServer
         response.AddHeader("WWW-Authenticate", result.Failure == AuthenticationFailure.Missing
             ? "Bearer realm=\"agentos\""
             : "Bearer realm=\"agentos\", error=\"invalid_token\"");
-        throw new HttpError(401, "unauthorized", result.Describe());
+        throw new HttpError(401, code, result.Describe());
     }
 
     private AccessManager Access => _kernel.AccessManager;

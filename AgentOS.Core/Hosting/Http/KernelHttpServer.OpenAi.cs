@@ -21,7 +21,7 @@ public sealed partial class KernelHttpServer
     {
         try
         {
-            string agent = Authenticate(request, response).Name;
+            string agent = Authenticate(request, response, "invalid_api_key").Name;
             switch (request.HttpMethod, segments)
             {
                 case ("GET", ["v1", "models"]):
