@@ -137,7 +137,8 @@ public sealed class IdentityTests
             {
               "groups": [
                 { "name": "orchestrators", "act_for": ["worker"] },
-                { "name": "plain" }
+                { "name": "plain" },
+                { "name": "agents", "llm_backends": ["*"] }
               ],
               "agents": [ { "id": "orch", "groups": ["orchestrators"] }, { "id": "worker", "groups": ["plain"] }, { "id": "alice", "groups": ["plain"] } ]
             }

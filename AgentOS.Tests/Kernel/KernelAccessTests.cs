@@ -43,7 +43,7 @@ public sealed class KernelAccessTests : IAsyncDisposable
     [Test]
     public async Task AListingEndsAtTheNamespacesSegmentForOwnAndGrantedNamespaces()
     {
-        _kernel.RegisterIdentity("alice2");
+        _kernel.RegisterIdentity("alice2", ["workers"]);
         await Agent("alice2").Storage.WriteTextAsync("agents/alice2/secret.txt", "s");
         await Agent("alice").Storage.WriteTextAsync("agents/alice/notes.txt", "n");
         Assert.SequenceEqual(["agents/alice/notes.txt"], (await Agent("alice").Storage.ListAsync("agents/alice")).Select(e => e.Path));
