@@ -7,7 +7,8 @@ usage() {
   cat <<'USAGE'
 usage: ./build.sh <verb> [args]
   build             build everything (Release, warnings are errors)
-  test [filter]     run the self-tests; extra args pass through (--stress, --list, --filter TEXT)
+  test [filter]     run the self-tests; extra args pass through (--stress, --list, --filter TEXT,
+                    --repeat N, --shuffle [SEED])
   bench [filter]    run the benchmarks; extra args pass through (--quick, --list)
   pack              leave the single AgentOS.Core.dll (+ xml docs, runtimeconfig.json) in artifacts/
   demo              run the main demo

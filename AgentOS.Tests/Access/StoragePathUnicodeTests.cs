@@ -16,8 +16,7 @@ public sealed unsafe class StoragePathUnicodeTests
     [Test(TimeoutSeconds = 120)]
     public void NoAcceptedCharacterNormalizesToARefusedOne()
     {
-        using var icu = Icu.TryLoad();
-        Skip.If(icu is null, "not applicable: no ICU library (libicuuc) on this system to compare with");
+        using var icu = Icu.Require();
         var offenders = new List<string>();
         int accepted = 0;
         for (int codePoint = 0x80; codePoint <= 0x10FFFF; codePoint++)
@@ -45,8 +44,7 @@ public sealed unsafe class StoragePathUnicodeTests
     [Test]
     public void EveryCharacterInTheTableReallyNormalizesToARefusedOne()
     {
-        using var icu = Icu.TryLoad();
-        Skip.If(icu is null, "not applicable: no ICU library (libicuuc) on this system to compare with");
+        using var icu = Icu.Require();
         for (int codePoint = 0x80; codePoint <= 0x10FFFF; codePoint++)
         {
             if (codePoint is >= 0xD800 and <= 0xDFFF)
@@ -60,6 +58,18 @@ public sealed unsafe class StoragePathUnicodeTests
                 Assert.True(normalized.Any(c => Refused.Contains(c)), $"U+{codePoint:X4} is in the table but normalizes to \"{normalized}\"");
             }
         }
+    }
+
+    /// <summary>
+    /// A system without ICU is a machine missing a requirement, not a case where the check does not apply: the table
+    /// is only trusted because this comparison runs, so CI (AGENTOS_REQUIRE_INTEGRATION=1) fails without it.
+    /// </summary>
+    [Test]
+    public void MissingIcuIsAnUnmetRequirement()
+    {
+        var skip = Assert.Throws<SkipException>(() => Icu.Require(["libagentos-no-such-icu.so"]).Dispose());
+        Assert.Equal(SkipKind.Requirement, skip.Kind);
+        Assert.Contains("libicuuc", skip.Message);
     }
 
     /// <summary>ICU's C API, found by probing the usual library names and version suffixes.</summary>
@@ -79,13 +89,26 @@ public sealed unsafe class StoragePathUnicodeTests
 
         public string Version { get; }
 
-        public static Icu? TryLoad()
+        /// <summary>Loads the system's ICU, or skips as an unmet requirement (a failure under AGENTOS_REQUIRE_INTEGRATION=1).</summary>
+        public static Icu Require(IEnumerable<string>? libraryNames = null)
+        {
+            var icu = TryLoad(libraryNames ?? DefaultNames());
+            Skip.UnlessAvailable(icu is not null, "needs the ICU library (libicuuc; on Debian/Ubuntu: apt-get install libicu-dev) to compare the table with");
+            return icu!;
+        }
+
+        private static List<string> DefaultNames()
         {
             var names = new List<string> { "libicuuc.so", "libicuuc.dylib", "icuuc.dll", "icu.dll" };
             for (int v = 90; v >= 50; v--)
             {
                 names.Add($"libicuuc.so.{v}");
             }
+            return names;
+        }
+
+        private static Icu? TryLoad(IEnumerable<string> names)
+        {
             foreach (var name in names)
             {
                 if (!NativeLibrary.TryLoad(name, out var library))

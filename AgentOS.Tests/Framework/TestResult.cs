@@ -13,4 +13,7 @@ internal sealed record TestResult(TestCase Test, Outcome Outcome, string? Messag
     public string? Expected { get; init; }
     public string? Actual { get; init; }
     public string? Location { get; init; }
+
+    /// <summary>Which pass of <c>--repeat</c> this result is from; null without repeats.</summary>
+    public int? Repeat { get; init; }
 }

@@ -7,11 +7,11 @@ namespace AgentOS.Tests.Framework;
 /// The in-house runner: discovers [Test] methods, runs each on its own thread with a timeout, prints one line per
 /// test and a summary whose last line is exactly <c>N passed, N failed</c> (with <c>, N skipped</c> when any were).
 /// Exit codes: 0 when tests ran and none failed, 1 when any failed, 2 for a usage error or a filter matching nothing.
+/// <c>--repeat N</c> runs the selection N times (each run counts on the last line); <c>--shuffle [SEED]</c> runs it in
+/// a seeded random order and prints the seed, so an order-dependent failure can be replayed.
 /// </summary>
 internal static class TestRunner
 {
-    private const string Usage = "usage: dotnet run --project AgentOS.Tests -c Release -- [--filter TEXT] [--list] [--stress]";
-
     public static int Execute(string[] args)
     {
         int code = Run(args);
@@ -24,38 +24,20 @@ internal static class TestRunner
 
     private static int Run(string[] args)
     {
-        string? filter = null;
-        bool list = false;
-        bool fixtures = false;
-        for (int i = 0; i < args.Length; i++)
+        if (RunnerOptions.Parse(args) is not { } options)
         {
-            switch (args[i])
-            {
-                case "--filter" when i + 1 < args.Length:
-                    filter = args[++i];
-                    break;
-                case "--list":
-                    list = true;
-                    break;
-                case "--stress":
-                    TestEnvironment.Stress = true;
-                    break;
-                case "--self-test-fixtures":
-                    fixtures = true;
-                    break;
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    Console.Error.WriteLine($"unknown or incomplete argument '{args[i]}'");
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return 2;
         }
-
-        var all = TestCase.Discover(typeof(TestRunner).Assembly, fixtures);
+        if (options.Help)
+        {
+            Console.WriteLine(RunnerOptions.Usage);
+            return 0;
+        }
+        TestEnvironment.Stress = options.Stress;
+        string? filter = options.Filter;
+        var all = TestCase.Discover(typeof(TestRunner).Assembly, options.Fixtures);
         var selected = all.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (list)
+        if (options.List)
         {
             foreach (var test in selected)
             {
@@ -74,21 +56,35 @@ internal static class TestRunner
         }
 
         var stdout = OutputCapture.Install();
-        return RunAll(runnable, stdout);
+        return RunAll(runnable, options, stdout);
     }
 
-    private static int RunAll(List<TestCase> tests, TextWriter stdout)
+    // With --repeat every run of a test is one result: the counts on the last line sum over the repeats.
+    private static int RunAll(List<TestCase> tests, RunnerOptions options, TextWriter stdout)
     {
-        stdout.WriteLine($"running {tests.Count} tests{(TestEnvironment.Stress ? " (stress)" : "")}" +
+        stdout.WriteLine($"running {tests.Count} tests{(options.Repeat > 1 ? $" {options.Repeat} times" : "")}" +
+                         $"{(TestEnvironment.Stress ? " (stress)" : "")}" +
                          $"{(TestEnvironment.RequireIntegration ? ", integration required" : "")}" +
                          $"{(TestEnvironment.IsOptimizedBuild ? "" : ", Debug build")}");
+        if (options.Seed is { } seed)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shuffle seed {seed} (the same order again: --shuffle {seed})"));
+        }
+        var random = options.Seed is { } s ? new Random(s) : null;
         var total = Stopwatch.StartNew();
         var results = new List<TestResult>();
-        foreach (var test in tests)
+        for (int pass = 1; pass <= options.Repeat; pass++)
         {
-            var result = TestExecutor.Run(test);
-            results.Add(result);
-            Report(stdout, result);
+            if (options.Repeat > 1)
+            {
+                stdout.WriteLine($"repeat {pass} of {options.Repeat}");
+            }
+            foreach (var test in RunnerOptions.Order(tests, random))
+            {
+                var result = TestExecutor.Run(test) with { Repeat = options.Repeat > 1 ? pass : null };
+                results.Add(result);
+                Report(stdout, result);
+            }
         }
 
         int passed = results.Count(r => r.Outcome == Outcome.Passed);
@@ -103,6 +99,19 @@ internal static class TestRunner
             {
                 stdout.WriteLine(FailureLine(result));
             }
+            if (options.Repeat > 1)
+            {
+                // The flaky ones: a test that both passed and failed across the repeats.
+                foreach (var test in results.GroupBy(r => r.Test.Name)
+                             .Where(g => g.Any(r => r.Outcome == Outcome.Failed) && g.Any(r => r.Outcome == Outcome.Passed)))
+                {
+                    stdout.WriteLine($"flaky {test.Key}: failed {test.Count(r => r.Outcome == Outcome.Failed)} of {test.Count()} runs");
+                }
+            }
+        }
+        if (options.Seed is { } used && failed > 0)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shuffle seed {used}"));
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ran {results.Count} tests in {total.Elapsed.TotalSeconds:0.0} s"));
         stdout.WriteLine(skipped > 0 ? $"{passed} passed, {failed} failed, {skipped} skipped" : $"{passed} passed, {failed} failed");
@@ -116,10 +125,10 @@ internal static class TestRunner
         switch (result.Outcome)
         {
             case Outcome.Passed:
-                stdout.WriteLine($"PASS {result.Test.Name} ({ms})");
+                stdout.WriteLine($"PASS {Name(result)} ({ms})");
                 break;
             case Outcome.Skipped:
-                stdout.WriteLine($"SKIP {result.Test.Name}: {result.Message}");
+                stdout.WriteLine($"SKIP {Name(result)}: {result.Message}");
                 break;
             default:
                 stdout.WriteLine(FailureLine(result));
@@ -132,10 +141,13 @@ internal static class TestRunner
         stdout.Flush();
     }
 
+    private static string Name(TestResult result) =>
+        result.Repeat is { } pass ? $"{result.Test.Name} [repeat {pass}]" : result.Test.Name;
+
     // One line: the test, the reason, expected/actual when the assertion compared values, and where it failed.
     private static string FailureLine(TestResult result)
     {
-        var line = $"FAIL {result.Test.Name}: {result.Message}";
+        var line = $"FAIL {Name(result)}: {result.Message}";
         if (result.Expected is not null || result.Actual is not null)
         {
             line += $" | expected: {result.Expected} | actual: {result.Actual}";

@@ -367,7 +367,8 @@ public sealed class OpenAiBackendTests
     [Test]
     public async Task AnUnreachableServerIsABackendFailure()
     {
-        using var backend = new OpenAiBackend(new OpenAiBackendOptions { BaseUrl = $"http://127.0.0.1:{FreePort.Next()}/v1", Models = ["m"] });
+        using var nothing = FreePort.Refusing();
+        using var backend = new OpenAiBackend(new OpenAiBackendOptions { BaseUrl = $"http://127.0.0.1:{nothing.Port}/v1", Models = ["m"] });
         var error = await Assert.ThrowsAsync<BackendFailedException>(async () => await backend.GenerateAsync(Hello));
         Assert.Contains("could not be reached", error.Message);
     }

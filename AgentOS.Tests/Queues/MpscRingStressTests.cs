@@ -6,9 +6,9 @@ namespace AgentOS.Tests.Queues;
 
 /// <summary>
 /// Linearizability-style stress for <see cref="MpscRing{T}"/>: many producers, one consumer that checks every item
-/// arrives exactly once and in each producer's order. Bounded by default (a few hundred thousand items, seconds);
-/// <c>--stress</c> runs tens of millions. No timing is asserted: a lost item or wake-up shows as a hang, which the
-/// test's timeout turns into a failure.
+/// arrives exactly once and in each producer's order (<see cref="RingStressChecker"/>). Bounded by default (a few
+/// hundred thousand items, seconds); <c>--stress</c> runs tens of millions. No timing is asserted: a lost item fails
+/// at once, or when nothing arrives for the checker's stall timeout (seconds), naming what is missing.
 /// </summary>
 public sealed class MpscRingStressTests
 {
@@ -72,12 +72,14 @@ public sealed class MpscRingStressTests
         _ = Task.WhenAll(tasks).ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            Consume(ring, producers, (long)producers * perProducer, failed.Token);
+            new RingStressChecker(producers, (long)producers * perProducer, RingStressChecker.DefaultStallTimeout).Consume(new ConsumedMpscRing(ring), failed.Token);
         }
-        finally
+        catch (AssertException)
         {
-            Task.WaitAll(tasks);
+            ring.Complete(); // faults the producers still waiting for room, so none outlives the test
+            throw;
         }
+        Task.WaitAll(tasks);
     }
 
     /// <summary>Completion racing with publishers: every publish that reported success is drained, and none after.</summary>
@@ -149,79 +151,18 @@ public sealed class MpscRingStressTests
             var spinner = new SpinWait();
             while (!ring.TryPublishBatch(batch.AsSpan(0, n)))
             {
+                if (ring.IsCompleted)
+                {
+                    return; // the checker failed and stopped the run
+                }
                 spinner.SpinOnce();
             }
             sequence += n;
         }
     }
 
-    /// <summary>Consumes on this thread while <paramref name="workers"/> produce; a producer that throws cancels
-    /// <paramref name="failed"/>, which stops the consumer, and its exception is rethrown here.</summary>
-    private static long[] ConsumeWhileProducing(MpscRing<long> ring, int producers, long? total, List<Worker> workers, CancellationTokenSource failed)
-    {
-        long[] received;
-        try
-        {
-            received = Consume(ring, producers, total, failed.Token);
-        }
-        catch (OperationCanceledException) when (failed.IsCancellationRequested)
-        {
-            Worker.JoinAll(workers);
-            throw;
-        }
-        Worker.JoinAll(workers);
-        return received;
-    }
+    private static long[] ConsumeWhileProducing(MpscRing<long> ring, int producers, long? total, List<Worker> workers, CancellationTokenSource failed) =>
+        new RingStressChecker(producers, total, RingStressChecker.DefaultStallTimeout).ConsumeWhileProducing(new ConsumedMpscRing(ring), workers, failed);
 
-    /// <summary>Takes until <paramref name="total"/> items (or, when null, until completed and drained), failing on any
-    /// item out of its producer's order; returns how many items each producer delivered.</summary>
-    private static long[] Consume(MpscRing<long> ring, int producers, long? total, CancellationToken failed)
-    {
-        var next = new long[producers];
-        var buffer = new long[32];
-        long received = 0;
-        int round = 0;
-        while (total is null || received < total)
-        {
-            if (!ring.WaitForItems(failed))
-            {
-                break;
-            }
-            if (++round % 4 == 0)
-            {
-                Assert.True(ring.TryTake(out long item), "not empty, so a take succeeds");
-                Check(item, next, received++);
-                continue;
-            }
-            int n = ring.Drain(buffer.AsSpan(0, 1 + round % buffer.Length));
-            Assert.True(n > 0, "not empty, so a drain takes at least one item");
-            for (int i = 0; i < n; i++)
-            {
-                Check(buffer[i], next, received++);
-            }
-        }
-        if (total is not null)
-        {
-            Assert.SequenceEqual(Enumerable.Repeat(total.Value / producers, producers), next, "items received per producer");
-        }
-        return next;
-    }
-
-    private static void Check(long item, long[] next, long received)
-    {
-        int producer = (int)(item >> 40);
-        long sequence = item & ((1L << 40) - 1);
-        if (producer >= next.Length)
-        {
-            Assert.Fail($"item {received}: no producer {producer} (item 0x{item:x})");
-        }
-        if (sequence != next[producer])
-        {
-            Assert.Fail($"item {received}: producer {producer} sent {sequence} where {next[producer]} was due " +
-                        (sequence < next[producer] ? "(a duplicate or reordering)" : "(an item was lost or reordered)"));
-        }
-        next[producer]++;
-    }
-
-    private static long Item(int producer, long sequence) => ((long)producer << 40) | sequence;
+    private static long Item(int producer, long sequence) => RingStressChecker.Item(producer, sequence);
 }

@@ -4,8 +4,8 @@ namespace AgentOS.Tests.Storage;
 
 /// <summary>
 /// An in-memory <see cref="IStorageDevice"/> that can "lose power": <see cref="PowerLoss"/> returns the device as a
-/// machine would find it after a power cut — each file as of its last sync, plus perhaps a torn, partly garbled piece
-/// of what was written after it; files created or deleted since the last folder sync are as they were before. Every
+/// machine would find it after a power cut — each file as of its last sync, plus perhaps a torn piece of what was
+/// written after it, sometimes ending in garbage; files created or deleted since the last folder sync are as they were before. Every
 /// operation takes one lock, so an image is a clean cut between operations.
 /// </summary>
 public sealed class FaultInjectingDevice : IStorageDevice
@@ -72,7 +72,7 @@ public sealed class FaultInjectingDevice : IStorageDevice
     }
 
     /// <summary>What survives a power cut now: synced bytes, and with <paramref name="random"/>'s luck a torn piece
-    /// of the unsynced tail (sometimes garbled).</summary>
+    /// of the unsynced tail (sometimes ending in garbage).</summary>
     public FaultInjectingDevice PowerLoss(Random random)
     {
         lock (_gate)
@@ -91,7 +91,11 @@ public sealed class FaultInjectingDevice : IStorageDevice
                     state.Current.AsSpan(bytes.Length, kept).CopyTo(torn.AsSpan(bytes.Length));
                     if (random.Next(2) == 0)
                     {
-                        torn[bytes.Length + random.Next(kept)] ^= (byte)random.Next(1, 256);
+                        // The sector being written when the power went: garbage from some byte of the piece's last
+                        // 512 on. A torn append is intact up to its tear and has nothing intact after it.
+                        int from = bytes.Length + random.Next(Math.Max(0, kept - 512), kept);
+                        torn[from] ^= (byte)random.Next(1, 256);
+                        random.NextBytes(torn.AsSpan(from + 1));
                     }
                     bytes = torn;
                 }

@@ -59,7 +59,14 @@ public sealed partial class FileStore
         && int.TryParse(name.AsSpan(prefix.Length, name.Length - prefix.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id : 0;
 
     // Replays one segment's frames into the index. Only the last segment can end in a torn frame (everything before it
-    // was synced before the next segment got a byte); there a bad frame is the crash's tear and is cut off.
+    // was synced before the next segment got a byte). The flusher writes one group at the synced tail and syncs it
+    // before it writes again, so a crash can damage only the log's last write, and a torn write is intact up to where
+    // it tore. Recovery therefore cuts a damaged frame off (the crash's tear; none of it was acknowledged) only when
+    // no intact frame follows it. A damaged frame with an intact one after it is damage to complete, acknowledged
+    // records (a bit flip, a lost sector): recovery refuses with StorageCorruptException rather than drop them or
+    // return wrong data, and a bad frame in an earlier segment always refuses. The price: a power cut that persisted a
+    // later page of the last, unacknowledged write but not an earlier one also refuses, and the message says how to
+    // accept that loss; guessing there would mean dropping acknowledged data on a real bit flip.
     private void Replay(int id, long from, bool last)
     {
         var file = _segments[id];
@@ -82,6 +89,14 @@ public sealed partial class FileStore
                 if (!last)
                 {
                     throw new StorageCorruptException($"Segment {id} in '{Location}' has a damaged record at offset {from + p}, before later segments: the disk lost synced data. Restore the folder from a copy.");
+                }
+                int intact = LogRecord.FindIntactFrame(data.AsSpan(p + 1));
+                if (intact >= 0)
+                {
+                    long at = from + p, next = at + 1 + intact;
+                    throw new StorageCorruptException($"Segment {id} in '{Location}' has a damaged record at offset {at}, and an intact record follows at offset {next}: " +
+                        "a crash only tears the log's last write, so this is damage to acknowledged data. Restore the folder from a copy. " +
+                        $"(To accept losing every record from offset {at} on instead, cut {SegmentName(id)} to {at} bytes.)");
                 }
                 file.SetLength(from + p);
                 file.Sync();

@@ -81,6 +81,33 @@ internal static class LogRecord
         return Crc32C.Compute(data.Slice(4, body + 4)) == expected ? body + FrameHeader : -1;
     }
 
+    /// <summary>
+    /// The offset in <paramref name="data"/> of the first frame that passes its checksum, or -1. Recovery asks this
+    /// after a damaged frame: an intact frame after it means the damage is not a crash's torn end of the log.
+    /// Cheap plausibility checks come before the checksum, so a scan of a long tail costs about one pass.
+    /// </summary>
+    public static int FindIntactFrame(ReadOnlySpan<byte> data)
+    {
+        for (int q = 0; q <= data.Length - FrameHeader - 4; q++)
+        {
+            int body = BinaryPrimitives.ReadInt32LittleEndian(data[(q + 4)..]);
+            if (body < 4 || body > data.Length - q - FrameHeader)
+            {
+                continue;
+            }
+            int count = BinaryPrimitives.ReadInt32LittleEndian(data[(q + FrameHeader)..]);
+            if (count < 0 || count > body || count > 0 && (body < 4 + DeleteFixed || data[q + FrameHeader + 4] is not (Put or Delete)))
+            {
+                continue;
+            }
+            if (CheckFrame(data[q..]) > 0)
+            {
+                return q;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>One decoded op of a checked frame.</summary>
     public readonly record struct Op(byte Kind, string Key, int Version, long Ticks, int ValueOffset, int ValueLength, uint ValueCrc);
 

@@ -49,9 +49,10 @@ public sealed class S3OfflineTests
     [Test]
     public async Task An_endpoint_where_nothing_listens_is_unavailable()
     {
+        using var nothing = FreePort.Refusing();
         using var client = new S3Client(new S3StorageOptions
         {
-            Endpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}"),
+            Endpoint = new Uri($"http://127.0.0.1:{nothing.Port}"),
             Bucket = "b",
             AccessKeyId = "A",
             SecretAccessKey = "S",
