@@ -57,6 +57,16 @@ public sealed class DataFolder2c35f17Tests
     }
 
     [Test]
+    public async Task WithoutItsCheckpointThe2c35f17LogIsReplayedFromTheFirstSegment()
+    {
+        // As after a crash before the close that writes the checkpoint: every version-0 segment is replayed.
+        using var fixture = new DataFolderFixture();
+        File.Delete(Directory.GetFiles(fixture.Storage, "checkpoint-*.idx").Single());
+        await using var kernel = fixture.StartKernel();
+        await AssertEverythingReadsBackAsync(kernel, fixture.Manifest);
+    }
+
+    [Test]
     public async Task The2c35f17EventLogReplaysAndStaysReadableWhenTheCurrentKernelAppendsToIt()
     {
         using var fixture = new DataFolderFixture();
