@@ -16,6 +16,13 @@ public static class FormatVersions
     /// (<c>AOSCKPT1</c>); 2c35f17 already wrote version 1.</summary>
     public const int FileStoreCheckpoint = 1;
 
+    /// <summary>The SQLite storage backend's database: SQLite's <c>PRAGMA user_version</c>.</summary>
+    public const int SqliteStore = 1;
+
+    /// <summary>The S3 storage backend's journal records and checkpoints: a first line <c>agentos-s3-journal 1</c>
+    /// (written since the backend's first release).</summary>
+    public const int S3Journal = 1;
+
     /// <summary>Conversation snapshots (storage keys <c>kernel/conversations/…</c>): JSON with <c>format_version</c>.</summary>
     public const int Conversation = 1;
 
