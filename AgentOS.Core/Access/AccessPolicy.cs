@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOS.Formats;
 using AgentOS.Serialization;
 using System.Text.Json.Serialization;
 
@@ -31,6 +32,10 @@ public sealed class AccessPolicy
 {
     private static readonly AgentOSJsonContext IndentedJson = new(new JsonSerializerOptions(AgentOSJsonContext.Default.Options) { WriteIndented = true });
 
+    /// <summary>The file's format version (<see cref="FormatVersions.Config"/>, written by <see cref="ToJson"/>); a file
+    /// without it is version 0, which reads the same. A newer version is refused with how to migrate.</summary>
+    public int FormatVersion { get; set; } = FormatVersions.Config;
+
     /// <summary>The privilege groups.</summary>
     public IReadOnlyList<PrivilegeGroup> Groups { get; set; } = [];
 
@@ -55,6 +60,7 @@ public sealed class AccessPolicy
         AccessPolicy? policy;
         try
         {
+            JsonFormatVersion.ThrowIfUnsupported(json, "the access policy", "access policy", FormatVersions.Config);
             policy = JsonSerializer.Deserialize(json, AgentOSJsonContext.Default.AccessPolicy);
         }
         catch (JsonException ex)
@@ -64,6 +70,10 @@ public sealed class AccessPolicy
         catch (ArgumentException ex)
         {
             throw new AccessPolicyException($"The access policy JSON has an invalid value: {ex.Message}", ex);
+        }
+        catch (FormatVersionException ex)
+        {
+            throw new AccessPolicyException(ex.Message, ex);
         }
         if (policy is null)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOS.Formats;
 using AgentOS.Storage;
 
 namespace AgentOS.Context;
@@ -6,7 +7,8 @@ namespace AgentOS.Context;
 /// <summary>
 /// Keeps conversation contexts in storage under <c>kernel/conversations/{agent}/{context}</c> (beside, not inside,
 /// <see cref="GenerationStore"/>'s <c>kernel/contexts/</c> snapshots), one JSON record each, rewritten after every
-/// turn, so a kernel restarted on the same storage continues the conversation.
+/// turn, so a kernel restarted on the same storage continues the conversation. Each record carries
+/// <c>format_version</c> (<see cref="FormatVersions.Conversation"/>); records of 2c35f17 have none and read as version 0.
 /// </summary>
 public sealed class ConversationStore(IStorageBackend storage)
 {
@@ -32,6 +34,7 @@ public sealed class ConversationStore(IStorageBackend storage)
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
+            json.WriteNumber("format_version", FormatVersions.Conversation);
             json.WriteString("agent", context.AgentId);
             json.WriteString("id", context.Id);
             json.WriteNumber("prompt_tokens", context.PromptTokensUsed);
@@ -53,6 +56,8 @@ public sealed class ConversationStore(IStorageBackend storage)
 
     /// <summary>Every stored conversation, made with <paramref name="create"/> (agent, id) and filled from storage.
     /// A record that cannot be read is skipped (its conversation starts again) rather than stop the kernel.</summary>
+    /// <exception cref="FormatVersionException">A record was written by a newer AgentOS (its format_version is above
+    /// <see cref="FormatVersions.Conversation"/>).</exception>
     public async ValueTask<IReadOnlyList<ConversationContext>> LoadAllAsync(Func<string, string, ConversationContext> create, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(create);
@@ -60,7 +65,7 @@ public sealed class ConversationStore(IStorageBackend storage)
         foreach (var entry in await _storage.ListAsync(Prefix, cancellationToken).ConfigureAwait(false))
         {
             if (await _storage.ReadAsync(entry.Path, cancellationToken: cancellationToken).ConfigureAwait(false) is { } value
-                && Parse(value.Data, create) is { } context)
+                && Parse(entry.Path, value.Data, create) is { } context)
             {
                 result.Add(context);
             }
@@ -68,12 +73,19 @@ public sealed class ConversationStore(IStorageBackend storage)
         return result;
     }
 
-    private static ConversationContext? Parse(ReadOnlyMemory<byte> data, Func<string, string, ConversationContext> create)
+    // A record without format_version is version 0 (2c35f17), the same fields. A newer version is refused (the
+    // kernel does not start) rather than skipped: skipping would overwrite it with a new conversation at the next turn.
+    private static ConversationContext? Parse(string key, ReadOnlyMemory<byte> data, Func<string, string, ConversationContext> create)
     {
         try
         {
             using var document = JsonDocument.Parse(data);
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format_version", out var version)
+                && (!version.TryGetInt64(out long found) || found is < 0 or > FormatVersions.Conversation))
+            {
+                throw new FormatVersionException(key, "conversation snapshot", version.TryGetInt64(out found) ? found : -1, FormatVersions.Conversation);
+            }
             var context = create(root.GetProperty("agent").GetString()!, root.GetProperty("id").GetString()!);
             var messages = root.GetProperty("messages").EnumerateArray()
                 .Select(m => new ContextMessage(m.GetProperty("role").GetString()!, m.GetProperty("content").GetString()!, m.GetProperty("tokens").GetInt32()))

@@ -1,11 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
+using AgentOS.Formats;
 
 namespace AgentOS.Events;
 
 /// <summary>
 /// Writes chosen event types from a bus to a file as JSON lines, <c>{"type":"&lt;registered name&gt;","data":&lt;event&gt;}</c>,
-/// for <see cref="EventLogReader"/> to replay.
+/// for <see cref="EventLogReader"/> to replay. A new file's first line names its format,
+/// <c>{"format":"agentos.events","format_version":1}</c> (<see cref="FormatVersions.EventLog"/>); logs written before
+/// it existed (version 0) have no such line.
 /// </summary>
 /// <remarks>
 /// <para>Each logged type is a <see cref="OverflowPolicy.SpillToFile"/> subscription, so the log misses nothing and
@@ -22,6 +25,12 @@ public sealed class EventLog : IDisposable, IAsyncDisposable
 {
     private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
+
+    /// <summary>The <c>format</c> value of an event log's first line.</summary>
+    internal const string FormatName = "agentos.events";
+
+    private static readonly byte[] HeaderLine =
+        System.Text.Encoding.UTF8.GetBytes($"{{\"format\":\"{FormatName}\",\"format_version\":{FormatVersions.EventLog}}}\n");
 
     private readonly Lock _gate = new();
     private readonly EventBus _bus;
@@ -57,6 +66,12 @@ public sealed class EventLog : IDisposable, IAsyncDisposable
         options ??= new EventLogOptions();
         var stream = new FileStream(path, options.Append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read,
             bufferSize: 64 * 1024);
+        // A new file starts with its format line; appending keeps the format of the file's first line (a version-0
+        // file, which has none, stays version 0: its lines are the same).
+        if (stream.Length == 0)
+        {
+            stream.Write(HeaderLine);
+        }
         return new EventLog(bus, System.IO.Path.GetFullPath(path), stream, options);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOS.Formats;
 
 namespace AgentOS.Events;
 
@@ -11,7 +12,8 @@ namespace AgentOS.Events;
 /// names a registered type, and its data deserializes as that type), and only then publishes, in file order, from
 /// the calling thread. A bad line raises a <see cref="MalformedEventLineException"/> or an
 /// <see cref="UnknownEventTypeException"/> naming the file and the line, and nothing is published. Blank lines are
-/// skipped; properties other than <c>type</c> and <c>data</c> are ignored.</para>
+/// skipped; properties other than <c>type</c> and <c>data</c> are ignored. A first line naming the format
+/// (<c>{"format":"agentos.events","format_version":1}</c>) is checked and skipped; logs without it are version 0.</para>
 /// <para>Replay publishes as fast as the bus takes events: what the subscribers see then depends on their overflow
 /// policies (use <see cref="OverflowPolicy.SpillToFile"/> for subscribers that must see every replayed event).</para>
 /// </remarks>
@@ -27,6 +29,7 @@ public sealed class EventLogReader(string path, EventTypes types)
     /// <summary>Checks every line without publishing anything; returns how many events the log holds.</summary>
     /// <exception cref="MalformedEventLineException">A line is not a well-formed event.</exception>
     /// <exception cref="UnknownEventTypeException">A line names an unregistered type.</exception>
+    /// <exception cref="FormatVersionException">The log was written by a newer AgentOS.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public long Validate(CancellationToken cancellationToken = default) => Read(bus: null, cancellationToken);
@@ -35,6 +38,7 @@ public sealed class EventLogReader(string path, EventTypes types)
     /// many it published.</summary>
     /// <exception cref="MalformedEventLineException">A line is not a well-formed event; nothing was published.</exception>
     /// <exception cref="UnknownEventTypeException">A line names an unregistered type; nothing was published.</exception>
+    /// <exception cref="FormatVersionException">The log was written by a newer AgentOS; nothing was published.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (during the
     /// publishing pass, after some events were published).</exception>
@@ -49,6 +53,7 @@ public sealed class EventLogReader(string path, EventTypes types)
     {
         using var lines = new LineReader(Path);
         long events = 0;
+        bool first = true;
         while (lines.TryReadLine(out var line, out long number))
         {
             if ((number & 1023) == 0)
@@ -58,6 +63,14 @@ public sealed class EventLogReader(string path, EventTypes types)
             if (line.Trim(" \t\r"u8).IsEmpty)
             {
                 continue;
+            }
+            if (first)
+            {
+                first = false;
+                if (IsFormatLine(line))
+                {
+                    continue;
+                }
             }
             var type = Parse(line, number, out var data);
             try
@@ -79,6 +92,52 @@ public sealed class EventLogReader(string path, EventTypes types)
             events++;
         }
         return events;
+    }
+
+    // The first line of a log since format version 1: {"format":"agentos.events","format_version":N}. A log without
+    // it is version 0 (the same event lines). A version above this build's is refused before anything is published.
+    private bool IsFormatLine(ReadOnlySpan<byte> line)
+    {
+        string? format = null;
+        long version = -1;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isFormat = reader.ValueTextEquals("format"u8), isVersion = reader.ValueTextEquals("format_version"u8);
+                reader.Read();
+                if (isFormat && reader.TokenType == JsonTokenType.String)
+                {
+                    format = reader.GetString();
+                }
+                else if (isVersion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long number))
+                {
+                    version = number;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false; // not a format line; Parse reports the malformed line
+        }
+        if (format != EventLog.FormatName)
+        {
+            return false;
+        }
+        if (version is < 1 or > FormatVersions.EventLog)
+        {
+            throw new FormatVersionException(Path, "event log", version, FormatVersions.EventLog);
+        }
+        return true;
     }
 
     private EventType Parse(ReadOnlySpan<byte> line, long number, out ReadOnlySpan<byte> data)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AgentOS.Formats;
 using AgentOS.Llm;
 using AgentOS.Scheduling;
 using AgentOS.Serialization;
@@ -19,6 +20,10 @@ namespace AgentOS.Kernel;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class KernelConfig
 {
+    /// <summary>The file's format version (<see cref="FormatVersions.Config"/>); a file without it is version 0, which
+    /// reads the same. A newer version is refused with how to migrate.</summary>
+    public int? FormatVersion { get; init; }
+
     /// <summary>See <see cref="KernelOptions.DataDirectory"/>.</summary>
     public string? DataDirectory { get; init; }
 
@@ -88,6 +93,14 @@ public sealed class KernelConfig
     /// <exception cref="KernelConfigException">Not JSON, an unknown key, or a bad value.</exception>
     public static KernelConfig Parse(string json, string source = "config")
     {
+        try
+        {
+            JsonFormatVersion.ThrowIfUnsupported(json, source, "kernel config", FormatVersions.Config);
+        }
+        catch (FormatVersionException ex)
+        {
+            throw new KernelConfigException(ex.Message, ex);
+        }
         try
         {
             var config = JsonSerializer.Deserialize(json, AgentOSJsonContext.Default.KernelConfig)

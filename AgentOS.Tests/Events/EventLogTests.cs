@@ -37,8 +37,9 @@ public sealed class EventLogTests : IDisposable
             }
             bus.Publish(new Unregistered(1)); // not included: not logged
         }
-        Assert.Equal((long)(pings.Count + pongs.Count), File.ReadLines(path).LongCount(), "one line per event");
-        var firstLine = File.ReadLines(path).First();
+        Assert.Equal((long)(pings.Count + pongs.Count) + 1, File.ReadLines(path).LongCount(), "the format line, then one line per event");
+        Assert.Equal("{\"format\":\"agentos.events\",\"format_version\":1}", File.ReadLines(path).First());
+        var firstLine = File.ReadLines(path).Skip(1).First();
         Assert.True(firstLine.StartsWith("{\"type\":\"tests.p", StringComparison.Ordinal), firstLine);
 
         var replayTypes = TestBus.Types();

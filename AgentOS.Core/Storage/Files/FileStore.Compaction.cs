@@ -150,7 +150,7 @@ public sealed partial class FileStore
         file.Read(0, data);
         var ops = new List<CommitOp>();
         long chunk = 0;
-        int p = 0;
+        int p = (int)DataStart(segment);
         while (p < data.Length)
         {
             int frame = LogRecord.CheckFrame(data.AsSpan(p));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using AgentOS.Formats;
 
 namespace AgentOS.Storage.Files;
 
@@ -22,9 +23,15 @@ public sealed partial class FileStore
         var segmentIds = files.Select(f => ParseId(f, SegmentPrefix, SegmentSuffix)).Where(id => id > 0).Order().ToList();
         var checkpoints = files.Where(f => f.StartsWith(CheckpointPrefix, StringComparison.Ordinal) && f.EndsWith(CheckpointSuffix, StringComparison.Ordinal))
             .OrderDescending(StringComparer.Ordinal).ToList();
+        var kinds = new Dictionary<int, SegmentHeader.Kind>();
         foreach (var id in segmentIds)
         {
             _segments[id] = _device.OpenFile(SegmentName(id));
+            kinds[id] = SegmentHeader.Read(_segments[id], Path.Combine(Location, SegmentName(id)));
+            if (kinds[id] != SegmentHeader.Kind.Current)
+            {
+                _headerless.Add(id);
+            }
         }
         (int Segment, long Offset) start = (segmentIds.Count > 0 ? segmentIds[0] : 1, 0);
         foreach (var name in checkpoints)
@@ -38,21 +45,36 @@ public sealed partial class FileStore
         for (int i = 0; i < segmentIds.Count; i++)
         {
             int id = segmentIds[i];
-            if (id >= start.Segment)
+            if (id >= start.Segment && kinds[id] != SegmentHeader.Kind.Incomplete)
             {
-                Replay(id, id == start.Segment ? start.Offset : 0, last: i == segmentIds.Count - 1);
+                Replay(id, Math.Max(id == start.Segment ? start.Offset : 0, DataStart(id)), last: i == segmentIds.Count - 1);
             }
         }
-        if (segmentIds.Count == 0)
+        // New frames go only to a segment with a current header: an empty one (or one whose header a crash cut
+        // short) gets it now; a version-0 segment with frames is sealed as it is and a new segment started.
+        if (segmentIds.Count > 0 && kinds[segmentIds[^1]] == SegmentHeader.Kind.Incomplete)
         {
-            _segments[1] = _device.OpenFile(SegmentName(1));
+            SegmentHeader.Write(_segments[segmentIds[^1]]);
+            _headerless.Remove(segmentIds[^1]);
+        }
+        else if (segmentIds.Count == 0 || kinds[segmentIds[^1]] == SegmentHeader.Kind.Legacy)
+        {
+            int next = segmentIds.Count == 0 ? 1 : segmentIds[^1] + 1;
+            _segments[next] = _device.OpenFile(SegmentName(next));
+            SegmentHeader.Write(_segments[next]);
             _device.SyncDirectory();
-            segmentIds.Add(1);
+            segmentIds.Add(next);
         }
         _activeSegment = segmentIds[^1];
         _active = _segments[_activeSegment];
         _tail = _active.Length;
     }
+
+    // Where a segment's frames start: after its header, or at byte 0 in a version-0 segment. The set is filled by
+    // Recover and only read afterwards (new segments always get a header).
+    private readonly HashSet<int> _headerless = [];
+
+    private long DataStart(int segment) => _headerless.Contains(segment) ? 0 : SegmentHeader.Size;
 
     private static int ParseId(string name, string prefix, string suffix) =>
         name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal)
@@ -208,7 +230,15 @@ public sealed partial class FileStore
             }
         }
         var span = data.AsSpan();
-        if (BinaryPrimitives.ReadUInt64LittleEndian(span) != CheckpointMagic
+        // The magic's last character is the checkpoint's format version ('1' since the first release): another
+        // version is a newer store's checkpoint, refused rather than skipped, since the newer store's segments it
+        // describes would be misread too.
+        ulong magic = BinaryPrimitives.ReadUInt64LittleEndian(span);
+        if ((magic & 0x00FF_FFFF_FFFF_FFFFUL) == (CheckpointMagic & 0x00FF_FFFF_FFFF_FFFFUL) && magic != CheckpointMagic)
+        {
+            throw new FormatVersionException(Path.Combine(Location, name), "file-store checkpoint", (long)(magic >> 56) - '0', FormatVersions.FileStoreCheckpoint);
+        }
+        if (magic != CheckpointMagic
             || Crc32C.Compute(span[..^4]) != BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]))
         {
             return null;
@@ -266,6 +296,7 @@ public sealed partial class FileStore
     {
         int next = _activeSegment + 1;
         var file = _device.OpenFile(SegmentName(next));
+        SegmentHeader.Write(file);
         _device.SyncDirectory();
         _segments[next] = file;
         Snapshot snapshot;
@@ -273,7 +304,7 @@ public sealed partial class FileStore
         {
             _activeSegment = next;
             _active = file;
-            _tail = 0;
+            _tail = SegmentHeader.Size;
             snapshot = TakeSnapshot();
         }
         ScheduleMaintenance(snapshot);

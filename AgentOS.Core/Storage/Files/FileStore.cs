@@ -7,7 +7,8 @@ namespace AgentOS.Storage.Files;
 /// <see cref="IStorageDevice"/>).
 /// </summary>
 /// <remarks>
-/// <para><b>On disk.</b> Append-only segment files of checksummed frames (<see cref="LogRecord"/>): each commit, a
+/// <para><b>On disk.</b> Append-only segment files, each a versioned header (<see cref="SegmentHeader"/>; segments of
+/// format version 0 have none and are still read) and then checksummed frames (<see cref="LogRecord"/>): each commit, a
 /// write or a whole batch, is one frame. A crash can only tear the frame being appended; recovery finds it by its
 /// length and CRC-32C and cuts it off. An index checkpoint (written on close, and when a segment is sealed) lets open
 /// load the index and replay only the log written after it.</para>

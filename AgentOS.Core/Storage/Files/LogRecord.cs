@@ -4,7 +4,7 @@ using System.Text;
 namespace AgentOS.Storage.Files;
 
 /// <summary>
-/// The segment files' record format. A segment is a sequence of frames; each frame is one commit (a single write or a
+/// The segment files' record format. A segment is a <see cref="SegmentHeader"/> then a sequence of frames; each frame is one commit (a single write or a
 /// whole batch), so a commit is durable and visible all or nothing.
 /// <code>
 /// frame:  crc32c u32 | body length u32 | body        (crc over the length field and the body)

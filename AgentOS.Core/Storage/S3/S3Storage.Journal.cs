@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AgentOS.Formats;
 
 namespace AgentOS.Storage.S3;
 
@@ -10,7 +11,8 @@ namespace AgentOS.Storage.S3;
 /// </content>
 public sealed partial class S3Storage
 {
-    private const string Header = "agentos-s3-journal 1";
+    private const string HeaderName = "agentos-s3-journal ";
+    private static readonly string Header = HeaderName + FormatVersions.S3Journal.ToString(CultureInfo.InvariantCulture);
 
     private long _nextCommit = 1;
     private int _sinceCheckpoint;
@@ -104,6 +106,11 @@ public sealed partial class S3Storage
     private void Replay(string objectKey, string text)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length > 0 && lines[0] != Header && lines[0].StartsWith(HeaderName, StringComparison.Ordinal)
+            && long.TryParse(lines[0].AsSpan(HeaderName.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long journalVersion))
+        {
+            throw new FormatVersionException($"s3://{_client.Bucket}/{objectKey}", "S3 store journal", journalVersion, FormatVersions.S3Journal);
+        }
         if (lines.Length == 0 || lines[0] != Header)
         {
             throw Corrupt(objectKey, $"it does not start with '{Header}'");

@@ -1,4 +1,5 @@
 using System.Text;
+using AgentOS.Formats;
 using AgentOS.Interop;
 
 namespace AgentOS.Storage.Sqlite;
@@ -38,8 +39,15 @@ public sealed partial class SqliteStorage : IStorageBackend
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
             _db = SqliteConnection.Open(_path);
+            UpgradeFormat(_db, _path, beforeSchema: true);
             _db.Execute(Schema);
+            UpgradeFormat(_db, _path, beforeSchema: false);
             _sql = new Statements(_db);
+        }
+        catch (FormatVersionException)
+        {
+            _db?.Dispose();
+            throw;
         }
         catch (Exception ex) when (ex is DllNotFoundException or SqliteException or IOException or UnauthorizedAccessException)
         {
