@@ -180,12 +180,12 @@ public sealed class FileStoreChecksumTests : IDisposable
 
     private readonly record struct Frame(int Start, int Length, string Key, int KeyAt, int VersionAt, int ValueAt, int ValueLength);
 
-    // Walks the segment with the store's own frame reader; each frame here holds one put.
+    // Walks the segment with the store's own frame reader, past its versioned header; each frame here holds one put.
     private static List<Frame> Frames(string segment)
     {
         var data = File.ReadAllBytes(segment);
         var frames = new List<Frame>();
-        for (int p = 0; p < data.Length;)
+        for (int p = SegmentHeader.Size; p < data.Length;)
         {
             int length = LogRecord.CheckFrame(data.AsSpan(p));
             Assert.True(length > 0, $"the pristine segment is whole at offset {p}");
