@@ -154,7 +154,9 @@ public sealed class SoakTests
         }
     }
 
-    private sealed record Sample(int Phase, int Requests, long HeapBytes, int Threads, int OpenFiles)
+    // Resident and committed bytes are printed, not checked: the GC keeps memory it committed for allocation bursts
+    // (and runs no collection while idle), so they measure its budget, not live objects.
+    private sealed record Sample(int Phase, int Requests, long HeapBytes, int Threads, int OpenFiles, long CommittedBytes, long ResidentBytes)
     {
         public static Sample Take(int phase, int requests)
         {
@@ -164,7 +166,7 @@ public sealed class SoakTests
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             using var self = Process.GetCurrentProcess();
             int files = OperatingSystem.IsLinux() ? Directory.GetFiles("/proc/self/fd").Length : self.HandleCount;
-            return new Sample(phase, requests, GC.GetTotalMemory(forceFullCollection: true), self.Threads.Count, files);
+            return new Sample(phase, requests, GC.GetTotalMemory(forceFullCollection: true), self.Threads.Count, files, GC.GetGCMemoryInfo().TotalCommittedBytes, self.WorkingSet64);
         }
 
         public void AssertNoGrowthOver(Sample previous, List<Sample> all)
@@ -179,6 +181,6 @@ public sealed class SoakTests
         }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"phase {Phase}: {Requests} requests, heap {HeapBytes / 1024.0 / 1024.0:0.00} MiB, {Threads} threads, {OpenFiles} open files");
+            $"phase {Phase}: {Requests} requests, heap {HeapBytes / 1024.0 / 1024.0:0.00} MiB, {Threads} threads, {OpenFiles} open files (GC committed {CommittedBytes / 1024.0 / 1024.0:0.0} MiB, resident {ResidentBytes / 1024.0 / 1024.0:0.0} MiB)");
     }
 }
