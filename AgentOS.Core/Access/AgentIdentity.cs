@@ -31,7 +31,11 @@ public sealed class AgentIdentity
     public AgentIdentity(string id, IReadOnlyList<string> groups)
     {
         ThrowIfInvalidId(id);
-        ArgumentNullException.ThrowIfNull(groups);
+        if (groups is null)
+        {
+            // Reached from JSON too, where "groups" was left out or null.
+            throw new ArgumentNullException(nameof(groups), $"Agent '{id}' has no groups: give a list of group names (it may be empty).");
+        }
         foreach (var group in groups)
         {
             if (string.IsNullOrWhiteSpace(group))

@@ -106,6 +106,10 @@ public sealed partial class AuditLog
             {
                 request.Done.TrySetResult();
             }
+            if (appended)
+            {
+                Rotate();
+            }
         }
 #pragma warning disable CA1031 // The writer must outlive any write error: it reports it to every waiting caller and in LastError.
         catch (Exception ex)
@@ -124,6 +128,22 @@ public sealed partial class AuditLog
             // Drop references to the records' strings.
             Array.Clear(chunk, 0, used);
             Array.Clear(records, 0, used);
+        }
+    }
+
+    // After the callers are told: their records are durable whatever rotation does. A failed rotation leaves the
+    // records where they are (the sink reopens its active file at the next append) and is kept in LastError.
+    private void Rotate()
+    {
+        try
+        {
+            _sink.AfterCommit();
+        }
+#pragma warning disable CA1031 // Reported in LastError; the next batch retries.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Volatile.Write(ref _lastError, ex);
         }
     }
 

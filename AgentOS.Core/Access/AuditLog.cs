@@ -63,10 +63,13 @@ public sealed partial class AuditLog : IDisposable, IAsyncDisposable
 
     /// <summary>Opens (or creates) a JSON-lines audit file and appends to it.</summary>
     /// <exception cref="IOException">The file cannot be opened for appending.</exception>
+    /// <exception cref="AuditLogException">The active file is in a newer audit format, or its header is damaged.</exception>
     public static AuditLog Open(string path, AuditLogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new AuditLog(new FileAuditSink(path), options);
+        options ??= new AuditLogOptions();
+        options.Validate();
+        return new AuditLog(new FileAuditSink(path, options), options);
     }
 
     /// <summary>Creates a log kept in memory (the newest <see cref="AuditLogOptions.MemoryRetention"/> records), for
@@ -74,13 +77,28 @@ public sealed partial class AuditLog : IDisposable, IAsyncDisposable
     public static AuditLog InMemory(AuditLogOptions? options = null) =>
         new(new MemoryAuditSink((options ?? new AuditLogOptions()).MemoryRetention), options);
 
-    /// <summary>Reads every record in a JSON-lines audit file, also while another process appends to it. A last line
-    /// cut short by a crash is skipped.</summary>
-    /// <exception cref="AuditLogException">A line other than the last is not a valid record.</exception>
-    public static IReadOnlyList<AuditRecord> ReadFile(string path) => FileAuditSink.ReadFile(path);
+    /// <summary>Reads every record of the audit log whose active file is <paramref name="path"/>, oldest first:
+    /// its archives and sealed segments, then the active file; also while another process appends, rotates and
+    /// archives. Reads both the current format and the unversioned one of earlier versions. A last line cut short by a
+    /// crash is skipped.</summary>
+    /// <exception cref="AuditLogException">A line other than the last is not a valid record, or a file is in a newer
+    /// format.</exception>
+    public static IReadOnlyList<AuditRecord> ReadFile(string path) => AuditFiles.ReadAll(System.IO.Path.GetFullPath(path));
+
+    /// <summary>Reads one file of an audit log: the active file, a sealed segment (<c>audit.jsonl.000007</c>) or an
+    /// archive (<c>audit.jsonl.000007.gz</c>, <c>.d.gz</c>), in the current or the unversioned format.</summary>
+    /// <exception cref="AuditLogException">A line other than the last is not a valid record, or the file is in a
+    /// newer format.</exception>
+    public static IReadOnlyList<AuditRecord> ReadSegment(string file) => AuditFiles.ReadOne(file);
 
     /// <summary>The audit file's full path, or <see langword="null"/> for an in-memory log.</summary>
     public string? Path => _sink.Path;
+
+    /// <summary>The log's files and their sizes (a snapshot; lists the folder).</summary>
+    public AuditLogStatistics Statistics => _sink.Statistics();
+
+    /// <summary>Completes once the segments sealed so far are archived and retention has run (tests).</summary>
+    internal Task ArchivingIdle => _sink is FileAuditSink file ? file.ArchivingIdle : Task.CompletedTask;
 
     /// <summary>Allowed decisions written and flushed to disk.</summary>
     public long AllowedRecorded => Volatile.Read(ref _allowedRecorded);
@@ -150,7 +168,8 @@ public sealed partial class AuditLog : IDisposable, IAsyncDisposable
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
         Enqueue(null).WaitAsync(cancellationToken);
 
-    /// <summary>The records on disk (or in memory), oldest first: what a crash now would leave.</summary>
+    /// <summary>The records on disk (active file, segments and archives) or in memory, oldest first: what a crash now
+    /// would leave.</summary>
     public IReadOnlyList<AuditRecord> ReadAll() => _sink.ReadAll();
 
     /// <summary>Writes everything queued, flushes it to disk, stops the writer thread and closes the file.</summary>

@@ -1,6 +1,17 @@
 namespace AgentOS.Access;
 
-/// <summary>How an <see cref="AuditLog"/> batches allowed decisions.</summary>
+/// <summary>How an <see cref="AuditLog"/> batches allowed decisions, and how a file log rotates, archives and retains
+/// its files.</summary>
+/// <remarks>
+/// <para><b>Rotation.</b> After a commit, the active file is sealed once it holds <see cref="MaxFileBytes"/> or is
+/// <see cref="MaxFileAge"/> old (on <see cref="TimeProvider"/>), and a new one starts. A sealed segment is compressed
+/// (gzip) into an archive beside it, which is fsynced and renamed into place before the segment is deleted.</para>
+/// <para><b>Retention guarantees.</b> Only archives are ever deleted: never the active file, and never a sealed
+/// segment before its archive is durable. An archive holding a denial or an approval is never deleted for the count,
+/// only once older than <see cref="DurableArchiveRetention"/> (default: never). Other archives go once older than
+/// <see cref="ArchiveRetention"/>, or oldest first while more than <see cref="MaxArchives"/> of them remain. So disk
+/// use is bounded for allowed decisions; denials and approvals are kept until you choose an age for them.</para>
+/// </remarks>
 public sealed class AuditLogOptions
 {
     /// <summary>The longest an allowed decision waits before its batch is written and flushed to disk. Default 50 ms.</summary>
@@ -18,7 +29,28 @@ public sealed class AuditLogOptions
     /// <summary>For an in-memory log, how many records it keeps (the oldest go first). Default 100,000.</summary>
     public int MemoryRetention { get; init; } = 100_000;
 
-    /// <summary>The clock the flush interval runs on. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>A file log seals its active file and starts a new one after a commit that leaves it at least this
+    /// large. Default 64 MiB.</summary>
+    public long MaxFileBytes { get; init; } = 64L << 20;
+
+    /// <summary>A file log seals its active file at the first commit after the file is this old. Default one day.</summary>
+    public TimeSpan MaxFileAge { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The most archives without denials or approvals kept (the oldest go first). Default 100.</summary>
+    public int MaxArchives { get; init; } = 100;
+
+    /// <summary>Archives without denials or approvals are deleted once older than this. Default 90 days.</summary>
+    public TimeSpan ArchiveRetention { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Archives holding a denial or an approval are deleted once older than this; <see langword="null"/>
+    /// (the default) keeps them for ever.</summary>
+    public TimeSpan? DurableArchiveRetention { get; init; }
+
+    /// <summary>Test hook: called at each step of rotation and archiving with the step's name; a test simulates a
+    /// crash there by throwing (and throwing for every later step).</summary>
+    internal Action<string>? FaultInjection { get; init; }
+
+    /// <summary>The clock the flush interval, file age and archive ages run on. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     internal void Validate()
@@ -33,6 +65,12 @@ public sealed class AuditLogOptions
             throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "The capacity must be a power of two between 2 and 2^24.");
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(MemoryRetention, 1, nameof(MemoryRetention));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFileBytes, 1024L, nameof(MaxFileBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxArchives, 1, nameof(MaxArchives));
+        if (MaxFileAge <= TimeSpan.Zero || ArchiveRetention <= TimeSpan.Zero || DurableArchiveRetention <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFileAge), "MaxFileAge, ArchiveRetention and DurableArchiveRetention must be positive (leave DurableArchiveRetention null to keep denials and approvals for ever).");
+        }
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

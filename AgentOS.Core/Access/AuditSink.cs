@@ -13,8 +13,16 @@ internal abstract class AuditSink : IDisposable
     /// <summary>Makes everything appended durable (fsync for a file).</summary>
     public abstract void Commit();
 
+    /// <summary>Called by the writer after a commit whose callers were told: a file sink rotates here.</summary>
+    public virtual void AfterCommit()
+    {
+    }
+
     /// <summary>Every record committed so far (what a crash would leave).</summary>
     public abstract IReadOnlyList<AuditRecord> ReadAll();
+
+    /// <summary>The sink's size on disk.</summary>
+    public abstract AuditLogStatistics Statistics();
 
     /// <inheritdoc />
     public abstract void Dispose();

@@ -35,6 +35,8 @@ internal sealed class MemoryAuditSink(int retention) : AuditSink
         }
     }
 
+    public override AuditLogStatistics Statistics() => new(null, 0, 0, 0, 0, 0, 0);
+
     public override void Dispose()
     {
     }

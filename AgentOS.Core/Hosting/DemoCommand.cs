@@ -25,8 +25,9 @@ internal static class DemoCommand
         var settings = new Settings();
         for (int i = 0; i < args.Length; i++)
         {
+            string option = args[i];
             string? Next() => i + 1 < args.Length ? args[++i] : null;
-            bool ok = args[i] switch
+            bool ok = option switch
             {
                 "--quick" => settings.Quick = true,
                 "--compare-policies" => settings.Compare = true,
@@ -39,9 +40,15 @@ internal static class DemoCommand
                 "--tokenizer" => (settings.Tokenizer = Next()) is not null,
                 _ => false,
             };
+            if (!ok && option == "--policy" && settings.Policy is { } unknown)
+            {
+                stderr.WriteLine($"agentos demo: unknown scheduling policy '{unknown}': use one of {string.Join(", ", Scheduling.SchedulingPolicies.Names)}.");
+                stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
+                return CommandLine.UsageError;
+            }
             if (!ok)
             {
-                stderr.WriteLine($"agentos demo: bad or incomplete option '{args[i]}'.");
+                stderr.WriteLine($"agentos demo: bad or incomplete option '{option}'.");
                 stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
                 return CommandLine.UsageError;
             }

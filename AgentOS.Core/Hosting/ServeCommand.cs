@@ -48,6 +48,10 @@ internal static class ServeCommand
             // Irreversible operations wait for a decision at POST /v1/approvals/{id} (denied when the policy's
             // approval timeout passes).
             options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new ManualApprover() };
+            if (options.Access is { } access)
+            {
+                RequireServeShape(access);
+            }
         }
         catch (Exception ex) when (ex is AccessPolicyException or IOException or UnauthorizedAccessException)
         {
@@ -57,13 +61,23 @@ internal static class ServeCommand
         options.Tools.AddBuiltIns(options.TimeProvider);
 
         var kernel = AgentKernel.Start(options);
-        kernel.RegisterAgent("echo", () => new EchoAgent(), description: "Answers its input through the LLM.");
         // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,
         // unless the access policy already names them with groups of its own.
         var inPolicy = (options.Access?.Agents ?? []).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var agent in parsed.Agents.Concat(parsed.ApiKeys.Values).Distinct(StringComparer.Ordinal).Where(a => a != "echo" && !inPolicy.Contains(a)))
+        try
         {
-            kernel.RegisterIdentity(agent);
+            kernel.RegisterAgent("echo", () => new EchoAgent(), description: "Answers its input through the LLM.");
+            foreach (var agent in parsed.Agents.Concat(parsed.ApiKeys.Values).Distinct(StringComparer.Ordinal).Where(a => a != "echo" && !inPolicy.Contains(a)))
+            {
+                kernel.RegisterIdentity(agent);
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            // An agent id that is invalid or clashes (only in case) with one the policy registers.
+            stderr.WriteLine($"agentos serve: {ex.Message}");
+            kernel.StopAsync().GetAwaiter().GetResult();
+            return CommandLine.UsageError;
         }
         KernelHttpServer server;
         var notes = new List<string>();
@@ -121,6 +135,23 @@ internal static class ServeCommand
         {
             context.Cancel = true;
             stop.Set();
+        }
+    }
+
+    // serve registers its echo agent, and agents named by --agents or --api-key that the policy does not name, in the
+    // kernel's default group; a policy without that group (or one that registers 'echo' itself) would fail later,
+    // with the kernel already started.
+    private static void RequireServeShape(AccessPolicy access)
+    {
+        if (access.FindGroup(AgentKernel.DefaultGroup) is null)
+        {
+            throw new AccessPolicyException($"it defines no group named '{AgentKernel.DefaultGroup}' (it has: {string.Join(", ", access.Groups.Select(g => $"'{g.Name}'"))}). "
+                + $"serve puts its echo agent, and agents from --agents and --api-key that the policy does not list, in that group: add one, "
+                + $"for example {{ \"name\": \"{AgentKernel.DefaultGroup}\", \"tools\": [\"*\"], \"llm_backends\": [\"*\"] }}.");
+        }
+        if (access.Agents.Any(a => string.Equals(a.Id, "echo", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new AccessPolicyException("it registers an agent named 'echo', the name of serve's built-in agent: rename that agent in the policy's \"agents\".");
         }
     }
 

@@ -6,7 +6,8 @@ using AgentOS.Serialization;
 namespace AgentOS.Hosting;
 
 /// <summary><c>status --url URL [--token T | --token-file FILE]</c>: asks a running kernel (<c>serve</c>) for <c>/v1/status</c> and prints its
-/// queues and memory (resident and evicted bytes, block hits and misses, evictions, quota rejections, per agent).</summary>
+/// queues and memory (resident and evicted bytes, block hits and misses, evictions, quota rejections, per agent), and the
+/// audit log's size on disk.</summary>
 internal static class StatusCommand
 {
     public const string Usage = "status --url URL [--token T | --token-file FILE (e.g. the data folder's admin-token)]";
@@ -89,6 +90,11 @@ internal static class StatusCommand
         foreach (var a in m.Agents)
         {
             stdout.WriteLine(string.Create(c, $"  agent {a.Agent}: {a.Items} items, {a.LiveBytes} of {a.QuotaBytes} B quota, resident {a.ResidentBytes} B, evicted {a.EvictedBytes} B, hits {a.Hits} misses {a.Misses}, evictions {a.Evictions}, quota rejections {a.QuotaRejections}"));
+        }
+        if (status.Audit is { } audit)
+        {
+            stdout.WriteLine(string.Create(c, $"audit log: {audit.TotalBytes} B on disk ({audit.Path}: active {audit.ActiveBytes} B; {audit.Archives} archives {audit.ArchivedBytes} B; {audit.UnarchivedSegments} segments awaiting archive {audit.UnarchivedBytes} B; {audit.Rotations} rotations)")
+                + (audit.ArchiveError is { } error ? $"; archiving failed: {error}" : ""));
         }
         if (status.Contexts is { } x)
         {

@@ -56,7 +56,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Tools = options.Tools;
 
         // The audit log batches on the system clock whatever the kernel's clock: flushing is I/O, not semantics.
-        _audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit.jsonl"));
+        _audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit.jsonl"), options.AuditLog);
         Approver = options.Approver ?? DenyAllApprover.Instance;
         _access = new AccessManager(options.Access ?? DefaultAccessPolicy(), Approver, _audit, Time);
 
@@ -299,7 +299,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         [.. _agents.Values.OrderBy(a => a.Registration.Name, StringComparer.Ordinal)
             .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
         _memory.Store.Statistics,
-        Contexts.Statistics);
+        Contexts.Statistics,
+        _audit.Statistics);
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>

@@ -15,6 +15,10 @@ public sealed record KernelOptions
     /// <summary>Where the kernel keeps its files (storage, audit log). Default <c>./agentos-data</c>.</summary>
     public string DataDirectory { get; init; } = "agentos-data";
 
+    /// <summary>The audit log's batching, rotation and retention (<c>audit.jsonl</c> in <see cref="DataDirectory"/>).
+    /// Default: <see cref="AuditLogOptions"/>' defaults, on the system clock whatever <see cref="TimeProvider"/> is.</summary>
+    public AuditLogOptions? AuditLog { get; init; }
+
     /// <summary>The LLM backends; the first is the default. Default: one <see cref="EchoLlmBackend"/>.</summary>
     public IReadOnlyList<ILlmBackend>? LlmBackends { get; init; }
 

@@ -1,3 +1,4 @@
+using AgentOS.Access;
 using AgentOS.Context;
 using AgentOS.Memory;
 using AgentOS.Scheduling;
@@ -6,8 +7,8 @@ namespace AgentOS.Kernel;
 
 /// <summary>A snapshot of the kernel: uptime, each queue's counters, each registered agent's runs, and memory (resident
 /// and evicted bytes, hits and misses of evicted blocks, quota rejections, overall and per agent), and the kernel's
-/// conversation contexts.</summary>
-public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDictionary<string, ResourceQueueStatistics> Queues, IReadOnlyList<AgentStatus> Agents, MemoryStatistics Memory, ContextStatistics? Contexts = null)
+/// conversation contexts, and the audit log's files and sizes.</summary>
+public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDictionary<string, ResourceQueueStatistics> Queues, IReadOnlyList<AgentStatus> Agents, MemoryStatistics Memory, ContextStatistics? Contexts = null, AuditLogStatistics? Audit = null)
 {
     /// <summary>How the HTTP API that answered authenticates its callers: <c>bearer</c>, or a loud <c>none ...</c> when
     /// it runs open (<c>serve --insecure-no-auth</c>); <see langword="null"/> in process.</summary>

@@ -22,7 +22,7 @@ public sealed class ApprovalTests
 
         // The crash check: the log is still open and nothing was flushed by hand, yet the record is in the file.
         var lines = File.ReadAllLines(fixture.AuditPath);
-        Assert.Equal(1, lines.Length);
+        Assert.Equal(2, lines.Length, "the file's format header, then the denial");
         var record = fixture.AuditOnDisk().Single();
         Assert.Equal(AuditDecision.Denied, record.Decision);
         Assert.Equal(DenialReason.ApprovalDenied, record.Reason);

@@ -112,9 +112,10 @@ public sealed class AuditLogTests
             await log.RecordDurableAsync(record);
         }
         var lines = File.ReadAllLines(path);
-        Assert.Equal(1, lines.Length, "newlines inside values are escaped, so a record cannot forge another");
-        Assert.Contains("\"decision\":\"Denied\"", lines[0]);
-        Assert.Contains("\"reason\":\"ApprovalDenied\"", lines[0]);
+        Assert.Equal(2, lines.Length, "the header, then one line: newlines inside values are escaped, so a record cannot forge another");
+        Assert.Contains("{\"agentos_audit\":1,\"segment\":1,", lines[0]);
+        Assert.Contains("\"decision\":\"Denied\"", lines[1]);
+        Assert.Contains("\"reason\":\"ApprovalDenied\"", lines[1]);
         Assert.Equal(record, AuditLog.ReadFile(path).Single());
     }
 

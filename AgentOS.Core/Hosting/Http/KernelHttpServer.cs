@@ -163,6 +163,9 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
                 var output = await _kernel.RunAgentAsync(agentName, run.Input).ConfigureAwait(false);
                 await WriteAsync(response, 200, new RunAgentResponse(name, output), AgentOSJsonContext.Default.RunAgentResponse).ConfigureAwait(false);
                 return;
+            case ("GET", ["v1", "schemas", .. var schema]):
+                await WriteSchemaAsync(response, schema).ConfigureAwait(false);
+                return;
             case ("GET", ["v1", "events"]):
                 await StreamEventsAsync(caller, response).ConfigureAwait(false);
                 return;
@@ -183,7 +186,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"] or ["v1", "approvals"] or ["v1", "approvals", _]):
                 throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
             default:
-                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/models, POST /v1/chat/completions, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/schemas, GET /v1/models, POST /v1/chat/completions, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
         }
     }
 

@@ -57,22 +57,27 @@ public sealed class FileSystemDevice : IStorageDevice
     public void DeleteFile(string name) => File.Delete(Path.Combine(Location, name));
 
     /// <inheritdoc />
-    public void SyncDirectory()
+    public void SyncDirectory() => SyncDirectory(Location);
+
+    /// <summary>Makes a folder's entries (created, renamed, deleted files) durable: <c>fsync</c> on the folder on
+    /// Linux; Windows and macOS journal them.</summary>
+    /// <exception cref="IOException">The folder cannot be opened or synced.</exception>
+    internal static void SyncDirectory(string location)
     {
         if (!OperatingSystem.IsLinux())
         {
             return;
         }
-        int fd = Libc.Open(Location, Libc.OpenDirectoryFlags);
+        int fd = Libc.Open(location, Libc.OpenDirectoryFlags);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open the folder '{Location}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
+            throw new IOException($"Cannot open the folder '{location}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
         }
         try
         {
             if (Libc.FSync(fd) != 0)
             {
-                throw new IOException($"fsync of the folder '{Location}' failed (errno {Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"fsync of the folder '{location}' failed (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
         finally
