@@ -246,6 +246,10 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
         using var abandon = new CancellationTokenSource();
         var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
+        if (!await pieces.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await pending.ConfigureAwait(false); // a refusal before the first piece keeps its own status (400, 403, ...)
+        }
 
         BeginEventStream(response);
         var stream = response.OutputStream;
