@@ -118,10 +118,10 @@ internal static class SyscallValidator
                 Require(query.Content, "memory.content", "an add");
                 break;
             case MemoryOperation.Get or MemoryOperation.Remove:
-                Require(query.Id, "memory.id", "a get or remove");
+                RequireId(query.Id, "a get or remove");
                 break;
             case MemoryOperation.Update:
-                Require(query.Id, "memory.id", "an update");
+                RequireId(query.Id, "an update");
                 Require(query.Content, "memory.content", "an update");
                 break;
             case MemoryOperation.Search:
@@ -191,6 +191,14 @@ internal static class SyscallValidator
         if (value is null)
         {
             throw Invalid($"{field} is required for {operation}.");
+        }
+    }
+
+    private static void RequireId(string? id, string operation)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw Invalid($"memory.id is required for {operation} (the id an add returned).");
         }
     }
 

@@ -58,7 +58,7 @@ internal sealed class FuzzServer : IAsyncDisposable
         options.Tools.AddBuiltIns();
         configure?.Invoke(options);
         var kernel = AgentKernel.Start(options);
-        kernel.RegisterAgent("echo", () => new EchoAgent());
+        kernel.RegisterAgent("echo", () => new EchoAgent(), groups: ["fuzzed"]);
         var server = KernelHttpServer.Start(kernel, new HttpServerOptions { ApiKeys = new Dictionary<string, string> { [ApiKey] = Agent } });
         var fuzz = new FuzzServer(data, kernel, server);
         await fuzz.SeedAsync().ConfigureAwait(false);

@@ -17,7 +17,7 @@ public sealed class HttpFuzzTests
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    [Test(TimeoutSeconds = 1800), Stress]
+    [Test(TimeoutSeconds = 1800)]
     public async Task MutatedRequestsGetNo5xxAndRefusalsChangeNothing()
     {
         int seed = Environment.GetEnvironmentVariable("AGENTOS_FUZZ_SEED") is { } fixedSeed

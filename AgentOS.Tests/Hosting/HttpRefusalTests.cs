@@ -29,6 +29,7 @@ public sealed class HttpRefusalTests
         // Searches and gets still answer; the in-process port refuses the same query the same way.
         var (searched, found) = await PostAsync(fuzz, "v1/syscalls", """{"agent_id": "alice", "memory": {"operation": "search", "text": "huge tea"}}""");
         Assert.Equal(200, searched, found);
+        before = await fuzz.FingerprintAsync(); // the search was an allowed read: audited
         var error = await Assert.ThrowsAsync<InvalidRequestException>(async () => await fuzz.Kernel.Port.SubmitAsync(new SyscallRequest
         {
             AgentId = "alice",
@@ -90,7 +91,7 @@ public sealed class HttpRefusalTests
     public async Task AGenuineFaultInsideTheKernelStillAnswers500()
     {
         await using var fuzz = await FuzzServer.StartAsync();
-        fuzz.Kernel.RegisterAgent("broken", () => new BrokenAgent());
+        fuzz.Kernel.RegisterAgent("broken", () => new BrokenAgent(), groups: ["fuzzed"]);
         var (status, body) = await PostAsync(fuzz, "v1/agents/broken/run", """{"input": "go"}""");
         Assert.Equal(500, status, body);
         using var json = JsonDocument.Parse(body);

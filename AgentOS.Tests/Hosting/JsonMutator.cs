@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AgentOS.Tests.Hosting;
@@ -50,7 +51,7 @@ internal sealed class JsonMutator(Random random)
                     Replace(root, _ => null, "null");
                     break;
                 case 1:
-                    Replace(root, _ => Swaps[random.Next(Swaps.Length)](), "type swap");
+                    Replace(root, Swap, "type swap");
                     break;
                 case 2:
                 case 3:
@@ -99,6 +100,23 @@ internal sealed class JsonMutator(Random random)
             _done.Add($"truncated to {length} bytes");
         }
         return bytes;
+    }
+
+    // A value of another JSON kind than `node` (a string stays no string: another valid string is no mutation of
+    // the request's shape, only of its meaning, such as an id that does not exist).
+    private JsonNode? Swap(JsonNode? node)
+    {
+        var kind = node?.GetValueKind();
+        while (true)
+        {
+            var candidate = Swaps[random.Next(Swaps.Length)]();
+            var candidateKind = candidate!.GetValueKind();
+            bool same = candidateKind == kind || (candidateKind is JsonValueKind.True or JsonValueKind.False && kind is JsonValueKind.True or JsonValueKind.False);
+            if (!same)
+            {
+                return candidate;
+            }
+        }
     }
 
     // The marker as ToJsonString escapes it (\u0001 becomes \u0001 in the text).

@@ -157,7 +157,7 @@ public sealed partial class KernelHttpServer
                 var text = new System.Text.StringBuilder();
                 foreach (var part in content.Value.EnumerateArray())
                 {
-                    if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
+                    if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "text" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
                     {
                         throw new HttpError(400, "invalid_request", "Only text content parts ({\"type\": \"text\", \"text\": ...}) are supported.");
                     }
