@@ -24,7 +24,7 @@ public sealed class HttpFuzzTests
             ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
             : Random.Shared.Next();
         int mutations = TestEnvironment.Scale(5_000, 50_000);
-        Console.WriteLine($"fuzz seed {seed} (replay: AGENTOS_FUZZ_SEED={seed}), {mutations} mutated requests");
+        Note($"fuzz seed {seed} (replay: AGENTOS_FUZZ_SEED={seed}), {mutations} mutated requests");
         var random = new Random(seed);
         var mutator = new JsonMutator(random);
         await using var fuzz = await FuzzServer.StartAsync();
@@ -61,8 +61,16 @@ public sealed class HttpFuzzTests
             }
             before = after;
         }
-        Console.WriteLine($"fuzzed {mutations} requests; refused by status: {string.Join(", ", refusedBy.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))}");
+        Note($"fuzzed {mutations} mutated requests (seed {seed}): no 5xx, no hang, state unchanged by every refusal; refused by status: {string.Join(", ", refusedBy.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))}");
         Assert.True(refusedBy.Values.Sum() > mutations / 4, "most mutations should be refused; the mutator may have stopped mutating");
+    }
+
+    // Straight to the process's stdout, past the runner's capture (which shows a test's output only when it fails):
+    // the seed and the figures belong in every run's log.
+    private static void Note(string line)
+    {
+        using var stdout = new StreamWriter(Console.OpenStandardOutput());
+        stdout.WriteLine(line);
     }
 
     // A memory add's new id joins the fingerprint; a removed item is replaced so later gets and updates still find one.
