@@ -32,6 +32,11 @@ internal sealed class JsonMutator(Random random)
 
     private readonly List<string> _done = [];
 
+    // Where the valid body held strings: a swap never puts another string there, even after an earlier mutation
+    // changed the value's kind (another valid string, such as an id that does not exist, changes the request's
+    // meaning, not its shape).
+    private readonly HashSet<string> _strings = [];
+
     /// <summary>What the last <see cref="Mutate"/> did.</summary>
     public string Describe => string.Join("; ", _done);
 
@@ -40,6 +45,11 @@ internal sealed class JsonMutator(Random random)
     {
         _done.Clear();
         var root = JsonNode.Parse(json)!;
+        _strings.Clear();
+        foreach (var node in Nodes(root).Where(n => n.GetValueKind() == JsonValueKind.String))
+        {
+            _strings.Add(node.GetPath());
+        }
         var raws = new List<string>();
         int count = 1 + random.Next(3);
         bool utf8 = false, truncate = false;
@@ -48,19 +58,19 @@ internal sealed class JsonMutator(Random random)
             switch (random.Next(8))
             {
                 case 0:
-                    Replace(root, _ => null, "null");
+                    Replace(root, (_, _) => null, "null");
                     break;
                 case 1:
-                    Replace(root, Swap, "type swap");
+                    Replace(root, (node, path) => Swap(node, _strings.Contains(path)), "type swap");
                     break;
                 case 2:
                 case 3:
                     string raw = RawNumbers[random.Next(RawNumbers.Length)];
                     raws.Add(raw);
-                    Replace(root, _ => JsonValue.Create(RawMarker + (raws.Count - 1)), raw);
+                    Replace(root, (_, _) => JsonValue.Create(RawMarker + (raws.Count - 1)), raw);
                     break;
                 case 4:
-                    Replace(root, node => node is JsonValue v && v.TryGetValue(out double d) ? JsonValue.Create(-Math.Abs(d) - 1) : JsonValue.Create(-1), "negative");
+                    Replace(root, (node, _) => node is JsonValue v && v.TryGetValue(out double d) ? JsonValue.Create(-Math.Abs(d) - 1) : JsonValue.Create(-1), "negative");
                     break;
                 case 5:
                     Remove(root);
@@ -104,14 +114,15 @@ internal sealed class JsonMutator(Random random)
 
     // A value of another JSON kind than `node` (a string stays no string: another valid string is no mutation of
     // the request's shape, only of its meaning, such as an id that does not exist).
-    private JsonNode? Swap(JsonNode? node)
+    private JsonNode? Swap(JsonNode? node, bool wasString)
     {
         var kind = node?.GetValueKind();
         while (true)
         {
             var candidate = Swaps[random.Next(Swaps.Length)]();
             var candidateKind = candidate!.GetValueKind();
-            bool same = candidateKind == kind || (candidateKind is JsonValueKind.True or JsonValueKind.False && kind is JsonValueKind.True or JsonValueKind.False);
+            bool same = candidateKind == kind || (candidateKind is JsonValueKind.True or JsonValueKind.False && kind is JsonValueKind.True or JsonValueKind.False)
+                || (wasString && candidateKind == JsonValueKind.String);
             if (!same)
             {
                 return candidate;
@@ -122,20 +133,21 @@ internal sealed class JsonMutator(Random random)
     // The marker as ToJsonString escapes it (\u0001 becomes \u0001 in the text).
     private static string JsonMarker(int index) => "\\u0001raw" + index;
 
-    private void Replace(JsonNode root, Func<JsonNode?, JsonNode?> make, string what)
+    private void Replace(JsonNode root, Func<JsonNode?, string, JsonNode?> make, string what)
     {
         var (parent, key, index) = PickSlot(root);
         if (parent is null)
         {
             return;
         }
+        string path = Where(parent, key, index);
         switch (parent)
         {
             case JsonObject o:
-                o[key!] = make(o[key!]);
+                o[key!] = make(o[key!], path);
                 break;
             case JsonArray a:
-                a[index] = make(a[index]);
+                a[index] = make(a[index], path);
                 break;
         }
         _done.Add($"{what} at {Where(parent, key, index)}");
