@@ -215,7 +215,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
     /// <see cref="ICheckpointable"/> first gets its latest checkpoint back (if it has one), and is checkpointed again
     /// after a successful run, so its state survives kernel restarts.
     /// </summary>
-    /// <exception cref="InvalidRequestException">No agent has that name.</exception>
+    /// <exception cref="InvalidRequestException">No agent has that name, or <paramref name="input"/> is null.</exception>
     public Task<string> RunAgentAsync(string name, string input, CancellationToken cancellationToken = default)
     {
         if (_options.VirtualClock is not { } clock)
@@ -239,6 +239,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         if (!_agents.TryGetValue(name, out var entry))
         {
             throw new InvalidRequestException($"No agent is named '{name}'. Registered: {string.Join(", ", _agents.Keys.Order(StringComparer.Ordinal))}.");
+        }
+        if (input is null)
+        {
+            throw new InvalidRequestException("input is required: the text the agent runs on (\"\" for none).");
         }
         Interlocked.Increment(ref entry.Running);
         Events.Publish(new AgentEvent(name, AgentStage.Started, Time.GetUtcNow()));

@@ -5,7 +5,8 @@ namespace AgentOS.Llm;
 /// <summary>
 /// A stand-in LLM that answers with the last user message, after a configurable latency on the kernel's clock. It is
 /// what the kernel runs until a real backend is configured, and the no-op backend of the overhead benchmarks
-/// (latency zero: it answers synchronously). Token counts are whitespace-separated words, not a real tokenizer.
+/// (latency zero: it answers synchronously). A token is a whitespace-separated word, in the prompt and in the answer
+/// alike, and the answer is cut to <see cref="LlmQuery.MaxTokens"/> words (finish reason <c>length</c>).
 /// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them (its
 /// whole name, or a word of it longer than three letters: "weather" for <c>get_weather</c>), it answers with a call to
 /// that tool, its arguments the first JSON object in the message (or <c>{}</c>).
@@ -78,8 +79,9 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
             return new LlmResponse { ToolCalls = [call], PromptTokens = prompt, CompletionTokens = 1, FinishReason = "tool_calls", Backend = Name };
         }
         string content = query.JsonOutput ? $"{{\"echo\":{System.Text.Json.JsonSerializer.Serialize(last, Serialization.AgentOSJsonContext.Default.String)}}}" : last;
-        int completion = Math.Min(Words(content), query.MaxTokens);
-        return new LlmResponse { Content = content, PromptTokens = prompt, CompletionTokens = completion, Backend = Name };
+        // It generates what it reports: at most max_tokens words, each counted as one token, the way the prompt is.
+        var (answer, completion, cut) = FirstWords(content, query.MaxTokens);
+        return new LlmResponse { Content = answer, PromptTokens = prompt, CompletionTokens = completion, FinishReason = cut ? "length" : "stop", Backend = Name };
     }
 
     private static ToolCall? PlannedCall(LlmQuery query, string message)
@@ -101,6 +103,32 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
             arguments = System.Text.Json.JsonDocument.Parse("{}").RootElement;
         }
         return new ToolCall(tool.Name, arguments) { Id = "call_" + tool.Name };
+    }
+
+    // The text's first `limit` words (whitespace between them kept), how many words that is, and whether any were cut.
+    private static (string Text, int Words, bool Cut) FirstWords(string text, int limit)
+    {
+        int words = 0;
+        for (int i = 0; ;)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+            if (i == text.Length)
+            {
+                return (text, words, false);
+            }
+            if (words == limit)
+            {
+                return (text[..i].TrimEnd(), words, true);
+            }
+            words++;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+        }
     }
 
     private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;

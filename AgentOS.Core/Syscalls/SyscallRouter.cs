@@ -68,6 +68,7 @@ internal sealed class SyscallRouter : IDisposable
         {
             ArgumentNullException.ThrowIfNull(request);
             kind = request.Kind;
+            SyscallValidator.Validate(request, kind); // before anything is authorized, audited or queued
             access = Describe(request, kind);
         }
         catch (Exception ex) when (ex is SyscallException or ArgumentException)
@@ -223,10 +224,6 @@ internal sealed class SyscallRouter : IDisposable
         {
             case SyscallKind.Llm:
                 var llm = request.Llm!;
-                if (llm.Messages is null || llm.Messages.Count == 0)
-                {
-                    throw new InvalidRequestException("An LLM query needs at least one message.");
-                }
                 int estimate = request.EstimatedCost > 0 ? (int)Math.Min(request.EstimatedCost, int.MaxValue) : llm.MaxTokens;
                 return new AccessRequest(agent, ResourceKind.Llm, AccessOperation.Generate, _llmBackendName(agent, llm), estimate);
             case SyscallKind.Memory:
@@ -245,8 +242,7 @@ internal sealed class SyscallRouter : IDisposable
                 string target = storage.Operation == StorageOperation.List && storage.Path.Length > 1 ? storage.Path.TrimEnd('/') : storage.Path;
                 return new AccessRequest(agent, ResourceKind.Storage, storageOperation, target, Irreversible: storageOperation == AccessOperation.Delete);
             default:
-                var call = request.Tool!.Call ?? throw new InvalidRequestException("A tool query needs a call.");
-                var tool = _tools.Get(call.Name);
+                var tool = _tools.Get(request.Tool!.Call.Name);
                 return new AccessRequest(agent, ResourceKind.Tool, AccessOperation.Call, tool.Name, Irreversible: tool.Irreversible);
         }
     }

@@ -63,9 +63,13 @@ public sealed partial class KernelHttpServer
         {
             throw new HttpError(404, "model_not_found", $"The model '{body.Model}' does not exist here; GET /v1/models lists the kernel's backends.");
         }
-        if (body.Messages is not { Count: > 0 })
+        if (body.Messages is not { Count: > 0 } || body.Messages.Contains(null!))
         {
-            throw new HttpError(400, "invalid_request", "'messages' must hold at least one message.");
+            throw new HttpError(400, "invalid_request", "'messages' must hold at least one message, and only message objects.");
+        }
+        if (body.Tools?.Contains(null!) == true)
+        {
+            throw new HttpError(400, "invalid_request", "'tools' must hold only tool objects.");
         }
         if (body.N is { } n && n != 1)
         {
@@ -108,8 +112,12 @@ public sealed partial class KernelHttpServer
     }
 
     // An assistant turn's earlier tool call, sent back so the model sees what it asked for.
-    private static ToolCall ToCall(OpenAiToolCall call)
+    private static ToolCall ToCall(OpenAiToolCall? call)
     {
+        if (call is null)
+        {
+            throw new HttpError(400, "invalid_request", "A message's 'tool_calls' must hold only tool call objects.");
+        }
         try
         {
             using var arguments = JsonDocument.Parse(string.IsNullOrEmpty(call.Function?.Arguments) ? "{}" : call.Function.Arguments);
@@ -135,7 +143,7 @@ public sealed partial class KernelHttpServer
                 var text = new System.Text.StringBuilder();
                 foreach (var part in content.Value.EnumerateArray())
                 {
-                    if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
+                    if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "text" || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
                     {
                         throw new HttpError(400, "invalid_request", "Only text content parts ({\"type\": \"text\", \"text\": ...}) are supported.");
                     }
@@ -149,11 +157,11 @@ public sealed partial class KernelHttpServer
 
     private static ToolSpec ToSpec(OpenAiTool tool)
     {
-        if (tool.Type != "function" || string.IsNullOrEmpty(tool.Function.Name))
+        if (tool.Type != "function" || string.IsNullOrEmpty(tool.Function?.Name))
         {
             throw new HttpError(400, "invalid_request", "Each tool must be {\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": ...}}.");
         }
-        var parameters = tool.Function.Parameters ?? JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement;
+        var parameters = tool.Function!.Parameters ?? JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement;
         return new ToolSpec(tool.Function.Name, tool.Function.Description ?? "", parameters);
     }
 

@@ -282,6 +282,10 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
         using var abandon = new CancellationTokenSource();
         var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
+        if (!await pieces.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await pending.ConfigureAwait(false); // a refusal before the first piece keeps its own status (400, 403, ...)
+        }
 
         BeginEventStream(response);
         var stream = response.OutputStream;
@@ -380,9 +384,16 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             }
             buffer.Write(chunk, 0, read);
         }
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        // Checked whole, once: the parser leaves strings it keeps as raw JSON (message content, tool arguments)
+        // unchecked until something reads them, and that read would fail deep inside a handler.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw new HttpError(400, "invalid_request", "The request body is not valid UTF-8.");
+        }
         try
         {
-            return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type)
+            return JsonSerializer.Deserialize(body, type)
                 ?? throw new HttpError(400, "invalid_request", "The request body is JSON null; send an object.");
         }
         catch (JsonException ex)

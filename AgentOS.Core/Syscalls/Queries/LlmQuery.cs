@@ -1,8 +1,30 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
 namespace AgentOS.Syscalls.Queries;
 
 /// <summary>An LLM call (AIOS's LLMQuery): messages, optional tools to plan with, and generation settings.</summary>
 public sealed class LlmQuery
 {
+    /// <summary>The most tokens generated when <see cref="MaxTokens"/> is not given.</summary>
+    public const int DefaultMaxTokens = 256;
+
+    /// <summary>An empty query; set <see cref="Messages"/>.</summary>
+    public LlmQuery()
+    {
+    }
+
+    // The JSON constructor. The source-generated serializer builds a type with init-only properties through one object
+    // initializer that assigns every init-only property, a missing one as default(T): `= 256` on the property would
+    // be lost (max_tokens 0 over HTTP). A constructor parameter's default is honoured instead, so each property with a
+    // non-default value takes it from here (Tests/Serialization/WireDefaultsTests checks every wire type).
+    [JsonConstructor, SetsRequiredMembers]
+    internal LlmQuery(IReadOnlyList<ChatMessage> messages, int maxTokens = DefaultMaxTokens)
+    {
+        Messages = messages;
+        MaxTokens = maxTokens;
+    }
+
     /// <summary>The conversation so far.</summary>
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
 
@@ -13,7 +35,7 @@ public sealed class LlmQuery
     public bool JsonOutput { get; init; }
 
     /// <summary>The most tokens to generate.</summary>
-    public int MaxTokens { get; init; } = 256;
+    public int MaxTokens { get; init; } = DefaultMaxTokens;
 
     /// <summary>Sampling temperature (0 = greedy).</summary>
     public double Temperature { get; init; }

@@ -1,9 +1,29 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
 namespace AgentOS.Syscalls.Queries;
 
 /// <summary>A memory operation (AIOS's MemoryQuery) on the caller's memory, or on another agent's that it was granted.</summary>
 public sealed class MemoryQuery
 {
+    /// <summary>The most search results returned when <see cref="Limit"/> is not given.</summary>
+    public const int DefaultLimit = 10;
+
+    /// <summary>An empty query; set <see cref="Operation"/>.</summary>
+    public MemoryQuery()
+    {
+    }
+
+    // The JSON constructor: a missing `limit` keeps its default (see LlmQuery's JSON constructor for why it is needed).
+    [JsonConstructor, SetsRequiredMembers]
+    internal MemoryQuery(MemoryOperation operation, int limit = DefaultLimit)
+    {
+        Operation = operation;
+        Limit = limit;
+    }
+
     /// <summary>The operation.</summary>
+    [JsonRequired] // the JSON constructor sets the required members, so say it again for the wire
     public required MemoryOperation Operation { get; init; }
 
     /// <summary>Whose memory: <see langword="null"/> for the caller's own.</summary>
@@ -22,7 +42,7 @@ public sealed class MemoryQuery
     public string? Text { get; init; }
 
     /// <summary>The most results to return (Search).</summary>
-    public int Limit { get; init; } = 10;
+    public int Limit { get; init; } = DefaultLimit;
 
     /// <summary>How important the item is (Add; Update keeps the old value when absent).</summary>
     public float? Importance { get; init; }

@@ -3,6 +3,15 @@ namespace AgentOS.Syscalls.Queries;
 /// <summary>A memory operation's result.</summary>
 public sealed class MemoryResponse
 {
+    /// <summary>An empty result; set what it holds.</summary>
+    public MemoryResponse()
+    {
+    }
+
+    // The JSON constructor: a missing `items` reads as none (see LlmQuery's for why it is needed).
+    [System.Text.Json.Serialization.JsonConstructor]
+    internal MemoryResponse(IReadOnlyList<MemoryItem>? items = null) => Items = items ?? [];
+
     /// <summary>The id of the item added, updated or removed.</summary>
     public string? Id { get; init; }
 

@@ -5,6 +5,15 @@ namespace AgentOS.Syscalls.Queries;
 /// <summary>A storage operation's result.</summary>
 public sealed class StorageResponse
 {
+    /// <summary>An empty result; set what it holds.</summary>
+    public StorageResponse()
+    {
+    }
+
+    // The JSON constructor: a missing `entries` reads as none (see LlmQuery's for why it is needed).
+    [System.Text.Json.Serialization.JsonConstructor]
+    internal StorageResponse(IReadOnlyList<StorageEntry>? entries = null) => Entries = entries ?? [];
+
     /// <summary>The bytes read.</summary>
     public byte[]? Data { get; init; }
 
