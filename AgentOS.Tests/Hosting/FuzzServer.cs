@@ -45,12 +45,15 @@ internal sealed class FuzzServer : IAsyncDisposable
     public List<string> MemoryIds { get; } = [];
 
     /// <summary>Starts the kernel: alice may use the echo backend, the built-in tools and her own storage and memory;
-    /// deletes wait for a human through <see cref="ManualApprover"/> and are denied after a short timeout.</summary>
+    /// she may run the echo and broken agents and decide approvals; deletes wait for a human through
+    /// <see cref="ManualApprover"/> and are denied after a short timeout.</summary>
     public static async Task<FuzzServer> StartAsync(Action<KernelOptions>? configure = null)
     {
         var policy = AccessPolicy.CreateBuilder()
             .AddGroup("fuzzed", g => g.UseLlm("echo").AllowTools("math.add", "math.multiply", "clock.now"))
-            .AddAgent(Agent, "fuzzed")
+            // alice also runs the test's agents and decides approvals, so those endpoints are fuzzed past authorization.
+            .AddGroup("operator", g => g.ActFor("echo", "broken").MayApprove())
+            .AddAgent(Agent, "fuzzed", "operator")
             .WithApprovalTimeout(TimeSpan.FromMilliseconds(20))
             .Build();
         var data = new TempDirectory("agentos-fuzz");
