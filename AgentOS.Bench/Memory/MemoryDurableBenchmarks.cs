@@ -26,20 +26,14 @@ internal static class MemoryDurableBenchmarks
             var random = new Random(1);
             string text = string.Join(' ', Enumerable.Range(0, 400).Select(_ => MemoryCorpus.Note(random)))[..1024];
             IReadOnlyList<string> tags = ["note"];
-            using var go = new ManualResetEventSlim();
-            var tasks = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+            StorageWriteBenchmarks.RunWriters(run, Writers, perWriter, async w =>
             {
-                go.Wait();
                 string owner = "writer-" + w;
                 for (int i = 0; i < perWriter; i++)
                 {
                     await store.AppendAsync(owner, text, tags).ConfigureAwait(false);
                 }
-            })).ToArray();
-            run.Start();
-            go.Set();
-            Task.WaitAll(tasks);
-            run.Stop((long)Writers * perWriter);
+            });
         }
         finally
         {

@@ -9,6 +9,7 @@ using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 using AgentOS.Tests.Framework;
 using AgentOS.Tests.Helpers;
+using AgentOS.Tests.Storage;
 
 namespace AgentOS.Tests.Memory;
 
@@ -229,24 +230,13 @@ public sealed class MemoryDurabilityTests : IDisposable
 
     /// <summary>Passes everything through, except that while <see cref="Lose"/> is set, log entry writes never reach
     /// storage and never complete: what a crash before their sync leaves.</summary>
-    private sealed class LosingStorage(IStorageBackend inner) : IStorageBackend
+    private sealed class LosingStorage(IStorageBackend inner) : DelegatingStorage(inner)
     {
         public bool Lose { get; set; }
 
-        public string Name => inner.Name;
-
-        public ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        public override ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
             Lose && key.StartsWith("memory-log/0", StringComparison.Ordinal)
                 ? new(new TaskCompletionSource<StorageEntry>().Task)
-                : inner.WriteAsync(key, value, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StorageEntry?>> CommitAsync(StorageBatch batch, CancellationToken cancellationToken = default) => inner.CommitAsync(batch, cancellationToken);
-        public ValueTask<StorageValue?> ReadAsync(string key, int? version = null, CancellationToken cancellationToken = default) => inner.ReadAsync(key, version, cancellationToken);
-        public ValueTask<StorageEntry?> StatAsync(string key, CancellationToken cancellationToken = default) => inner.StatAsync(key, cancellationToken);
-        public ValueTask<IReadOnlyList<StorageEntry>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-        public ValueTask<IReadOnlyList<StorageEntry>> VersionsAsync(string key, CancellationToken cancellationToken = default) => inner.VersionsAsync(key, cancellationToken);
-        public ValueTask<StorageEntry> RollbackAsync(string key, RollbackTarget target, CancellationToken cancellationToken = default) => inner.RollbackAsync(key, target, cancellationToken);
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+                : Inner.WriteAsync(key, value, cancellationToken);
     }
 }
