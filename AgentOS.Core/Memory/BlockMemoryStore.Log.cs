@@ -218,10 +218,10 @@ public sealed partial class BlockMemoryStore
             _sinceCheckpoint++;
         }
         _nextSequence = last + 1;
-        // Ids below the old reservation may have been issued (a relaxed add's entry can be lost): start above them,
-        // and reserve now, which also stamps a folder of the blocks-only format with the log's state.
+        // Ids below the old reservation may have been issued (a relaxed add's entry can be lost): start above them.
+        // The first add reserves the next range (opening writes nothing); that also stamps a folder of the
+        // blocks-only format with the log's state.
         _nextId = Math.Max(_nextId, _reservedIds);
         _reservedIds = 0;
-        await ReserveIdsAsync(cancellationToken).ConfigureAwait(false);
     }
 }
