@@ -89,25 +89,35 @@ internal static class StorageWriteBenchmarks
         try
         {
             var value = Value();
-            using var go = new ManualResetEventSlim();
-            var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            RunWriters(run, writers, perWriter, async w =>
             {
-                go.Wait();
                 string key = "bench/writer-" + w;
                 for (int i = 0; i < perWriter; i++)
                 {
                     await store.WriteAsync(key, value).ConfigureAwait(false);
                 }
-            })).ToArray();
-            run.Start();
-            go.Set();
-            Task.WaitAll(tasks);
-            run.Stop((long)writers * perWriter);
+            });
         }
         finally
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Times <paramref name="writers"/> concurrent tasks, each running <paramref name="write"/> (given its
+    /// index) for <paramref name="perWriter"/> operations, released together.</summary>
+    internal static void RunWriters(BenchRun run, int writers, int perWriter, Func<int, Task> write)
+    {
+        using var go = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            go.Wait();
+            await write(w).ConfigureAwait(false);
+        })).ToArray();
+        run.Start();
+        go.Set();
+        Task.WaitAll(tasks);
+        run.Stop((long)writers * perWriter);
     }
 
     private static void Write(BenchRun run, int writers, bool groupCommit, int perWriter) =>

@@ -109,7 +109,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             StartGate = _llm.Gate,
             Idle = idle,
         }, _llm);
-        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, _memory);
+        _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle, MaxBatch = 256, BatchCompatible = MemoryManager.Compatible }, _memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: SchedulingPolicies.Create(options.StoragePolicy, estimator: new StorageCostEstimator()), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, storage);
         _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, tools);
         if (clock is not null)

@@ -3,7 +3,8 @@ namespace AgentOS.Memory;
 /// <content>Reopening from storage, flushing to it, and the counters.</content>
 public sealed partial class BlockMemoryStore
 {
-    /// <inheritdoc />
+    /// <summary>Checkpoints: stores every changed block (one commit) and drops the log entries they cover, so the next
+    /// open replays less. Every acknowledged change is durable without it; the kernel calls it when it stops.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         if (_swap is null || Volatile.Read(ref _disposed) != 0)
@@ -13,13 +14,8 @@ public sealed partial class BlockMemoryStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var block in _blocks.Values)
-            {
-                if (block.Resident)
-                {
-                    await WriteBackAsync(block, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            ThrowIfUnchangeable();
+            await CheckpointLockedAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -96,6 +92,7 @@ public sealed partial class BlockMemoryStore
         {
             await DropStaleRecordsAsync(stale, scratch, cancellationToken).ConfigureAwait(false);
         }
+        await ReplayLogAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // A crash between writing one block and the next can leave an item live in two stored blocks: an update or a

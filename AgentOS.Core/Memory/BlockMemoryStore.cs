@@ -15,11 +15,21 @@ namespace AgentOS.Memory;
 /// exact cosine similarity over contiguous vectors, fused by reciprocal rank. Thread-safe: one gate serializes
 /// operations (the memory queue runs them one slot at a time by default anyway).
 /// </summary>
+/// <remarks>
+/// <b>Durability.</b> With storage, every add, update and remove is also written to a log in that storage
+/// (<see cref="MemoryLog"/>) and, unless the caller asked for <see cref="MemoryDurability.Relaxed"/>, completes only
+/// once that write is durable. The change is applied and its log write queued under the gate, in one order; the wait
+/// for the sync happens outside it, so concurrent writers share one group commit of the storage backend. Opening
+/// replays the log over the stored blocks; a checkpoint (every <see cref="MemoryStoreOptions.CheckpointEntries"/>
+/// changes, and on flush and dispose) writes the dirty blocks and drops the log they cover. Ids are reserved durably
+/// ahead of being issued, so no id is ever issued twice, whatever was lost in a crash.
+/// </remarks>
 public sealed partial class BlockMemoryStore : IMemoryStore
 {
     private readonly MemoryStoreOptions _options;
     private readonly BlockPool _pool;
     private readonly MemorySwap? _swap;
+    private readonly MemoryLog? _log;
     private readonly LruK _lru;
     private readonly IEmbedder? _embedder;
     private readonly TimeProvider _time;
@@ -42,6 +52,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         _options = options;
         _pool = new BlockPool(options.BlockSize, options.BlocksPerSlab);
         _swap = storage is null ? null : new MemorySwap(storage, options.StoragePrefix);
+        _log = storage is null ? null : new MemoryLog(storage, options.StoragePrefix);
         _lru = new LruK(options.LruK);
         _embedder = embedder;
         _time = time ?? TimeProvider.System;
@@ -55,6 +66,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">A stored block is corrupt.</exception>
+    /// <exception cref="MemoryFormatException">A memory file is of a newer format, or the log is damaged.</exception>
     public static async ValueTask<BlockMemoryStore> OpenAsync(MemoryStoreOptions? options = null, IStorageBackend? storage = null, IEmbedder? embedder = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var store = new BlockMemoryStore(options ?? new MemoryStoreOptions(), storage, embedder, time);
@@ -76,46 +88,55 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     private long HighWaterBytes => (long)(_options.GlobalLimitBytes * _options.HighWaterMark);
 
     /// <inheritdoc />
-    public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default)
+    public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default)
     {
         var written = WrittenAt();
-        long id = await AppendAsync(owner, content, tags, importance, written.UtcTicks, cancellationToken).ConfigureAwait(false);
+        long id = await AppendAsync(owner, content, tags, importance, written.UtcTicks, durability, cancellationToken).ConfigureAwait(false);
         return new MemoryItem(MemoryIds.Format(id), content, [.. tags], written, importance);
     }
 
     /// <summary>
-    /// Adds an item and returns its numeric id (<c>m</c> + id on the wire). When the agent's last block is resident and
-    /// has room, this completes synchronously and allocates nothing.
+    /// Adds an item and returns its numeric id (<c>m</c> + id on the wire). Without storage, when the agent's last
+    /// block is resident and has room, this completes synchronously and allocates nothing; with storage it completes
+    /// once the add is durable (or, <see cref="MemoryDurability.Relaxed"/>, once its log write is queued).
     /// </summary>
-    public ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default) =>
-        AppendAsync(owner, content, tags, importance, _time.GetUtcNow().UtcTicks, cancellationToken);
+    public ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default) =>
+        AppendAsync(owner, content, tags, importance, _time.GetUtcNow().UtcTicks, durability, cancellationToken);
 
-    private ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
+    private ValueTask<long> AppendAsync(string owner, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, MemoryDurability durability, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(tags);
-        int size = CheckedSize(content, tags);
+        int size = CheckedSize(owner, content, tags);
         var agent = Agent(owner);
         if (_gate.Wait(0, cancellationToken))
         {
+            long id;
+            ValueTask<StorageEntry> logged;
             try
             {
-                ThrowIfDisposed();
+                ThrowIfUnchangeable();
                 var tail = agent.Tail;
-                if (tail is { Resident: true } && tail.Used + size <= _options.BlockSize && WithinQuota(agent, size))
+                if (tail is not { Resident: true } || tail.Used + size > _options.BlockSize || !WithinQuota(agent, size) || !IdReserved)
                 {
-                    long id = _nextId++;
-                    WriteItem(agent, tail, size, id, content, tags, importance, writtenTicks);
-                    return new(id);
+                    goto slow;
                 }
+                id = _nextId++;
+                logged = LogPut(agent, WriteItem(agent, tail, size, id, content, tags, importance, writtenTicks));
             }
             finally
             {
                 _gate.Release();
             }
+            if (_log is null)
+            {
+                return new(id);
+            }
+            return Settled(id, logged, durability);
         }
-        return AppendSlowAsync(agent, size, content, tags, importance, writtenTicks, cancellationToken);
+    slow:
+        return AppendSlowAsync(agent, size, content, tags, importance, writtenTicks, durability, cancellationToken);
     }
 
     /// <summary>Sizes <paramref name="owner"/>'s id table for <paramref name="items"/> more items, so adding them
@@ -138,25 +159,28 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
     }
 
-    private async ValueTask<long> AppendSlowAsync(AgentMemory agent, int size, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, CancellationToken cancellationToken)
+    private async ValueTask<long> AppendSlowAsync(AgentMemory agent, int size, string content, IReadOnlyList<string> tags, float importance, long writtenTicks, MemoryDurability durability, CancellationToken cancellationToken)
     {
+        long id;
+        ValueTask<StorageEntry> logged;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfDisposed();
+            ThrowIfUnchangeable();
             if (!WithinQuota(agent, size))
             {
                 throw QuotaExceeded(agent, size);
             }
+            await ReserveIdsAsync(cancellationToken).ConfigureAwait(false);
             var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
-            long id = _nextId++;
-            WriteItem(agent, block, size, id, content, tags, importance, writtenTicks);
-            return id;
+            id = _nextId++;
+            logged = LogPut(agent, WriteItem(agent, block, size, id, content, tags, importance, writtenTicks));
         }
         finally
         {
             _gate.Release();
         }
+        return await Settled(id, logged, durability).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -179,7 +203,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, CancellationToken cancellationToken = default)
+    public async ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(tags);
@@ -187,11 +211,13 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         {
             return null;
         }
-        int size = CheckedSize(content, tags);
+        int size = CheckedSize(owner, content, tags);
+        MemoryItem updated;
+        ValueTask<StorageEntry> logged;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfDisposed();
+            ThrowIfUnchangeable();
             if (!agent.Items.TryGetValue(key, out var at))
             {
                 return null;
@@ -217,33 +243,46 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             }
             KillRecord(agent, key, at);
             var written = WrittenAt();
-            WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks);
+            logged = LogPut(agent, WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks));
+            updated = new MemoryItem(id, content, [.. tags], written, weight);
             await CompactIfSparseAsync(agent, at.Block, cancellationToken).ConfigureAwait(false);
-            return new MemoryItem(id, content, [.. tags], written, weight);
         }
         finally
         {
             _gate.Release();
         }
+        await Settled(key, logged, durability).ConfigureAwait(false);
+        return updated;
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> RemoveAsync(string owner, string id, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RemoveAsync(string owner, string id, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default)
     {
         if (!MemoryIds.TryParse(id, out long key) || !_agents.TryGetValue(owner, out var agent))
         {
             return false;
         }
+        ValueTask<StorageEntry> logged;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfDisposed();
-            return agent.Items.ContainsKey(key) && await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
+            ThrowIfUnchangeable();
+            if (!agent.Items.TryGetValue(key, out var at))
+            {
+                return false;
+            }
+            // Logged before the removal runs (its compaction may write blocks): the log's order is the order of the
+            // changes, and the removal itself cannot fail once the item's block is resident.
+            await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+            logged = LogRemove(agent, key);
+            await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
+        await Settled(key, logged, durability).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />
@@ -256,6 +295,9 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         Volatile.Write(ref _disposed, 1);
     }
 
+    /// <inheritdoc />
+    public bool Durable => _log is not null;
+
     private AgentMemory Agent(string owner) => _agents.GetOrAdd(owner, static name => new AgentMemory(name));
 
     private DateTimeOffset WrittenAt()
@@ -265,8 +307,9 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         return new DateTimeOffset(now.UtcTicks, TimeSpan.Zero);
     }
 
-    private int CheckedSize(string content, IReadOnlyList<string> tags)
+    private int CheckedSize(string owner, string content, IReadOnlyList<string> tags)
     {
+        MemoryLog.CheckOwner(owner);
         if (tags.Count > ushort.MaxValue)
         {
             throw new InvalidRequestException($"A memory item may have at most {ushort.MaxValue} tags, not {tags.Count}.");
@@ -299,10 +342,16 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             "agent:" + agent.Owner);
     }
 
-    private void WriteItem(AgentMemory agent, MemoryBlock block, int size, long id, string content, IReadOnlyList<string> tags, float importance, long writtenTicks)
+    private ItemLocation WriteItem(AgentMemory agent, MemoryBlock block, int size, long id, string content, IReadOnlyList<string> tags, float importance, long writtenTicks)
+    {
+        MemoryRecord.Write(_pool.Span(block.PoolBlock).Slice(block.Used, size), size, id, writtenTicks, importance, content, tags);
+        return Placed(agent, block, size, id);
+    }
+
+    // The bookkeeping of a record just written at the block's end (a new item, an update, or one replayed from the log).
+    private ItemLocation Placed(AgentMemory agent, MemoryBlock block, int size, long id)
     {
         int offset = block.Used;
-        MemoryRecord.Write(_pool.Span(block.PoolBlock).Slice(offset, size), size, id, writtenTicks, importance, content, tags);
         block.Used += size;
         block.LiveBytes += size;
         block.LiveItems++;
@@ -314,6 +363,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         // complete): adding stays a copy into the block, and embeddings are computed in batches.
         agent.MarkPending(id);
         Touch(block, hit: true);
+        return new ItemLocation(block, offset);
     }
 
     private static void IndexLexical(AgentMemory agent, long id, ReadOnlySpan<byte> record)

@@ -14,26 +14,73 @@ internal sealed class MemoryManager(IMemoryStore store, Func<string, string, boo
 {
     public IMemoryStore Store => store;
 
-    protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
+    /// <summary>Changes (add, update, remove) share a batch: the memory queue hands a run of them to one slot, each is
+    /// applied in the queue's order and queues its log write, and they wait for durability together, so one sync of
+    /// the storage backend acknowledges the whole run.</summary>
+    public static bool Compatible(Syscall first, Syscall next) => IsChange(first) && IsChange(next);
+
+    private static bool IsChange(Syscall syscall) =>
+        syscall.Request.Memory!.Operation is MemoryOperation.Add or MemoryOperation.Update or MemoryOperation.Remove;
+
+    protected override ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
-        var syscall = slot.Item;
+        var batch = slot.Batch;
+        if (batch.Length == 1)
+        {
+            return ExecuteOneAsync(batch[0]);
+        }
+        // Started in order (each applies its change before its first wait), awaited together.
+        var running = new Task[batch.Length];
+        for (int i = 0; i < running.Length; i++)
+        {
+            running[i] = ExecuteOneAsync(batch[i]).AsTask();
+        }
+        return new ValueTask(Task.WhenAll(running));
+    }
+
+    private async ValueTask ExecuteOneAsync(Syscall syscall)
+    {
+        try
+        {
+            syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Memory = await RunAsync(syscall).ConfigureAwait(false) });
+        }
+        catch (SyscallException ex)
+        {
+            syscall.Record(ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            syscall.Record(new BackendFailedException($"The memory manager failed: {ex.Message}", ex));
+        }
+    }
+
+    private async ValueTask<MemoryResponse> RunAsync(Syscall syscall)
+    {
         var query = syscall.Request.Memory!;
         string agent = syscall.Request.AgentId;
         string owner = query.Owner ?? agent;
         var token = syscall.RunToken;
-        var response = query.Operation switch
+        var durability = Durability(query.Durability);
+        bool durable = store.Durable && durability == MemoryDurability.Durable;
+        return query.Operation switch
         {
-            MemoryOperation.Add => Single(await store.AddAsync(owner, Required(query.Content, "content"), query.Tags ?? [], query.Importance ?? 0, token).ConfigureAwait(false)),
-            MemoryOperation.Get => Found(await store.FindAsync(owner, Required(query.Id, "id"), token).ConfigureAwait(false), query.Id!, owner),
-            MemoryOperation.Update => Found(await store.UpdateAsync(owner, Required(query.Id, "id"), Required(query.Content, "content"), query.Tags ?? [], query.Importance, token).ConfigureAwait(false), query.Id!, owner),
-            MemoryOperation.Remove => await store.RemoveAsync(owner, Required(query.Id, "id"), token).ConfigureAwait(false)
-                ? new MemoryResponse { Id = query.Id }
+            MemoryOperation.Add => Single(await store.AddAsync(owner, Required(query.Content, "content"), query.Tags ?? [], query.Importance ?? 0, durability, token).ConfigureAwait(false), durable),
+            MemoryOperation.Get => Found(await store.FindAsync(owner, Required(query.Id, "id"), token).ConfigureAwait(false), query.Id!, owner, null),
+            MemoryOperation.Update => Found(await store.UpdateAsync(owner, Required(query.Id, "id"), Required(query.Content, "content"), query.Tags ?? [], query.Importance, durability, token).ConfigureAwait(false), query.Id!, owner, durable),
+            MemoryOperation.Remove => await store.RemoveAsync(owner, Required(query.Id, "id"), durability, token).ConfigureAwait(false)
+                ? new MemoryResponse { Id = query.Id, Durable = durable }
                 : throw new InvalidRequestException($"Memory of '{owner}' has no item '{query.Id}'."),
             MemoryOperation.Search => await SearchAsync(agent, owner, query, token).ConfigureAwait(false),
             _ => throw new InvalidRequestException($"Unknown memory operation {query.Operation}."),
         };
-        syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Memory = response });
     }
+
+    private static MemoryDurability Durability(string? asked) => asked?.ToLowerInvariant() switch
+    {
+        null or "" or "durable" => MemoryDurability.Durable,
+        "relaxed" => MemoryDurability.Relaxed,
+        _ => throw new InvalidRequestException($"Memory 'durability' is '{asked}'; use 'durable' (the default: acknowledged once it survives a crash) or 'relaxed' (acknowledged sooner, may be lost in a crash)."),
+    };
 
     private async ValueTask<MemoryResponse> SearchAsync(string agent, string owner, MemoryQuery query, CancellationToken token)
     {
@@ -60,10 +107,10 @@ internal sealed class MemoryManager(IMemoryStore store, Func<string, string, boo
         return new MemoryResponse { Items = result.Items, Scores = result.Scores, Retrieval = result.Retrieval, Excluded = excluded };
     }
 
-    private static MemoryResponse Single(MemoryItem item) => new() { Id = item.Id, Items = [item] };
+    private static MemoryResponse Single(MemoryItem item, bool? durable) => new() { Id = item.Id, Items = [item], Durable = durable };
 
-    private static MemoryResponse Found(MemoryItem? item, string id, string owner) =>
-        item is null ? throw new InvalidRequestException($"Memory of '{owner}' has no item '{id}'.") : Single(item);
+    private static MemoryResponse Found(MemoryItem? item, string id, string owner, bool? durable) =>
+        item is null ? throw new InvalidRequestException($"Memory of '{owner}' has no item '{id}'.") : Single(item, durable);
 
     private static string Required(string? value, string field) =>
         value ?? throw new InvalidRequestException($"This memory operation needs '{field}'.");

@@ -7,26 +7,62 @@ using AgentOS.Storage;
 namespace AgentOS.Memory;
 
 /// <summary>
-/// Where evicted blocks go: one storage file per block, <c>prefix/owner/serial</c>, holding the block's used length
-/// and its bytes compressed with Brotli (quality 1: eviction is on the allocation path, so speed matters more than
-/// ratio). The storage backend's own durability makes a written block survive a restart. Owner names are hex-encoded
-/// unless they are plain (letters, digits, '-', '_'), so any agent id makes a valid path.
+/// Where evicted blocks go: one storage file per block, <c>prefix/owner/serial</c>, holding a format header, the
+/// block's used length and its bytes compressed with Brotli (quality 1: eviction is on the allocation path, so speed
+/// matters more than ratio). The storage backend's own durability makes a written block survive a restart. Owner names
+/// are hex-encoded unless they are plain (letters, digits, '-', '_'), so any agent id makes a valid path.
 /// </summary>
+/// <remarks>
+/// Format 1: <c>"AMB" 0xFF [byte format][int used][Brotli]</c>. The blocks of commit 2c35f17 (format 0) start with
+/// <c>[int used]</c> directly; their first four bytes read as a non-negative length, format 1's as a negative one
+/// (the 0xFF), so both are read; a later format is refused with <see cref="MemoryFormatException"/>.
+/// </remarks>
 internal sealed class MemorySwap(IStorageBackend storage, string prefix)
 {
     public string Prefix { get; } = prefix.TrimEnd('/');
 
+    public const byte Format = 1;
+    private const int HeaderBytes = 4 + 1 + 4;
+    private static ReadOnlySpan<byte> Magic => [(byte)'A', (byte)'M', (byte)'B', 0xFF];
+
     /// <summary>Compresses <paramref name="used"/> and writes it durably; returns the bytes written.</summary>
     public async ValueTask<int> WriteAsync(string owner, long serial, ReadOnlyMemory<byte> used, CancellationToken cancellationToken = default)
     {
-        var buffer = new byte[4 + BrotliEncoder.GetMaxCompressedLength(used.Length)];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, used.Length);
-        if (!BrotliEncoder.TryCompress(used.Span, buffer.AsSpan(4), out int written, quality: 1, window: 22))
+        var encoded = Encode(used.Span);
+        await storage.WriteAsync(PathOf(owner, serial), encoded, cancellationToken).ConfigureAwait(false);
+        return encoded.Length;
+    }
+
+    /// <summary>Adds the writes of several blocks to one commit (one sync for all); returns each one's stored size, in
+    /// order.</summary>
+    public async ValueTask<int[]> WriteAllAsync(IReadOnlyList<(string Owner, long Serial, ReadOnlyMemory<byte> Used)> blocks, CancellationToken cancellationToken = default)
+    {
+        var batch = new StorageBatch();
+        var sizes = new int[blocks.Count];
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            var encoded = Encode(blocks[i].Used.Span);
+            sizes[i] = encoded.Length;
+            batch.Write(PathOf(blocks[i].Owner, blocks[i].Serial), encoded);
+        }
+        if (batch.Count > 0)
+        {
+            await storage.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        return sizes;
+    }
+
+    private static byte[] Encode(ReadOnlySpan<byte> used)
+    {
+        var buffer = new byte[HeaderBytes + BrotliEncoder.GetMaxCompressedLength(used.Length)];
+        Magic.CopyTo(buffer);
+        buffer[4] = Format;
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(5), used.Length);
+        if (!BrotliEncoder.TryCompress(used, buffer.AsSpan(HeaderBytes), out int written, quality: 1, window: 22))
         {
             throw new InvalidOperationException("Brotli could not compress a memory block into its maximum compressed length.");
         }
-        await storage.WriteAsync(PathOf(owner, serial), buffer.AsMemory(0, 4 + written), cancellationToken).ConfigureAwait(false);
-        return 4 + written;
+        return buffer[..(HeaderBytes + written)];
     }
 
     /// <summary>Reads a block back into <paramref name="destination"/>; returns its used length and stored size.</summary>
@@ -59,9 +95,19 @@ internal sealed class MemorySwap(IStorageBackend storage, string prefix)
 
     private static int Decompress(string path, ReadOnlySpan<byte> stored, Span<byte> destination)
     {
-        int used = stored.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(stored) : -1;
+        int start = 4;
+        if (stored.Length >= HeaderBytes && stored[..4].SequenceEqual(Magic))
+        {
+            if (stored[4] != Format)
+            {
+                throw MemoryFormatException.Newer(path, stored[4], Format);
+            }
+            stored = stored[5..];
+        }
+        // Otherwise format 0 (commit 2c35f17): the length comes first. Format 1's header reads as a negative length.
+        int used = stored.Length >= start ? BinaryPrimitives.ReadInt32LittleEndian(stored) : -1;
         if (used < 0 || used > destination.Length ||
-            !BrotliDecoder.TryDecompress(stored[4..], destination, out int written) || written != used)
+            !BrotliDecoder.TryDecompress(stored[start..], destination, out int written) || written != used)
         {
             throw new InvalidDataException($"Memory block '{path}' is corrupt in storage (its length or compressed bytes do not check).");
         }

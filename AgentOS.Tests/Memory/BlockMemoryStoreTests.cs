@@ -141,12 +141,13 @@ public sealed class BlockMemoryStoreTests : IDisposable
         }
     }
 
+    // A store in memory only: with storage each add also writes a log entry (a durable add is an I/O).
     [Test]
     public async Task AddingToABlockWithRoomAllocatesNothing()
     {
         Skip.UnlessOptimized();
         var options = new MemoryStoreOptions { BlockSize = 1 << 20 };
-        await using var store = await _fixture.OpenAsync(options);
+        await using var store = await BlockMemoryStore.OpenAsync(options);
         IReadOnlyList<string> tags = ["note"];
         const string Text = "a short note about the weather";
         await store.AppendAsync("alice", Text, tags);

@@ -26,18 +26,20 @@ internal sealed class GatedMemoryStore(IMemoryStore inner) : IMemoryStore
         Order.Enqueue(what);
     }
 
-    public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, CancellationToken cancellationToken = default)
+    public async ValueTask<MemoryItem> AddAsync(string owner, string content, IReadOnlyList<string> tags, float importance = 0, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default)
     {
         await PassAsync(content);
-        return await inner.AddAsync(owner, content, tags, importance, cancellationToken);
+        return await inner.AddAsync(owner, content, tags, importance, durability, cancellationToken);
     }
 
     public ValueTask<MemoryItem?> FindAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.FindAsync(owner, id, cancellationToken);
 
-    public ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, CancellationToken cancellationToken = default) =>
-        inner.UpdateAsync(owner, id, content, tags, importance, cancellationToken);
+    public ValueTask<MemoryItem?> UpdateAsync(string owner, string id, string content, IReadOnlyList<string> tags, float? importance = null, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default) =>
+        inner.UpdateAsync(owner, id, content, tags, importance, durability, cancellationToken);
 
-    public ValueTask<bool> RemoveAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.RemoveAsync(owner, id, cancellationToken);
+    public ValueTask<bool> RemoveAsync(string owner, string id, MemoryDurability durability = MemoryDurability.Durable, CancellationToken cancellationToken = default) => inner.RemoveAsync(owner, id, durability, cancellationToken);
+
+    public bool Durable => inner.Durable;
 
     public async ValueTask<MemorySearchResult> SearchAsync(IReadOnlyList<string> owners, string text, int limit, MemorySearchMode mode = MemorySearchMode.Auto, CancellationToken cancellationToken = default)
     {

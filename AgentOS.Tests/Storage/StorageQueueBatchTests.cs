@@ -75,7 +75,7 @@ public sealed class StorageQueueBatchTests
     }
 
     /// <summary>Holds the first write until released; counts batch commits and records the keys they carried.</summary>
-    private sealed class GatedStorage(IStorageBackend inner) : IStorageBackend
+    private sealed class GatedStorage(IStorageBackend inner) : DelegatingStorage(inner)
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,29 +83,20 @@ public sealed class StorageQueueBatchTests
         public int LargestBatch { get; private set; }
         public List<string> Batched { get; } = [];
 
-        public string Name => inner.Name;
-
-        public async ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+        public override async ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
         {
             Entered.TrySetResult();
             await Release.Task;
-            return await inner.WriteAsync(key, value, cancellationToken);
+            return await Inner.WriteAsync(key, value, cancellationToken);
         }
 
-        public ValueTask<IReadOnlyList<StorageEntry?>> CommitAsync(StorageBatch batch, CancellationToken cancellationToken = default)
+        public override ValueTask<IReadOnlyList<StorageEntry?>> CommitAsync(StorageBatch batch, CancellationToken cancellationToken = default)
         {
             Commits++;
             LargestBatch = Math.Max(LargestBatch, batch.Count);
             Batched.AddRange(batch.Operations.Select(o => o.Key));
-            return inner.CommitAsync(batch, cancellationToken);
+            return Inner.CommitAsync(batch, cancellationToken);
         }
 
-        public ValueTask<StorageValue?> ReadAsync(string key, int? version = null, CancellationToken cancellationToken = default) => inner.ReadAsync(key, version, cancellationToken);
-        public ValueTask<StorageEntry?> StatAsync(string key, CancellationToken cancellationToken = default) => inner.StatAsync(key, cancellationToken);
-        public ValueTask<IReadOnlyList<StorageEntry>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-        public ValueTask<IReadOnlyList<StorageEntry>> VersionsAsync(string key, CancellationToken cancellationToken = default) => inner.VersionsAsync(key, cancellationToken);
-        public ValueTask<StorageEntry> RollbackAsync(string key, RollbackTarget target, CancellationToken cancellationToken = default) => inner.RollbackAsync(key, target, cancellationToken);
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

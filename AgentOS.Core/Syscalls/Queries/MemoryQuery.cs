@@ -54,4 +54,9 @@ public sealed class MemoryQuery
     /// <summary>How to rank (Search): <c>auto</c> (default: hybrid with an embedder, lexical without), <c>lexical</c>,
     /// <c>vector</c> or <c>hybrid</c>.</summary>
     public string? Mode { get; init; }
+
+    /// <summary>When a change (Add, Update, Remove) is acknowledged: <c>durable</c> (default: once it survives a crash)
+    /// or <c>relaxed</c> (sooner, without waiting for the sync; a crash right after may lose it). The response's
+    /// <see cref="MemoryResponse.Durable"/> says which it got.</summary>
+    public string? Durability { get; init; }
 }

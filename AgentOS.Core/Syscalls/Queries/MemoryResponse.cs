@@ -26,4 +26,8 @@ public sealed class MemoryResponse
 
     /// <summary>Search: owners asked for that the caller may not read, left out before ranking.</summary>
     public IReadOnlyList<string>? Excluded { get; init; }
+
+    /// <summary>Add, Update, Remove: whether the change was durable when acknowledged (it survives a crash).
+    /// <see langword="false"/> when the query asked for <c>relaxed</c> durability or the memory store keeps no log.</summary>
+    public bool? Durable { get; init; }
 }
