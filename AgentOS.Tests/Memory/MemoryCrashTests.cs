@@ -47,7 +47,7 @@ public sealed class MemoryCrashTests
         for (int run = 0; run <= kills; run++)
         {
             using var serve = await ServeProcess.StartAsync(data, "--agents", agents);
-            using var port = new RemoteKernelPort(serve.Url);
+            using var port = serve.CreatePort();
 
             // After a restart: every acknowledged change is there exactly; an in-flight one happened or not.
             await Task.WhenAll(writers.Select(w => Task.Run(async () => Interlocked.Add(ref verified, await VerifyAsync(port, w, run)))));
