@@ -63,7 +63,7 @@ internal static class ServeCommand
         {
             server = KernelHttpServer.Start(kernel, new HttpServerOptions { Host = parsed.Host, Port = parsed.Port, BearerToken = parsed.Token, ApiKeys = parsed.ApiKeys, MaxBodyBytes = parsed.MaxBody });
         }
-        catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException)
+        catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException)
         {
             stderr.WriteLine($"agentos serve: {ex.Message}");
             kernel.StopAsync().GetAwaiter().GetResult();
@@ -77,8 +77,11 @@ internal static class ServeCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         stop.Wait();
-        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // New requests get 503 kernel_stopping; those in flight keep their connections while the draining stop runs
+        // or refuses their syscalls, and are answered with what really happened before the connections close.
+        server.StopAccepting();
         kernel.StopAsync(drain: true).GetAwaiter().GetResult();
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         stderr.WriteLine("stopped");
         return 0;
 
@@ -110,6 +113,11 @@ internal static class ServeCommand
                         host = h;
                         break;
                     case "--token" when Next() is { } t:
+                        if (!KernelHttpServer.IsUsableToken(t))
+                        {
+                            stderr.WriteLine("agentos serve: --token must be visible characters without whitespace (it travels as 'Authorization: Bearer <token>').");
+                            return null;
+                        }
                         token = t;
                         break;
                     case "--data" when Next() is { } d:

@@ -3,10 +3,11 @@ namespace AgentOS.Hosting.Http;
 /// <summary>Where and how the kernel's HTTP API listens.</summary>
 public sealed record HttpServerOptions
 {
-    /// <summary>The address to bind. Default 127.0.0.1; any other address requires <see cref="BearerToken"/>.</summary>
+    /// <summary>The address to bind (see <see cref="Transport.HttpBinding"/> for the forms). Default 127.0.0.1; an address
+    /// beyond loopback requires <see cref="BearerToken"/>.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>The port; 0 tries free ports until one binds (HttpListener cannot bind port 0 itself).</summary>
+    /// <summary>The port; 0 (the default) lets the system pick a free one (<see cref="KernelHttpServer.Url"/> shows it).</summary>
     public int Port { get; init; }
 
     /// <summary>When set, every request must carry <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
@@ -21,4 +22,7 @@ public sealed record HttpServerOptions
 
     /// <summary>The largest request body accepted (default 1 MiB); larger ones get 413 and change nothing.</summary>
     public long MaxBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>The limits on connections, header and body times, and sizes that keep slow clients from holding the server.</summary>
+    public Transport.HttpLimits Limits { get; init; } = new();
 }
