@@ -134,20 +134,6 @@ internal sealed class ConnectionIO : IDisposable
         }
     }
 
-    /// <summary>A best-effort short answer (a 4xx before closing): it may not wait on a client that does not read.</summary>
-    public void TrySendNow(ReadOnlySpan<byte> data)
-    {
-        try
-        {
-            _socket.Blocking = false;
-            _socket.Send(data, SocketFlags.None, out _);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // The client is gone or not reading: closing is all that is left.
-        }
-    }
-
     /// <summary>Closes the connection at once; pending receives and sends fail.</summary>
     public void Abort()
     {

@@ -69,12 +69,12 @@ internal sealed class HttpConnection
         }
         catch (HttpProtocolException ex)
         {
-            Refuse(ex.StatusCode, ex.Message);
+            await RefuseAsync(ex.StatusCode, ex.Message).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // The client did not finish its request head in time: it gets a 408 if it still reads, then the close.
-            Refuse(408, $"The request head did not arrive within {_limits.RequestHeadersTimeout.TotalSeconds} s.");
+            await RefuseAsync(408, $"The request head did not arrive within {_limits.RequestHeadersTimeout.TotalSeconds} s.");
         }
         catch (IOException)
         {
@@ -119,20 +119,21 @@ internal sealed class HttpConnection
                 }
             }
             int end = buffered.IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                var head = HttpRequestHead.Parse(buffered[..(end + 2)]);
-                _io.Consume(end + 4);
-                return head;
-            }
             int lineEnd = buffered.IndexOf("\r\n"u8);
+            int headEnd = end >= 0 ? end + 2 : buffered.Length;
             if ((lineEnd < 0 ? buffered.Length : lineEnd) > _limits.MaxRequestLineBytes)
             {
                 throw new HttpProtocolException(414, $"The request line is longer than {_limits.MaxRequestLineBytes} bytes.");
             }
-            if (buffered.Length - Math.Max(lineEnd, 0) > _limits.MaxRequestHeadersBytes || buffered.Length >= _io.Capacity)
+            if (headEnd - Math.Max(lineEnd, 0) > _limits.MaxRequestHeadersBytes || (end < 0 && buffered.Length >= _io.Capacity))
             {
                 throw new HttpProtocolException(431, $"The request headers are larger than {_limits.MaxRequestHeadersBytes} bytes.");
+            }
+            if (end >= 0)
+            {
+                var head = HttpRequestHead.Parse(buffered[..headEnd]);
+                _io.Consume(end + 4);
+                return head;
             }
             bool more;
             try
@@ -183,11 +184,15 @@ internal sealed class HttpConnection
             {
                 return false; // the client went away mid-response
             }
+            catch (Exception) when (body.Failure is not null)
+            {
+                // The body broke a limit or its framing: the connection answers that below, not the handler.
+            }
             if (body.Failure is { } failure)
             {
                 if (!response.HasStarted)
                 {
-                    Refuse(failure.StatusCode, failure.Message);
+                    await RefuseAsync(failure.StatusCode, failure.Message).ConfigureAwait(false);
                 }
                 return false;
             }
@@ -229,8 +234,9 @@ internal sealed class HttpConnection
     private static bool HasToken(string? header, string token) =>
         header is not null && header.Split(',').Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
 
-    // Answers a request the connection cannot serve, without waiting on a client that may not read; then it closes.
-    private void Refuse(int status, string message)
+    // Answers a request the connection cannot serve (bounded by the minimum response rate, so a client that does not
+    // read cannot hold it); then the connection closes.
+    private async Task RefuseAsync(int status, string message)
     {
         string code = status switch
         {
@@ -238,7 +244,14 @@ internal sealed class HttpConnection
             503 => "server_busy",
             _ => "invalid_request",
         };
-        _io.TrySendNow(RefusalBytes(status, code, message));
+        try
+        {
+            await _io.SendAsync(RefusalBytes(status, code, message)).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The client is gone or does not read: the close is all it gets.
+        }
     }
 
     internal static byte[] RefusalBytes(int status, string code, string message)
