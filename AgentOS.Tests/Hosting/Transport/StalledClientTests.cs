@@ -38,7 +38,9 @@ public sealed class StalledClientTests
             using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(5) };
             for (int i = 0; i < 200; i++)
             {
-                using var response = await http.GetAsync("v1/status"); // throws TaskCanceledException past 5 s
+                // A new connection each time, as curl or a health check makes: the accept path must stay free too.
+                using var request = new HttpRequestMessage(HttpMethod.Get, "v1/status") { Headers = { ConnectionClose = true } };
+                using var response = await http.SendAsync(request); // throws TaskCanceledException past 5 s
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode, $"call {i}");
             }
             foreach (var client in stalled)
