@@ -13,7 +13,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host ADDR --token T] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--api-key KEY=AGENT ...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP [--token T]] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--api-key KEY=AGENT ...] [--max-body BYTES]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -65,7 +65,9 @@ internal static class ServeCommand
         }
         catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException)
         {
-            stderr.WriteLine($"agentos serve: {ex.Message}");
+            stderr.WriteLine(ex is System.Net.Sockets.SocketException
+                ? $"agentos serve: cannot listen on {parsed.Host} port {parsed.Port}: {ex.Message} (is the port taken, or the address not on this machine?)"
+                : $"agentos serve: {ex.Message}");
             kernel.StopAsync().GetAwaiter().GetResult();
             return CommandLine.UsageError;
         }
@@ -105,7 +107,8 @@ internal static class ServeCommand
             for (int i = 0; i < args.Length; i++)
             {
                 string? Next() => i + 1 < args.Length ? args[++i] : null;
-                switch (args[i])
+                string option = args[i]; // a guard's Next() moves i on to the value
+                switch (option)
                 {
                     case "--port" when int.TryParse(Next(), out port) && port is >= 0 and <= 65535:
                         break;
@@ -137,7 +140,7 @@ internal static class ServeCommand
                     case "--max-body" when long.TryParse(Next(), out maxBody) && maxBody > 0:
                         break;
                     default:
-                        stderr.WriteLine($"agentos serve: bad or incomplete option '{args[i]}'.");
+                        stderr.WriteLine($"agentos serve: bad or incomplete option '{option}'.");
                         stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
                         return null;
                 }
