@@ -17,7 +17,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host ADDR] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
 
     /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
     public const string CredentialsFileName = "credentials.json";
@@ -103,9 +103,11 @@ internal static class ServeCommand
             });
             notes.Add($"credentials: {credentials.Count} (file {credentials.FilePath}, reloaded when it changes)");
         }
-        catch (Exception ex) when (ex is ArgumentException or System.Net.HttpListenerException or CredentialFileException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException or CredentialFileException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"agentos serve: {ex.Message}");
+            stderr.WriteLine(ex is System.Net.Sockets.SocketException
+                ? $"agentos serve: cannot listen on {parsed.Host} port {parsed.Port}: {ex.Message} (is the port taken, or the address not on this machine?)"
+                : $"agentos serve: {ex.Message}");
             kernel.StopAsync().GetAwaiter().GetResult();
             return CommandLine.UsageError;
         }
@@ -126,8 +128,11 @@ internal static class ServeCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         stop.Wait();
-        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // New requests get 503 kernel_stopping; those in flight keep their connections while the draining stop runs
+        // or refuses their syscalls, and are answered with what really happened before the connections close.
+        server.StopAccepting();
         kernel.StopAsync(drain: true).GetAwaiter().GetResult();
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         stderr.WriteLine("stopped");
         return 0;
 
@@ -169,7 +174,8 @@ internal static class ServeCommand
             for (int i = 0; i < args.Length; i++)
             {
                 string? Next() => i + 1 < args.Length ? args[++i] : null;
-                switch (args[i])
+                string option = args[i]; // a guard's Next() moves i on to the value
+                switch (option)
                 {
                     case "--port" when int.TryParse(Next(), out port) && port is >= 0 and <= 65535:
                         break;
@@ -177,6 +183,11 @@ internal static class ServeCommand
                         host = h;
                         break;
                     case "--token" when Next() is { } t:
+                        if (!KernelHttpServer.IsUsableToken(t))
+                        {
+                            stderr.WriteLine("agentos serve: --token must be visible characters without whitespace (it travels as 'Authorization: Bearer <token>').");
+                            return null;
+                        }
                         token = t;
                         break;
                     case "--credentials" when Next() is { } f:
@@ -202,7 +213,7 @@ internal static class ServeCommand
                     case "--max-body" when long.TryParse(Next(), out maxBody) && maxBody > 0:
                         break;
                     default:
-                        stderr.WriteLine($"agentos serve: bad or incomplete option '{args[i]}'.");
+                        stderr.WriteLine($"agentos serve: bad or incomplete option '{option}'.");
                         stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
                         return null;
                 }

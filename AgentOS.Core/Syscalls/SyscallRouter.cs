@@ -26,6 +26,7 @@ internal sealed class SyscallRouter : IDisposable
     private readonly SyscallPool _pool = new();
     private readonly ISyscallObserver? _observer;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _stoppingSignal = new();
     private long _nextId;
     private int _stopping;
 
@@ -43,14 +44,23 @@ internal sealed class SyscallRouter : IDisposable
     /// <summary>The virtual clock whose agent steps awaited syscalls count in, or <see langword="null"/>.</summary>
     public Time.VirtualClockDriver? Clock { get; set; }
 
-    /// <summary>After this, new syscalls fail with <see cref="KernelStoppingException"/>.</summary>
-    public void BeginStopping() => Volatile.Write(ref _stopping, 1);
+    /// <summary>After this, new syscalls fail with <see cref="KernelStoppingException"/>, and so do those still waiting
+    /// for a human approval (they were not run).</summary>
+    public void BeginStopping()
+    {
+        Volatile.Write(ref _stopping, 1);
+        _stoppingSignal.Cancel();
+    }
 
     /// <summary>Cancels every running syscall (a stop without draining).</summary>
     public void CancelRunning() => _shutdown.Cancel();
 
     /// <summary>Once every queue has stopped.</summary>
-    public void Dispose() => _shutdown.Dispose();
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        _stoppingSignal.Dispose();
+    }
 
     public ValueTask<SyscallResponse> SubmitAsync(SyscallRequest request, CancellationToken cancellationToken = default)
     {
@@ -74,6 +84,10 @@ internal sealed class SyscallRouter : IDisposable
         catch (Exception ex) when (ex is SyscallException or ArgumentException)
         {
             return Refuse(request, ex as SyscallException ?? new InvalidRequestException(ex.Message));
+        }
+        if (access.NeedsApproval)
+        {
+            return ApproveThenSubmitAsync(request, kind, access, cancellationToken);
         }
         // AuthorizeAsync completes synchronously, without allocating, for an allowed request; it waits only for a
         // human approval (irreversible operations) or for the audit log's fsync of a denial.
@@ -103,6 +117,38 @@ internal sealed class SyscallRouter : IDisposable
         if (!decision.Allowed)
         {
             var denied = Denied(decision, access);
+            _observer?.OnRefused(request, denied);
+            throw denied;
+        }
+        return await Submit(request, kind, access, cancellationToken).ConfigureAwait(false);
+    }
+
+    // An irreversible syscall may wait minutes for a human. A kernel that begins stopping meanwhile ends the wait with
+    // kernel_stopping (it was not run) instead of waiting out the approval timeout, and one approved just as the stop
+    // began is not run either: a stopping kernel starts nothing irreversible.
+    private async ValueTask<SyscallResponse> ApproveThenSubmitAsync(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
+    {
+        AccessDecision? decision = null;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stoppingSignal.Token))
+        {
+            try
+            {
+                decision = await _access.AuthorizeAsync(access, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stoppingSignal.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The stop ended the wait: refused below.
+            }
+        }
+        if (decision is not { } made || (made.Allowed && Volatile.Read(ref _stopping) != 0))
+        {
+            var stopping = new KernelStoppingException("The kernel began stopping while this syscall waited for its approval; it was not run. Submit it again to a running kernel.");
+            _observer?.OnRefused(request, stopping);
+            throw stopping;
+        }
+        if (!made.Allowed)
+        {
+            var denied = Denied(made, access);
             _observer?.OnRefused(request, denied);
             throw denied;
         }

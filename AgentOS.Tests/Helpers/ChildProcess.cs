@@ -134,6 +134,17 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (Unix only): the child's orderly stop, as a service manager would ask for it.</summary>
+    public void Terminate()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("SIGTERM is a POSIX signal; on Windows, use Kill.");
+        }
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Kills the whole process tree at once (SIGKILL on Unix).</summary>
     public void Kill()
     {

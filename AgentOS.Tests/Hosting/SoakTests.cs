@@ -40,7 +40,12 @@ public sealed class SoakTests
     {
         const int Clients = 8;
         var leaked = new List<byte[]>();
-        HttpClient Client(Uri url) => new(new LeakingHandler(leaked, leakPerRequest) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = url };
+        const string Token = "soak-admin";
+        HttpClient Client(Uri url) => new(new LeakingHandler(leaked, leakPerRequest) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = url,
+            DefaultRequestHeaders = { Authorization = new("Bearer", Token) },
+        };
 
         using var temp = new TempDirectory("agentos-soak");
         var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = temp.Path });
@@ -48,7 +53,7 @@ public sealed class SoakTests
         {
             kernel.RegisterIdentity($"soak{c}");
         }
-        var server = KernelHttpServer.Start(kernel);
+        var server = KernelHttpServer.Start(kernel, new HttpServerOptions { BearerToken = Token });
         try
         {
             using var http = Client(server.Url);

@@ -11,10 +11,11 @@ namespace AgentOS.Hosting.Http;
 /// </remarks>
 public sealed record HttpServerOptions
 {
-    /// <summary>The address to bind. Default 127.0.0.1; another address may not run with <see cref="InsecureNoAuth"/>.</summary>
+    /// <summary>The address to bind (see <see cref="Transport.HttpBinding"/> for the forms). Default 127.0.0.1; an address
+    /// beyond loopback may not run with <see cref="InsecureNoAuth"/>.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>The port; 0 tries free ports until one binds (HttpListener cannot bind port 0 itself).</summary>
+    /// <summary>The port; 0 (the default) lets the system pick a free one (<see cref="KernelHttpServer.Url"/> shows it).</summary>
     public int Port { get; init; }
 
     /// <summary>The credential table every request is checked against (shared, so its owner may add and revoke
@@ -62,4 +63,7 @@ public sealed record HttpServerOptions
         }
         return new HttpAuthenticator(table, InsecureNoAuth);
     }
+
+    /// <summary>The limits on connections, header and body times, and sizes that keep slow clients from holding the server.</summary>
+    public Transport.HttpLimits Limits { get; init; } = new();
 }

@@ -1,6 +1,6 @@
-using System.Net;
 using AgentOS.Access;
 using AgentOS.Kernel;
+using AgentOS.Hosting.Http.Transport;
 
 namespace AgentOS.Hosting.Http;
 
@@ -13,7 +13,7 @@ public sealed partial class KernelHttpServer
     public HttpAuthenticator Authenticator => _authenticator;
 
     // OpenAI's clients expect "invalid_api_key" where the native API says "unauthorized".
-    private Principal Authenticate(HttpListenerRequest request, HttpListenerResponse response, string code = "unauthorized")
+    private Principal Authenticate(HttpServerRequest request, HttpServerResponse response, string code = "unauthorized")
     {
         var result = _authenticator.Authenticate(request.Headers["Authorization"]);
         if (result.Principal is { } principal)

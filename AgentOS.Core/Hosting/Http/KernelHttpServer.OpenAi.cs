@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using AgentOS.Hosting.Http.Transport;
 using System.Text.Json;
 using AgentOS.Hosting.OpenAi;
 using AgentOS.Llm.Http;
@@ -17,7 +17,7 @@ public sealed partial class KernelHttpServer
 {
     private static bool IsOpenAiPath(string[] segments) => segments is ["v1", "chat", "completions"] or ["v1", "models"];
 
-    private async Task HandleOpenAiAsync(HttpListenerRequest request, HttpListenerResponse response, string[] segments)
+    private async Task HandleOpenAiAsync(HttpServerRequest request, HttpServerResponse response, string[] segments)
     {
         try
         {
@@ -165,7 +165,7 @@ public sealed partial class KernelHttpServer
         return new ToolSpec(tool.Function.Name, tool.Function.Description ?? "", parameters);
     }
 
-    private async Task CompleteAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpListenerResponse response)
+    private async Task CompleteAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpServerResponse response)
     {
         var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
         var llm = result.Llm!;
@@ -182,7 +182,7 @@ public sealed partial class KernelHttpServer
     // Headers wait for the first piece or the end: a syscall refused before it started (no key's permission, a budget,
     // an unknown backend) still gets a proper HTTP status; once pieces flow, a failure arrives as an error chunk,
     // which OpenAI's clients raise as an API error.
-    private async Task StreamCompletionAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpListenerResponse response)
+    private async Task StreamCompletionAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpServerResponse response)
     {
         using var abandon = new CancellationTokenSource();
         var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
@@ -274,14 +274,14 @@ public sealed partial class KernelHttpServer
         await stream.FlushAsync().ConfigureAwait(false);
     }
 
-    private static async Task WriteOpenAiErrorAsync(HttpListenerResponse response, int status, SyscallError error)
+    private static async Task WriteOpenAiErrorAsync(HttpServerResponse response, int status, SyscallError error)
     {
         try
         {
             AddRetryAfter(response, error);
             await WriteAsync(response, status, OpenAiError(status, error), AgentOSJsonContext.Default.OpenAiErrorBody).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The client went away; nothing to tell it.
         }

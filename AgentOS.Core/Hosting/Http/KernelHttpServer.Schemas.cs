@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using AgentOS.Hosting.Http.Transport;
 
 namespace AgentOS.Hosting.Http;
 
@@ -9,7 +9,7 @@ public sealed partial class KernelHttpServer
 {
     private static readonly JsonSerializerOptions IndentedSchema = new() { WriteIndented = true };
 
-    private static async Task WriteSchemaAsync(HttpListenerResponse response, string[] names)
+    private static async Task WriteSchemaAsync(HttpServerResponse response, string[] names)
     {
         var schema = names switch
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using AgentOS.Hosting.Http.Transport;
 using System.Threading.Channels;
 using AgentOS.Access;
 using AgentOS.Events;
@@ -13,110 +14,100 @@ using AgentOS.Syscalls.Errors;
 namespace AgentOS.Hosting.Http;
 
 /// <summary>
-/// The kernel's HTTP API on <see cref="HttpListener"/> (part of the base framework; no ASP.NET): submit a syscall,
+/// The kernel's HTTP API on its own HTTP/1.1 server (<see cref="HttpTransportServer"/>, on sockets; no ASP.NET): submit a syscall,
 /// run a registered agent, list agents, read the kernel's status, follow its events (server-sent events). Bad requests — malformed JSON, an unknown kind,
 /// an oversized body, a missing token — get a 4xx with a JSON error body and change nothing in the kernel.
 /// Every request authenticates and acts as its principal (see <see cref="HttpServerOptions"/> and <see cref="HttpAuthenticator"/>).
 /// </summary>
+/// <remarks>
+/// Stopping is two steps, so that no request is told it succeeded when it did not: <see cref="StopAccepting"/> refuses
+/// new requests with a typed 503 (<c>kernel_stopping</c>) while those in flight wait for their syscalls, which the
+/// kernel's draining stop completes or fails with <c>kernel_stopping</c>; then <see cref="DisposeAsync"/> ends the
+/// event streams and waits for every in-flight answer to be sent before it closes the connections.
+/// </remarks>
 public sealed partial class KernelHttpServer : IAsyncDisposable
 {
     private readonly AgentKernel _kernel;
     private readonly HttpServerOptions _options;
     private readonly HttpAuthenticator _authenticator;
-    private readonly HttpListener _listener;
+    private readonly HttpTransportServer _transport;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private int _refusing;
+    private int _disposed;
 
-    private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpAuthenticator authenticator, HttpListener listener, Uri url)
+    private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpAuthenticator authenticator, HttpBinding binding)
     {
         _kernel = kernel;
         _options = options;
         _authenticator = authenticator;
-        _listener = listener;
-        Url = url;
-        _loop = Task.Run(AcceptLoopAsync);
+        _transport = HttpTransportServer.Start(binding.Addresses, options.Port, options.Limits, HandleAsync);
+        Url = new Uri($"http://{binding.UrlHost}:{_transport.Port}/");
     }
 
     /// <summary>The base URL it listens on, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Url { get; }
 
+    /// <summary>The addresses and port bound (<c>localhost</c> binds both loopbacks).</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints => _transport.EndPoints;
+
     /// <summary>Binds and starts serving <paramref name="kernel"/>.</summary>
-    /// <exception cref="ArgumentException">No credentials and not <see cref="HttpServerOptions.InsecureNoAuth"/>, or a
-    /// non-loopback host with <see cref="HttpServerOptions.InsecureNoAuth"/>.</exception>
-    /// <exception cref="HttpListenerException">The port could not be bound.</exception>
+    /// <exception cref="ArgumentException">A host that is not an address (see <see cref="HttpBinding"/>), a token that is
+    /// empty or holds whitespace, no credentials and not <see cref="HttpServerOptions.InsecureNoAuth"/>, or a non-loopback
+    /// host with <see cref="HttpServerOptions.InsecureNoAuth"/>.</exception>
+    /// <exception cref="SocketException">The address could not be bound (in use, not on this machine, no permission).</exception>
     public static KernelHttpServer Start(AgentKernel kernel, HttpServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         options ??= new HttpServerOptions();
-        bool loopback = options.Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
-        if (!loopback && options.InsecureNoAuth)
+        var binding = HttpBinding.Parse(options.Host);
+        if (options.BearerToken is { } token && !IsUsableToken(token))
+        {
+            throw new ArgumentException("The bearer token is empty or holds whitespace or control characters; give a token of visible characters (--token T).", nameof(options));
+        }
+        if (!binding.IsLoopback && options.InsecureNoAuth)
         {
             throw new ArgumentException($"Binding {options.Host} without authentication would let anyone on the network act as an administrator: drop --insecure-no-auth (and use the admin token serve prints), or bind 127.0.0.1.", nameof(options));
         }
         var authenticator = options.CreateAuthenticator();
-        for (int attempt = 0; ; attempt++)
-        {
-            int port = options.Port != 0 ? options.Port : PickPort();
-            var url = new Uri($"http://{options.Host}:{port}/");
-            var listener = new HttpListener();
-            listener.Prefixes.Add(url.ToString());
-            try
-            {
-                listener.Start();
-                return new KernelHttpServer(kernel, options, authenticator, listener, url);
-            }
-            catch (HttpListenerException) when (options.Port == 0 && attempt < 20)
-            {
-                listener.Close(); // taken between the probe and the bind: try another
-            }
-        }
+        return new KernelHttpServer(kernel, options, authenticator, binding);
     }
 
-    /// <summary>Stops listening and waits for the accept loop to end.</summary>
+    /// <summary>Whether <paramref name="token"/> can travel in an Authorization header and is not blank.</summary>
+    public static bool IsUsableToken(string token) => token.Length > 0 && token.All(c => c is > ' ' and < '\x7f');
+
+    /// <summary>
+    /// Stops taking requests: new ones, and those not yet routed, get a typed 503 (<c>kernel_stopping</c>); those in
+    /// flight go on. Call before stopping the kernel.
+    /// </summary>
+    public void StopAccepting()
+    {
+        Volatile.Write(ref _refusing, 1);
+        _transport.StopAccepting();
+    }
+
+    /// <summary>Stops: refuses new requests, ends event streams, waits for in-flight answers (up to the limits'
+    /// shutdown timeout), and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        StopAccepting();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-        {
-        }
+        await _transport.StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private static int PickPort()
+    private async Task HandleAsync(HttpServerRequest request, HttpServerResponse response)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // closed
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        var response = context.Response;
         try
         {
-            await RouteAsync(context.Request, response).ConfigureAwait(false);
+            if (Volatile.Read(ref _refusing) != 0)
+            {
+                throw new KernelStoppingException("The kernel is stopping and takes no new requests; retry against its next start.");
+            }
+            await RouteAsync(request, response).ConfigureAwait(false);
         }
         catch (HttpError error)
         {
@@ -127,7 +118,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             var error = SyscallError.From(ex);
             await WriteErrorAsync(response, StatusFor(error.Code), error).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not HttpListenerException)
+        catch (Exception ex) when (ex is not IOException)
         {
             await WriteErrorAsync(response, 500, SyscallError.From(ex)).ConfigureAwait(false);
         }
@@ -137,7 +128,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task RouteAsync(HttpListenerRequest request, HttpListenerResponse response)
+    private async Task RouteAsync(HttpServerRequest request, HttpServerResponse response)
     {
         var path = request.Url?.AbsolutePath.TrimEnd('/') ?? "";
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -210,7 +201,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     }
 
     // The approver is the authenticated caller; a body that names someone else is refused, not believed.
-    private async Task DecideAsync(Principal caller, HttpListenerRequest request, HttpListenerResponse response, string idText)
+    private async Task DecideAsync(Principal caller, HttpServerRequest request, HttpServerResponse response, string idText)
     {
         var approvals = Approvals;
         RequireApprove(caller);
@@ -237,7 +228,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     // Server-sent events: each syscall transition as `event: agentos.syscall` with its JSON, until the client leaves
     // or the server stops. The bus subscriber only enqueues (it must not block); a slow client loses the oldest events.
     // A caller without the monitor grant sees only the events of agents it may act for (its own, at least).
-    private async Task StreamEventsAsync(Principal caller, HttpListenerResponse response)
+    private async Task StreamEventsAsync(Principal caller, HttpServerResponse response)
     {
         BeginEventStream(response);
         bool monitor = Access.MayMonitor(caller);
@@ -265,7 +256,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
                 await stream.FlushAsync(_stopping.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The client went away, or the server is stopping: the stream simply ends.
         }
@@ -274,7 +265,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     // POST /v1/syscalls?stream=true: an LLM syscall answered as server-sent events — `event: delta` with
     // {"text": ...} for each piece as it is generated, then `event: response` with the SyscallResponse, or
     // `event: error` with the error body (a stream cannot change its status code once it has begun).
-    private async Task StreamSyscallAsync(AgentOS.Syscalls.SyscallRequest syscall, HttpListenerResponse response)
+    private async Task StreamSyscallAsync(AgentOS.Syscalls.SyscallRequest syscall, HttpServerResponse response)
     {
         if (syscall.Llm is null)
         {
@@ -312,7 +303,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     }
 
     // A write that fails means the client went away (reset or closed its connection).
-    private static bool ClientGone(Exception ex) => ex is HttpListenerException or IOException or ObjectDisposedException;
+    private static bool ClientGone(Exception ex) => ex is IOException or ObjectDisposedException;
 
     // The client of a stream went away: its syscall is cancelled, so the generation gives its backend slot back now
     // rather than run on to max_tokens for nobody. Nothing is left to answer.
@@ -348,7 +339,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         return (pieces.Reader, pending);
     }
 
-    private static void BeginEventStream(HttpListenerResponse response)
+    private static void BeginEventStream(HttpServerResponse response)
     {
         response.StatusCode = 200;
         response.ContentType = "text/event-stream";
@@ -356,7 +347,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         response.AddHeader("Cache-Control", "no-cache");
     }
 
-    private static void AddRetryAfter(HttpListenerResponse response, SyscallError error)
+    private static void AddRetryAfter(HttpServerResponse response, SyscallError error)
     {
         if (error.RetryAfterMs is { } ms)
         {
@@ -367,7 +358,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     private static readonly byte[] SseEventPrefix = "event: agentos.syscall\ndata: "u8.ToArray();
     private static readonly byte[] SseEventEnd = "\n\n"u8.ToArray();
 
-    private async Task<T> ReadAsync<T>(HttpListenerRequest request, JsonTypeInfo<T> type) where T : class
+    private async Task<T> ReadAsync<T>(HttpServerRequest request, JsonTypeInfo<T> type) where T : class
     {
         if (request.ContentLength64 > _options.MaxBodyBytes)
         {
@@ -404,7 +395,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
 
     private HttpError TooLarge() => new(413, "invalid_request", $"The request body is larger than the limit of {_options.MaxBodyBytes} bytes.");
 
-    private static async Task WriteAsync<T>(HttpListenerResponse response, int status, T body, JsonTypeInfo<T> type)
+    private static async Task WriteAsync<T>(HttpServerResponse response, int status, T body, JsonTypeInfo<T> type)
     {
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";
@@ -413,14 +404,14 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
     }
 
-    private static async Task WriteErrorAsync(HttpListenerResponse response, int status, SyscallError error)
+    private static async Task WriteErrorAsync(HttpServerResponse response, int status, SyscallError error)
     {
         try
         {
             AddRetryAfter(response, error);
             await WriteAsync(response, status, new ErrorBody(error), AgentOSJsonContext.Default.ErrorBody).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The client went away; nothing to tell it.
         }
