@@ -223,10 +223,21 @@ public sealed class IdentityTests
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+        using var events = await client.GetAsync("v1/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, events.StatusCode);
+        using var stream = new StreamReader(await events.Content.ReadAsStreamAsync());
+        Assert.Equal(": agentos event stream", await stream.ReadLineAsync());
 
         // Revoke carol, add dave: both take effect on the next request.
         File.WriteAllText(file + ".new", """{ "credentials": [ { "agent": "dave", "token": "dave-token" } ] }""");
         File.Move(file + ".new", file, overwrite: true);
+
+        // Carol's open event stream does not go on showing her agent's events: the next one ends it with an error.
+        await new AgentContext("carol", serve.CreatePort()).Storage.WriteTextAsync("agents/carol/b.txt", "b"); // the admin, acting for carol
+        var rest = await stream.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("event: agentos.syscall", rest, "no event reaches a revoked stream");
+        Assert.Contains("event: error", rest);
+        Assert.Contains("\"unauthorized\"", rest);
         using (var response = await client.GetAsync("v1/status"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

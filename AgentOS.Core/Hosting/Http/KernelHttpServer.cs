@@ -158,7 +158,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
                 await WriteSchemaAsync(response, schema).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "events"]):
-                await StreamEventsAsync(caller, response).ConfigureAwait(false);
+                await StreamEventsAsync(caller, request.Headers["Authorization"], response).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "approvals"]):
                 await WriteAsync(response, 200, PendingApprovals(caller), AgentOSJsonContext.Default.IReadOnlyListApprovalView).ConfigureAwait(false);
@@ -227,8 +227,10 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
 
     // Server-sent events: each syscall transition as `event: agentos.syscall` with its JSON, until the client leaves
     // or the server stops. The bus subscriber only enqueues (it must not block); a slow client loses the oldest events.
-    // A caller without the monitor grant sees only the events of agents it may act for (its own, at least).
-    private async Task StreamEventsAsync(Principal caller, HttpServerResponse response)
+    // A caller without the monitor grant sees only the events of agents it may act for (its own, at least). The
+    // stream outlives the request's authentication, so each event re-checks the caller's credential: a token revoked
+    // while the stream is open ends it with an `error` event instead of going on leaking events.
+    private async Task StreamEventsAsync(Principal caller, string? authorization, HttpServerResponse response)
     {
         BeginEventStream(response);
         bool monitor = Access.MayMonitor(caller);
@@ -249,6 +251,13 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         {
             await foreach (var e in pending.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
+                var now = _authenticator.Authenticate(authorization);
+                if (now.Principal?.Name != caller.Name)
+                {
+                    var refusal = new SyscallError { Code = "unauthorized", Message = $"The credential of this event stream no longer authenticates '{caller.Name}' ({now.Describe()}): the stream ends." };
+                    await WriteSseAsync(stream, "error", JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(refusal), AgentOSJsonContext.Default.ErrorBody)).ConfigureAwait(false);
+                    return;
+                }
                 var json = JsonSerializer.SerializeToUtf8Bytes(e, AgentOSJsonContext.Default.SyscallEvent);
                 await stream.WriteAsync(SseEventPrefix, _stopping.Token).ConfigureAwait(false);
                 await stream.WriteAsync(json, _stopping.Token).ConfigureAwait(false);
