@@ -113,6 +113,14 @@ public static class Assert
         }
     }
 
+    public static void DoesNotContain(string unexpectedSubstring, string? actual, string? message = null)
+    {
+        if (actual is not null && actual.Contains(unexpectedSubstring, StringComparison.Ordinal))
+        {
+            throw new AssertException(message ?? "substring found", $"does not contain {Show(unexpectedSubstring)}", Show(actual));
+        }
+    }
+
     public static void DoesNotContain<T>(T unexpected, IEnumerable<T> collection, string? message = null)
     {
         if (collection.Contains(unexpected))

@@ -80,6 +80,6 @@ public sealed class BindOptionTests
         using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["serve", "--data", temp.Path, .. options]);
         Assert.Equal(2, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"{string.Join(' ', options)}: {child.Stderr}");
         Assert.Contains(says, child.Stderr, string.Join(' ', options));
-        Assert.DoesNotContain("Exception", [child.Stderr], "a message, not a stack trace");
+        Assert.DoesNotContain("Exception", child.Stderr, "a message, not a stack trace");
     }
 }

@@ -143,7 +143,7 @@ public sealed class RemotePortTests
 
         var status = await http.GetStringAsync("v1/status");
         Assert.Contains("\"admitted\":0", status);
-        Assert.DoesNotContain("\"admitted\":1", [status]);
+        Assert.DoesNotContain("\"admitted\":1", status);
     }
 
     [Test(TimeoutSeconds = 120)]
