@@ -17,7 +17,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS]";
 
     /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
     public const string CredentialsFileName = "credentials.json";
@@ -124,6 +124,16 @@ internal static class ServeCommand
         stderr.WriteLine($"data in {Path.GetFullPath(kernel.DataDirectory)}; audit log {kernel.AuditLogPath}; stop with Ctrl+C or SIGTERM");
         stderr.Flush();
 
+        // Memory the collector committed under load goes back to the system once the server has been idle a while.
+        using var trimmer = parsed.IdleTrimSeconds > 0
+            ? new IdleMemoryTrimmer(TimeProvider.System, TimeSpan.FromSeconds(parsed.IdleTrimSeconds), () => server.RequestsHandled, () =>
+            {
+                long before = Environment.WorkingSet;
+                IdleMemoryTrimmer.CollectAggressively();
+                stderr.WriteLine($"idle: memory trimmed (resident {before >> 20} MiB -> {Environment.WorkingSet >> 20} MiB)");
+                stderr.Flush();
+            })
+            : null;
         using var stop = new ManualResetEventSlim();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -160,7 +170,7 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
@@ -171,6 +181,7 @@ internal static class ServeCommand
             var agents = new List<string>();
             var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
+            int idleTrim = 60;
             for (int i = 0; i < args.Length; i++)
             {
                 string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -210,6 +221,8 @@ internal static class ServeCommand
                         break;
                     case "--api-key" when Next() is { } pair && pair.Split('=', 2) is [{ Length: > 0 } key, var agent] && AgentOS.Access.AgentIdentity.IsValidId(agent) && apiKeys.TryAdd(key, agent):
                         break;
+                    case "--idle-trim" when int.TryParse(Next(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out idleTrim):
+                        break;
                     case "--max-body" when long.TryParse(Next(), out maxBody) && maxBody > 0:
                         break;
                     default:
@@ -218,7 +231,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim);
         }
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _refusing;
     private int _disposed;
+    private long _requests;
 
     private KernelHttpServer(AgentKernel kernel, HttpServerOptions options, HttpAuthenticator authenticator, HttpBinding binding)
     {
@@ -99,8 +100,12 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>How many requests it has taken (whatever their answer): a measure of activity.</summary>
+    public long RequestsHandled => Volatile.Read(ref _requests);
+
     private async Task HandleAsync(HttpServerRequest request, HttpServerResponse response)
     {
+        Interlocked.Increment(ref _requests);
         try
         {
             if (Volatile.Read(ref _refusing) != 0)
