@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using AgentOS.Serialization;
 using AgentOS.Storage.Files;
 
 namespace AgentOS.Access;
@@ -77,27 +77,26 @@ internal sealed class AuditArchiver(string activePath, AuditLogOptions options) 
         using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-            using (var input = new StreamReader(new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete), Encoding.UTF8))
+            using (var input = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1))
             {
-                // Line by line: a segment may be large (a version 0 log of hundreds of MB), so never all in memory.
-                var bytes = new byte[4096];
-                string? line;
-                int number = 0;
-                while ((line = input.ReadLine()) is not null)
+                // Line by line over bytes: a segment may be large (a version 0 log of hundreds of MB), so never all
+                // in memory; and a busy kernel archives millions of records, so nothing is allocated per line.
+                var chunk = new byte[64 * 1024];
+                var line = new ArrayBufferWriter<byte>(4096);
+                int number = 0, read;
+                while ((read = input.Read(chunk)) > 0)
                 {
-                    number++;
-                    if (!(number == 1 && AuditFiles.ParseHeader(line, segment.Path) is not null) && line.Length > 0)
+                    var rest = chunk.AsSpan(0, read);
+                    for (int end; (end = rest.IndexOf((byte)'\n')) >= 0; rest = rest[(end + 1)..])
                     {
-                        durable |= IsDurable(line, segment.Path, number);
+                        line.Write(rest[..end]);
+                        durable |= ArchiveLine(gzip, line, ++number, segment.Path);
                     }
-                    int count = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
-                    if (bytes.Length < count)
-                    {
-                        bytes = new byte[count];
-                    }
-                    int written = Encoding.UTF8.GetBytes(line, bytes);
-                    bytes[written] = (byte)'\n';
-                    gzip.Write(bytes, 0, written + 1);
+                    line.Write(rest);
+                }
+                if (line.WrittenCount > 0)
+                {
+                    durable |= ArchiveLine(gzip, line, ++number, segment.Path); // a last line without its newline gets one
                 }
             }
             output.Flush(flushToDisk: true);
@@ -111,18 +110,39 @@ internal sealed class AuditArchiver(string activePath, AuditLogOptions options) 
         FileSystemDevice.SyncDirectory(directory);
     }
 
-    private static bool IsDurable(string line, string path, int number)
+    // Copies one line (and its newline) into the archive; whether it is a record that must outlive the count limit.
+    private static bool ArchiveLine(GZipStream gzip, ArrayBufferWriter<byte> line, int number, string path)
     {
-        AuditRecord record;
+        var bytes = line.WrittenSpan;
+        bool durable = bytes.Length > 0 && !(number == 1 && AuditFiles.ParseHeader(Encoding.UTF8.GetString(bytes), path) is not null)
+            && IsDurable(bytes, path, number);
+        gzip.Write(bytes);
+        gzip.WriteByte((byte)'\n');
+        line.ResetWrittenCount();
+        return durable;
+    }
+
+    // A denial or an approval: the record's top-level "decision". The whole line is read, so a line that is not JSON
+    // is refused as before (the segment stays unarchived), without building a record per line.
+    private static bool IsDurable(ReadOnlySpan<byte> line, string path, int number)
+    {
+        bool durable = false;
         try
         {
-            record = JsonSerializer.Deserialize(line, AgentOSJsonContext.Default.AuditRecord);
+            var reader = new Utf8JsonReader(line);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("decision"u8) && reader.Read())
+                {
+                    durable = reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("Denied"u8) || reader.ValueTextEquals("Approved"u8));
+                }
+            }
         }
         catch (JsonException ex)
         {
             throw new AuditLogException($"Audit segment {path} line {number} is not a valid record ({ex.Message}); it stays unarchived. Repair or move the file.", ex);
         }
-        return record.Decision is AuditDecision.Denied or AuditDecision.Approved;
+        return durable;
     }
 
     // Archives only, oldest first: those with denials or approvals by DurableArchiveRetention alone; the others by
