@@ -18,6 +18,7 @@ namespace AgentOS.Tests.Hosting;
 public sealed class SoakTests
 {
     private const double AllowedGrowth = 0.10;
+    private const int PoolJitter = 8; // threads the pool may add between phases on its own (see AssertNoGrowthOver)
 
     [Test(TimeoutSeconds = 4200)]
     public async Task ReadOnlyLoadInEqualPhasesGrowsNoHeapThreadsOrFiles()
@@ -177,12 +178,15 @@ public sealed class SoakTests
         public void AssertNoGrowthOver(Sample previous, List<Sample> all)
         {
             Check("heap after a full GC", previous.HeapBytes, HeapBytes);
-            Check("threads", previous.Threads, Threads);
+            // The thread pool adds and retires workers by itself (hill climbing): CI saw 23 -> 27 -> 26 -> 25 -> 23 with
+            // nothing leaking. So threads may also move by the pool's own jitter; a leak (a thread per connection or
+            // request) adds hundreds per phase and still fails.
+            Check("threads", previous.Threads, Threads, jitter: PoolJitter);
             Check("open file descriptors", previous.OpenFiles, OpenFiles);
 
-            void Check(string what, long before, long after) =>
-                Assert.True(after <= before * (1 + AllowedGrowth),
-                    $"{what} grew by more than 10% from phase {previous.Phase} to phase {Phase}: {before} -> {after}. Phases:\n{string.Join("\n", all)}");
+            void Check(string what, long before, long after, int jitter = 0) =>
+                Assert.True(after <= Math.Max(before * (1 + AllowedGrowth), before + jitter),
+                    $"{what} grew by more than 10%{(jitter > 0 ? $" and more than {jitter}" : "")} from phase {previous.Phase} to phase {Phase}: {before} -> {after}. Phases:\n{string.Join("\n", all)}");
         }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
