@@ -79,7 +79,7 @@ public sealed class CredentialTable
     }
 
     /// <summary>Adds a credential: requests bearing <paramref name="token"/> act as <paramref name="principal"/>.</summary>
-    /// <exception cref="ArgumentException">The token is empty or has surrounding white space, or the table already holds it.</exception>
+    /// <exception cref="ArgumentException">The token is not <see cref="IsUsableToken">usable</see>, or the table already holds it.</exception>
     public void Add(string token, Principal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
@@ -136,12 +136,16 @@ public sealed class CredentialTable
     /// <summary>The lowercase hex SHA-256 of a token's UTF-8 bytes: what a <see cref="CredentialFileEntry.TokenSha256"/> holds.</summary>
     public static string HashToHex(string token) => Convert.ToHexStringLower(HashOf(token));
 
+    /// <summary>Whether <paramref name="token"/> can be a credential: one or more visible ASCII characters, so it
+    /// travels unchanged in <c>Authorization: Bearer &lt;token&gt;</c> (no white space, which a header trims or splits).</summary>
+    public static bool IsUsableToken(string? token) => token is { Length: > 0 } && token.All(c => c is > ' ' and < '\x7f');
+
+    // The one rule for every configured token (added in code, from serve's options, or from the credentials file).
     private static byte[] HashOf(string token)
     {
-        ArgumentException.ThrowIfNullOrEmpty(token);
-        if (token.AsSpan().Trim().Length != token.Length)
+        if (!IsUsableToken(token))
         {
-            throw new ArgumentException("A token cannot start or end with white space (an Authorization header trims it).", nameof(token));
+            throw new ArgumentException("A token must be one or more visible ASCII characters, without white space (it travels as 'Authorization: Bearer <token>').", nameof(token));
         }
         return SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }

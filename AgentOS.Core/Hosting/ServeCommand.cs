@@ -194,7 +194,7 @@ internal static class ServeCommand
                         host = h;
                         break;
                     case "--token" when Next() is { } t:
-                        if (!KernelHttpServer.IsUsableToken(t))
+                        if (!CredentialTable.IsUsableToken(t))
                         {
                             stderr.WriteLine("agentos serve: --token must be visible characters without whitespace (it travels as 'Authorization: Bearer <token>').");
                             return null;
@@ -219,7 +219,7 @@ internal static class ServeCommand
                     case "--agents" when Next() is { } a:
                         agents.AddRange(a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                         break;
-                    case "--api-key" when Next() is { } pair && pair.Split('=', 2) is [{ Length: > 0 } key, var agent] && AgentOS.Access.AgentIdentity.IsValidId(agent) && apiKeys.TryAdd(key, agent):
+                    case "--api-key" when Next() is { } pair && pair.Split('=', 2) is [var key, var agent] && CredentialTable.IsUsableToken(key) && AgentOS.Access.AgentIdentity.IsValidId(agent) && apiKeys.TryAdd(key, agent):
                         break;
                     case "--idle-trim" when int.TryParse(Next(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out idleTrim):
                         break;

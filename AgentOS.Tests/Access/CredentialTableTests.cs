@@ -29,6 +29,8 @@ public sealed class CredentialTableTests
         Assert.True(table.HasAdmin);
         Assert.Throws<ArgumentException>(() => table.Add("sk-alice", new Principal("mallory")));
         Assert.Throws<ArgumentException>(() => table.Add(" padded", new Principal("mallory")));
+        Assert.Throws<ArgumentException>(() => table.Add("in side", new Principal("mallory"))); // a header would split it
+        Assert.Throws<ArgumentException>(() => table.Add("tab\there", new Principal("mallory")));
         Assert.Equal(new Principal("alice"), table.Authenticate("Bearer sk-alice").Principal, "a refused add changes nothing");
 
         Assert.True(table.Revoke("sk-alice"));

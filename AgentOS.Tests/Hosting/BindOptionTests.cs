@@ -43,6 +43,7 @@ public sealed class BindOptionTests
         await AssertRefusedAsync(["--token", "a b"], "--token must be visible characters");
         await AssertRefusedAsync(["--token", ""], "--token must be visible characters");
         await AssertRefusedAsync(["--port", "70000"], "bad or incomplete option '--port'");
+        await AssertRefusedAsync(["--api-key", "a b=alice"], "bad or incomplete option '--api-key'");
     }
 
     [Test(TimeoutSeconds = 120)]
