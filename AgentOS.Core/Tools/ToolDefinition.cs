@@ -15,15 +15,36 @@ public sealed class ToolDefinition
     /// <summary>The JSON schema of the arguments object.</summary>
     public required JsonElement ParametersSchema { get; init; }
 
-    /// <summary>The implementation.</summary>
-    public required ToolHandler Handler { get; init; }
+    /// <summary>The JSON schema of <see cref="ToolResult.Structured"/>, when the tool returns a structured value.</summary>
+    public JsonElement? OutputSchema { get; init; }
+
+    /// <summary>A simple implementation (arguments in, text out). Set this or <see cref="Run"/>, not both.</summary>
+    public ToolHandler? Handler { get; init; }
+
+    /// <summary>An implementation that knows its caller and may return images, files and structured output. Set this
+    /// or <see cref="Handler"/>, not both.</summary>
+    public ToolCallHandler? Run { get; init; }
 
     /// <summary>Whether a call cannot be undone (sending mail, deleting data): such calls need human approval.</summary>
     public bool Irreversible { get; init; }
+
+    /// <summary>Whether calling twice with the same arguments has the effect of calling once, so a failed call may be
+    /// retried automatically.</summary>
+    public bool Idempotent { get; init; }
 
     /// <summary>How many calls of this tool may run at once. Default 4.</summary>
     public int MaxConcurrency { get; init; } = 4;
 
     /// <summary>The tool as a model sees it.</summary>
     public ToolSpec Spec => new(Name, Description, ParametersSchema);
+
+    /// <summary>Runs the tool through whichever implementation it has.</summary>
+    internal async ValueTask<ToolOutput> InvokeAsync(ToolCallContext context, JsonElement arguments, CancellationToken cancellationToken)
+    {
+        if (Run is { } run)
+        {
+            return await run(context, arguments, cancellationToken).ConfigureAwait(false);
+        }
+        return new ToolOutput(await Handler!(arguments, cancellationToken).ConfigureAwait(false));
+    }
 }

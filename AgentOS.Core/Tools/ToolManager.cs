@@ -20,9 +20,10 @@ internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
         ToolResult result;
         try
         {
-            var running = tool.Handler(call.Arguments, syscall.RunToken);
-            string output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
-            result = new ToolResult(call.Name, output) { Id = call.Id };
+            var context = new ToolCallContext(syscall.Request.AgentId, syscall.Id, call.Id, syscall.Request.ActedBy);
+            var running = tool.InvokeAsync(context, call.Arguments, syscall.RunToken);
+            var output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
+            result = new ToolResult(call.Name, output.Text, output.IsError) { Id = call.Id, Content = output.Content, Structured = output.Structured };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

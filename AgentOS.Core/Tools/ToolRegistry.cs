@@ -25,6 +25,14 @@ public sealed class ToolRegistry
         {
             throw new ArgumentException($"Tool '{tool.Name}': the parameters schema must be a JSON object.", nameof(tool));
         }
+        if (tool.OutputSchema is { ValueKind: not JsonValueKind.Object })
+        {
+            throw new ArgumentException($"Tool '{tool.Name}': the output schema must be a JSON object.", nameof(tool));
+        }
+        if ((tool.Handler is null) == (tool.Run is null))
+        {
+            throw new ArgumentException($"Tool '{tool.Name}': set exactly one of Handler and Run.", nameof(tool));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(tool.MaxConcurrency, 1, nameof(tool));
         if (!_tools.TryAdd(tool.Name, tool))
         {
@@ -46,6 +54,10 @@ public sealed class ToolRegistry
             MaxConcurrency = maxConcurrency,
         });
     }
+
+    /// <summary>Removes a tool (an MCP server's tool that disappeared); calls already queued for it fail as unknown.</summary>
+    /// <returns>Whether a tool had that name.</returns>
+    public bool Unregister(string name) => _tools.TryRemove(name, out _);
 
     /// <summary>The tool, or <see langword="null"/>.</summary>
     public ToolDefinition? Find(string name) => _tools.GetValueOrDefault(name);
