@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace AgentOS.Computer;
+
+/// <summary>
+/// What tools that work inside a computer-use session need from it: where its workspace is, and how to start a process
+/// inside its sandbox. The session manager implements it; the code and document tools use only this.
+/// </summary>
+public interface ISessionHost
+{
+    /// <summary>The session's id.</summary>
+    string Id { get; }
+
+    /// <summary>The agent that owns the session.</summary>
+    string OwnerAgentId { get; }
+
+    /// <summary>Whether the session's processes run isolated (false only under the explicit no-isolation opt-in).</summary>
+    bool Isolated { get; }
+
+    /// <summary>The workspace folder as the kernel sees it (the kernel reads and writes files here, resolving paths
+    /// safely: the session's processes may have planted symlinks).</summary>
+    string WorkspaceHostPath { get; }
+
+    /// <summary>The same folder as the session's processes see it.</summary>
+    string WorkspaceSandboxPath { get; }
+
+    /// <summary>
+    /// How to start <paramref name="argv"/> inside the session's sandbox, with its limits, as an unprivileged user; the
+    /// caller redirects and starts it. Killing the started process ends everything it started.
+    /// </summary>
+    /// <param name="argv">The program and its arguments, as the sandbox sees them.</param>
+    /// <param name="workingDirectory">A folder inside the sandbox; the workspace when null.</param>
+    /// <param name="environment">Variables to set besides the session's own.</param>
+    ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null);
+}
+
+/// <summary>Finds the session a tool call names, for its caller.</summary>
+/// <exception cref="Syscalls.Errors.InvalidRequestException">No such session, or it is not the caller's.</exception>
+public delegate ISessionHost SessionResolver(Tools.ToolCallContext caller, string sessionId);
