@@ -38,6 +38,15 @@ function Invoke-Dotnet([string[]]$arguments) {
     exit $LASTEXITCODE
 }
 
+# Builds a project before running it, saying so: `dotnet run` alone is silent while it compiles, which on a first run
+# takes about a minute. On a terminal the build shows its live progress; elsewhere it prints only errors, to stderr.
+function Invoke-BuildAndRun([string]$project, [string[]]$arguments) {
+    [Console]::Error.WriteLine("building $project (the first run takes about a minute)...")
+    & dotnet build $project -c Release -nologo -v q -tl:auto -clp:NoSummary 2>&1 | ForEach-Object { [Console]::Error.WriteLine($_) }
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Invoke-Dotnet (@('run', '--project', $project, '-c', 'Release', '--no-build', '--') + $arguments)
+}
+
 function Exit-NotYet([string]$name, [string]$why) {
     [Console]::Error.WriteLine("build.ps1: '$name' is not available yet: $why")
     exit 3
@@ -48,12 +57,12 @@ switch ($verb) {
     'test' {
         Assert-Sdk
         if ($rest.Count -gt 0 -and -not ([string]$rest[0]).StartsWith('-')) { $rest = @('--filter') + $rest }
-        Invoke-Dotnet (@('run', '--project', 'AgentOS.Tests', '-c', 'Release', '--') + $rest)
+        Invoke-BuildAndRun 'AgentOS.Tests' $rest
     }
-    'bench' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Bench', '-c', 'Release', '--') + $rest) }
+    'bench' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Bench' $rest }
     'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
-    'demo' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'demo') + $rest) }
-    'serve' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'serve') + $rest) }
+    'demo' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('demo') + $rest) }
+    'serve' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('serve') + $rest) }
     'mcp' { Exit-NotYet 'mcp' 'the MCP server arrives with the VM controller + MCP issue.' }
     { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }
     '' { [Console]::Error.WriteLine((Show-Usage)); exit 2 }

@@ -31,6 +31,22 @@ require_sdk() {
   fi
 }
 
+# Builds a project before running it, saying so: `dotnet run` alone is silent while it compiles, which on a first run
+# takes about a minute. On a terminal the build shows its live progress; elsewhere it prints only errors. Everything goes
+# to stderr, so a verb's stdout stays its own (the MCP server speaks on stdout).
+build_first() {
+  echo "building $1 (the first run takes about a minute)..." >&2
+  dotnet build "$1" -c Release -nologo -v q -tl:auto -clp:NoSummary >&2
+}
+
+# Builds, then runs PROJECT with the remaining arguments.
+build_and_run() {
+  local project="$1"
+  shift
+  build_first "$project"
+  dotnet run --project "$project" -c Release --no-build -- "$@"
+}
+
 not_yet() {
   echo "build.sh: '$1' is not available yet: $2" >&2
   exit 3
@@ -49,11 +65,11 @@ case "$verb" in
     if [[ $# -gt 0 && "$1" != -* ]]; then
       set -- --filter "$@"
     fi
-    dotnet run --project AgentOS.Tests -c Release -- "$@"
+    build_and_run AgentOS.Tests "$@"
     ;;
   bench)
     require_sdk
-    dotnet run --project AgentOS.Bench -c Release -- "$@"
+    build_and_run AgentOS.Bench "$@"
     ;;
   pack)
     require_sdk
@@ -61,11 +77,11 @@ case "$verb" in
     ;;
   demo)
     require_sdk
-    dotnet run --project AgentOS.Core -c Release -- demo "$@"
+    build_and_run AgentOS.Core demo "$@"
     ;;
   serve)
     require_sdk
-    dotnet run --project AgentOS.Core -c Release -- serve "$@"
+    build_and_run AgentOS.Core serve "$@"
     ;;
   mcp)
     not_yet mcp "the MCP server arrives with the VM controller + MCP issue."

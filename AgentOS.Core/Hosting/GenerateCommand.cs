@@ -8,15 +8,35 @@ namespace AgentOS.Hosting;
 /// <c>generate</c>: llama2.c's run.c on the embedded engine. Same defaults and same meaning of each option as run.c
 /// (temperature 1.0, top-p 0.9, 256 steps counting the prompt, seed 0 = the clock; out-of-range values corrected the
 /// way run.c corrects them), the prompt echoed and the generated text printed piece by piece to stdout as run.c prints
-/// them, and run.c's "achieved tok/s" line on stderr.
+/// them, and run.c's "achieved tok/s" line on stderr. run.c's own command line works too
+/// (<c>generate model.bin -z tok.bin -t 0 -n 20 -i "prompt"</c>), so a run.c invocation can be pasted as it is.
 /// </summary>
 internal static class GenerateCommand
 {
-    public const string Usage = "generate --model FILE --tokenizer FILE [--prompt TEXT] [--temperature T] [--top-p P] [--seed S] [--steps N]";
+    public const string Usage = "generate --model FILE --tokenizer FILE [--prompt TEXT] [--temperature T] [--top-p P] [--seed S] [--steps N]\n" +
+        "                   or (run.c's own form): generate MODEL [-z TOKENIZER] [-i PROMPT] [-t T] [-p P] [-s S] [-n N] [-m generate]";
+
+    // run.c's one-letter options, each followed by its value, and the long option each means here.
+    private static readonly Dictionary<string, string> RunCOptions = new(StringComparer.Ordinal)
+    {
+        ["-z"] = "--tokenizer",
+        ["-i"] = "--prompt",
+        ["-t"] = "--temperature",
+        ["-p"] = "--top-p",
+        ["-s"] = "--seed",
+        ["-n"] = "--steps",
+        ["-m"] = "--mode",
+    };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        string? model = null, tokenizer = null, prompt = null;
+        string? model = null, tokenizer = null, prompt = null, mode = "generate";
+        // run.c's form: the checkpoint comes first, and its tokenizer defaults to tokenizer.bin in the working folder.
+        bool runCForm = args.Length > 0 && !args[0].StartsWith('-');
+        if (runCForm)
+        {
+            (model, tokenizer, args) = (args[0], "tokenizer.bin", args[1..]);
+        }
         float temperature = 1.0f, topP = 0.9f;
         ulong seed = 0;
         int steps = 256;
@@ -24,7 +44,7 @@ internal static class GenerateCommand
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
             string option = args[i];
-            bool ok = option switch
+            bool ok = (RunCOptions.TryGetValue(option, out var longOption) ? longOption : option) switch
             {
                 "--model" => (model = Next()) is not null,
                 "--tokenizer" => (tokenizer = Next()) is not null,
@@ -33,6 +53,7 @@ internal static class GenerateCommand
                 "--top-p" => float.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out topP),
                 "--seed" => ulong.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out seed),
                 "--steps" => int.TryParse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out steps),
+                "--mode" => (mode = Next()) is not null,
                 _ => false,
             };
             if (!ok)
@@ -41,6 +62,11 @@ internal static class GenerateCommand
                 stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
                 return CommandLine.UsageError;
             }
+        }
+        if (mode != "generate")
+        {
+            stderr.WriteLine($"agentos generate: mode '{mode}' is not supported; only run.c's 'generate' mode is (chat runs through the kernel: see the demo and the API).");
+            return CommandLine.UsageError;
         }
         if (model is null || tokenizer is null)
         {

@@ -55,6 +55,31 @@ public sealed class GenerateCommandTests
     }
 
     [Test]
+    public async Task RunCsOwnCommandLineGivesTheSameOutput()
+    {
+        // run.c stories260K.bin -z tok512.bin -t 0 -n 20 -i "Lily and Tom went to the park"
+        var (runC, _) = await Run(["generate", Model, "-z", TokenizerFile, "-t", "0", "-n", "20", "-i", "Lily and Tom went to the park"]);
+        var (longForm, _) = await Generate("--temperature", "0", "--steps", "20", "--prompt", "Lily and Tom went to the park");
+        Assert.Equal(longForm, runC);
+        Assert.True(runC.StartsWith("Lily and Tom went to the park", StringComparison.Ordinal), runC);
+        // -p and -s as run.c reads them, and -m generate accepted.
+        var (seeded, _) = await Run(["generate", Model, "-z", TokenizerFile, "-s", "42", "-p", "0.9", "-m", "generate"]);
+        Assert.Equal(Decode(Llama2ExactnessTests.NoPromptSeed42), seeded);
+
+        // run.c's chat mode is not offered, and says so; a one-letter option without its value is refused.
+        using (var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["generate", Model, "-z", TokenizerFile, "-m", "chat"]))
+        {
+            Assert.Equal(2, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("mode 'chat' is not supported", child.Stderr);
+        }
+        using (var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["generate", Model, "-z", TokenizerFile, "-t"]))
+        {
+            Assert.Equal(2, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("bad or incomplete option '-t'", child.Stderr);
+        }
+    }
+
+    [Test]
     public async Task MissingOptionsAndBadFilesGetClearErrors()
     {
         using (var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["generate", "--model", Model]))
@@ -78,9 +103,12 @@ public sealed class GenerateCommandTests
         }
     }
 
-    private static async Task<(string Stdout, string Stderr)> Generate(params string[] options)
+    private static Task<(string Stdout, string Stderr)> Generate(params string[] options) =>
+        Run(["generate", "--model", Model, "--tokenizer", TokenizerFile, .. options]);
+
+    private static async Task<(string Stdout, string Stderr)> Run(string[] arguments)
     {
-        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["generate", "--model", Model, "--tokenizer", TokenizerFile, .. options]);
+        using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, arguments);
         Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)), child.Stderr);
         return (child.Stdout, child.Stderr);
     }
