@@ -18,7 +18,7 @@ internal static class DemoCommand
         + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)]";
 
     /// <summary>The policies <c>--compare-policies</c> runs, the kernel's default (sjf on learned lengths) first.</summary>
-    public static readonly string[] ComparedPolicies = ["sjf", "fifo", "priority", "edf", "rr", "las"];
+    public static readonly string[] ComparedPolicies = ["sjf", "fifo", "priority", "edf", "rr", "las", "wfq"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -89,14 +89,32 @@ internal static class DemoCommand
             return CommandLine.UsageError;
         }
 
-        var trace = Arrivals(settings, real: embedded, stdout);
+        var trace = Arrivals(settings, remote: false, stdout);
         var results = new List<DemoResult>();
         if (embedded)
         {
-            stdout.WriteLine($"Backend: the embedded llama2.c engine on {Path.GetFileName(model)} (real tokens, real time); arrivals squeezed into {(settings.Quick ? 2 : 5)} s.");
             var backend = new EmbeddedLlmBackend(model!, tokenizer!, slots: 2);
-            var work = DemoWorkload.Real(trace, TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
-            results.Add(DemoRun.RealAsync(work, backend, $"{backend.Name} (embedded engine, {backend.Slots} slots)", settings.Policy ?? "sjf", stderr).GetAwaiter().GetResult());
+            // The engine's speed depends on the machine, so its capacity is measured here, with every slot busy, and
+            // the arrivals are spread to load it RealLoad: an idle model would leave the scheduler nothing to decide.
+            var lengths = DemoWorkload.Real(trace, TimeSpan.FromSeconds(1));
+            var burst = DemoWorkload.Burst(lengths, 4 * backend.Slots);
+            DemoResult measured = null!;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                // The first pass warms the engine (JIT, caches); the second is the measurement.
+                measured = DemoRun.RealAsync(burst, backend, backend.Name, "fifo", progress: null).GetAwaiter().GetResult();
+            }
+            var span = DemoWorkload.LoadedSpan(lengths, burst, measured.ClockSpan);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Backend: the embedded llama2.c engine on {Path.GetFileName(model)} (real tokens, real time), {backend.Slots} slots; {burst.Count} agents at once took {measured.ClockSpan.TotalSeconds:0.00} s, "
+                + $"so arrivals spread over {span.TotalSeconds:0.0} s keep the slots about {DemoWorkload.RealLoad * 100:0}% busy."));
+            var work = DemoWorkload.Real(trace, span);
+            // The chosen policy, then FIFO on the same arrivals: the difference scheduling makes, on screen.
+            foreach (var policy in new[] { settings.Policy ?? "sjf", "fifo" }.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                stderr.WriteLine($"policy {policy}:");
+                results.Add(DemoRun.RealAsync(work, backend, $"{backend.Name} (embedded engine, {backend.Slots} slots)", policy, stderr).GetAwaiter().GetResult());
+            }
         }
         else
         {
@@ -120,9 +138,10 @@ internal static class DemoCommand
     }
 
     // Agents arrive following the Azure trace when ../shared is at hand, otherwise the built-in pattern; says which.
-    private static IReadOnlyList<TraceRequest> Arrivals(Settings settings, bool real, TextWriter stdout)
+    // A remote server gets fewer of them: its calls may cost money.
+    private static IReadOnlyList<TraceRequest> Arrivals(Settings settings, bool remote, TextWriter stdout)
     {
-        int agents = settings.Agents > 0 ? settings.Agents : (real, settings.Quick) switch
+        int agents = settings.Agents > 0 ? settings.Agents : (remote, settings.Quick) switch
         {
             (true, true) => 12,
             (true, false) => 48,
@@ -147,7 +166,7 @@ internal static class DemoCommand
             stderr.WriteLine("usage: dotnet AgentOS.Core.dll " + Usage);
             return CommandLine.UsageError;
         }
-        var trace = Arrivals(settings, real: true, stdout);
+        var trace = Arrivals(settings, remote: true, stdout);
         using var backend = new Llm.Http.OpenAiBackend(new Llm.Http.OpenAiBackendOptions
         {
             BaseUrl = settings.BaseUrl,
@@ -194,7 +213,7 @@ internal static class DemoCommand
         {
             stdout.WriteLine($"{r.Policy}: first failure: {r.Stats.FirstError}");
         }
-        if (results.Count > 1)
+        if (results.Any(r => r.Policy is "rr" or "las") && first.Backend.Contains(SimulatedLlmBackend.Label, StringComparison.Ordinal))
         {
             stdout.WriteLine("rr and las run without mid-generation preemption here (the simulator finishes a started generation); see the scheduling benchmarks for preemptive runs.");
         }

@@ -40,6 +40,12 @@ public sealed class DemoCommandTests
         Assert.Contains("p99", child.Stderr);
     }
 
+    [Test]
+    public void Compare_policies_covers_every_built_in_policy()
+    {
+        Assert.SequenceEqual(AgentOS.Scheduling.SchedulingPolicies.Names.Order(StringComparer.Ordinal), DemoCommand.ComparedPolicies.Order(StringComparer.Ordinal));
+    }
+
     [Test(TimeoutSeconds = 300)]
     public async Task Compare_policies_prints_every_policy_side_by_side()
     {
@@ -83,7 +89,13 @@ public sealed class DemoCommandTests
         using var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["demo", "--quick"], RepoPaths.Root);
         Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(170)), child.Stdout + "\n" + child.Stderr);
         Assert.Contains("embedded llama2.c engine", child.Stdout);
+        Assert.Contains("busy", child.Stdout);
+        // The default policy, then FIFO on the same arrivals, each with every agent done.
         var rows = Table(child);
-        Assert.SequenceEqual(["sjf", "12", "12", "0"], rows.Single().Take(4));
+        Assert.SequenceEqual(["sjf", "fifo"], rows.Select(r => r[0]));
+        foreach (var row in rows)
+        {
+            Assert.SequenceEqual(["60", "60", "0"], row.Skip(1).Take(3));
+        }
     }
 }

@@ -70,7 +70,8 @@ internal static class DemoRun
             try
             {
                 var start = time.GetUtcNow();
-                var every = TimeSpan.FromSeconds(1);
+                // About ten progress lines over the arrivals, at most one a second.
+                var every = TimeSpan.FromSeconds(Math.Clamp((work.Count > 0 ? work[^1].Arrival.TotalSeconds : 1) / 10, 0.1, 1));
                 using var ticker = progress is null ? null : time.CreateTimer(_ => Progress(progress, kernel, stats, work.Count, time.GetUtcNow() - start, ""), null, every, every);
                 var runs = new List<Task>(work.Count);
                 foreach (var request in work)
