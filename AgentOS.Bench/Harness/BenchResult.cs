@@ -24,9 +24,15 @@ public sealed class BenchResult
 
     /// <summary>Every comparison this benchmark declared, by baseline name.</summary>
     [JsonPropertyName("ratios")] public Dictionary<string, double>? Ratios { get; set; }
+
+    /// <summary>The run that measured this result: its commit, its UTC date and whether it was quick. A filtered run
+    /// keeps the other entries as they were, so each entry says where it came from (absent in older files).</summary>
+    [JsonPropertyName("commit")] public string? Commit { get; set; }
+    [JsonPropertyName("date")] public string? Date { get; set; }
+    [JsonPropertyName("quick")] public bool? Quick { get; set; }
 }
 
-/// <summary>Where and when the results were measured, so they can be compared later.</summary>
+/// <summary>The machine, and the last run that wrote the file (each result carries its own run's commit and date).</summary>
 public sealed class BenchContext
 {
     [JsonPropertyName("machine")] public required BenchMachine Machine { get; init; }

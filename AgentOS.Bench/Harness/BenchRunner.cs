@@ -230,12 +230,21 @@ internal static class BenchRunner
         _ => ns.ToString("0", Invariant),
     };
 
+    /// <summary>Where results go instead of <c>artifacts/bench/results.json</c> (tests use it to leave that file alone).</summary>
+    public const string ResultsVariable = "AGENTOS_BENCH_RESULTS";
+
     private static string WriteReport(List<BenchResult> results, bool quick)
     {
         var root = FindRoot();
-        var dir = Path.Combine(root, "artifacts", "bench");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, "results.json");
+        var path = Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } chosen
+            ? Path.GetFullPath(chosen)
+            : Path.Combine(root, "artifacts", "bench", "results.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string commit = GitCommit(root), date = DateTimeOffset.UtcNow.ToString("O", Invariant);
+        foreach (var result in results)
+        {
+            (result.Commit, result.Date, result.Quick) = (commit, date, quick);
+        }
 
         var merged = new List<BenchResult>();
         if (File.Exists(path))
@@ -259,8 +268,8 @@ internal static class BenchRunner
             {
                 Machine = new BenchMachine { Processor = Processor(), Cores = Environment.ProcessorCount, Os = RuntimeInformation.OSDescription },
                 Dotnet = RuntimeInformation.FrameworkDescription,
-                Commit = GitCommit(root),
-                Date = DateTimeOffset.UtcNow.ToString("O", Invariant),
+                Commit = commit,
+                Date = date,
                 Quick = quick,
             },
             Results = merged,

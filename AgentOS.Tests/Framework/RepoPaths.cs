@@ -14,6 +14,17 @@ public static class RepoPaths
     /// <summary>The AgentOS.Core.dll the tests run against (copied beside the test assembly).</summary>
     public static string CoreDll => typeof(AgentOSInfo).Assembly.Location;
 
+    /// <summary>The AgentOS.Bench.dll built beside the tests (same configuration), which the test project builds too.</summary>
+    public static string BenchDll
+    {
+        get
+        {
+            // AppContext.BaseDirectory is .../AgentOS.Tests/bin/<configuration>/<tfm>/.
+            var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            return Path.Combine(Root, "AgentOS.Bench", "bin", tfm.Parent!.Name, tfm.Name, "AgentOS.Bench.dll");
+        }
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
