@@ -106,36 +106,35 @@ internal static class GenerateCommand
         }
 
         var output = new PieceWriter(stdout);
-        WritePrompt(generator.Tokenizer, prompt ?? "", output);
-        long firstToken = 0;
-        int generated = 0;
-        foreach (var (_, piece) in generator.Steps(prompt ?? "", steps, new Llama2Sampler(temperature, topP, seed)))
+        using var generation = generator.Start(prompt ?? "", steps, new Llama2Sampler(temperature, topP, seed));
+        long clockStart = 0;
+        while (!generation.IsFinished)
         {
-            output.Write(piece);
-            // run.c starts its clock after the first step (the first token may be slow) and divides by the rest.
-            if (generated++ == 0)
+            // As run.c: each position prints the token that follows it, the next prompt token while the prompt is fed
+            // (so a step budget inside the prompt prints only that much of it), then each sampled one.
+            int previous = generation.PendingToken;
+            bool prefill = generation.InPrefill;
+            int token = generation.Step();
+            int next = prefill ? generation.PendingToken : token;
+            if (next >= 0)
             {
-                firstToken = Stopwatch.GetTimestamp();
+                output.Write(generator.Tokenizer.Decode(previous, next));
+            }
+            // run.c's clock starts after the first position (which may be slow) and its count is every position after
+            // that, prompt positions included: tok/s here means the same as there.
+            if (clockStart == 0)
+            {
+                clockStart = Stopwatch.GetTimestamp();
             }
         }
         stdout.WriteLine();
         stdout.Flush();
-        if (generated > 1)
+        if (generation.Position > 1)
         {
-            double seconds = Stopwatch.GetElapsedTime(firstToken).TotalSeconds;
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"achieved tok/s: {(generated - 1) / seconds:F6}"));
+            double seconds = Stopwatch.GetElapsedTime(clockStart).TotalSeconds;
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"achieved tok/s: {(generation.Position - 1) / seconds:F6}"));
         }
         return 0;
-    }
-
-    // run.c prints each forced prompt token's piece as it feeds it, so the prompt appears (as the tokenizer spells it).
-    private static void WritePrompt(Llama2Tokenizer tokenizer, string prompt, PieceWriter output)
-    {
-        var tokens = tokenizer.Encode(prompt, bos: true);
-        for (int i = 1; i < tokens.Count; i++)
-        {
-            output.Write(tokenizer.Decode(tokens[i - 1], tokens[i]));
-        }
     }
 
     // Pieces are bytes and a UTF-8 character may span two tokens: they are joined as run.c's terminal would.

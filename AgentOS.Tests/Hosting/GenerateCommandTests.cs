@@ -80,6 +80,18 @@ public sealed class GenerateCommandTests
     }
 
     [Test]
+    public async Task A_step_budget_inside_the_prompt_prints_that_much_and_counts_positions_as_run_c()
+    {
+        // run.c -n 3 -i "Lily and Tom went to the park": three positions, each printing the prompt token after it, and
+        // a tok/s line, because run.c counts positions (prompt included), not generated tokens (none here).
+        var prompt = Llama2Tokenizer.Load(TokenizerFile, 512).Encode("Lily and Tom went to the park", bos: true);
+        Assert.True(prompt.Count > 4, "the prompt must outlast the step budget");
+        var (stdout, stderr) = await Run(["generate", Model, "-z", TokenizerFile, "-t", "0", "-n", "3", "-i", "Lily and Tom went to the park"]);
+        Assert.Equal(Decode([prompt[1], prompt[2], prompt[3]]), stdout);
+        Assert.Contains("achieved tok/s: ", stderr);
+    }
+
+    [Test]
     public async Task MissingOptionsAndBadFilesGetClearErrors()
     {
         using (var child = ChildProcess.StartDotnet(RepoPaths.CoreDll, ["generate", "--model", Model]))
