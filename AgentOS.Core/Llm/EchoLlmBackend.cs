@@ -9,7 +9,8 @@ namespace AgentOS.Llm;
 /// alike, and the answer is cut to <see cref="LlmQuery.MaxTokens"/> words (finish reason <c>length</c>).
 /// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them (its
 /// whole name, or a word of it longer than three letters: "weather" for <c>get_weather</c>), it answers with a call to
-/// that tool, its arguments the first JSON object in the message (or <c>{}</c>).
+/// that tool, its arguments the first JSON object in the message (or <c>{}</c>). Once tool results follow that user
+/// message, it answers with them (their texts, one per line) instead of planning again, so a tool loop ends.
 /// </summary>
 public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? time = null, int slots = 1, string name = "echo") : ILlmBackend
 {
@@ -66,15 +67,26 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
     {
         string last = "";
         int prompt = 0;
+        var results = new List<string>();
         foreach (var message in query.Messages)
         {
             prompt += Words(message.Content);
             if (message.Role == "user")
             {
                 last = message.Content;
+                results.Clear();
+            }
+            else if (message.Role == "tool")
+            {
+                results.Add(message.Content);
             }
         }
-        if (PlannedCall(query, last) is { } call)
+        if (results.Count > 0)
+        {
+            // The plan was carried out: the tools' answers are the answer (the last user message is not planned again).
+            last = string.Join("\n", results);
+        }
+        else if (PlannedCall(query, last) is { } call)
         {
             return new LlmResponse { ToolCalls = [call], PromptTokens = prompt, CompletionTokens = 1, FinishReason = "tool_calls", Backend = Name };
         }

@@ -39,6 +39,8 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletion))]
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ModelList))]
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.OpenAiErrorBody))]
+// The SDK's tool loop (its steps on the event bus)
+[JsonSerializable(typeof(AgentOS.Sdk.ToolLoopEvent))]
 // LLM backends' wire formats (requests sent, responses and stream events read)
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]
