@@ -140,6 +140,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Events = new EventBus();
         Events.Types.Register(SyscallEvent.TypeName, AgentOSJsonContext.Default.SyscallEvent);
         Events.Types.Register(AgentEvent.TypeName, AgentOSJsonContext.Default.AgentEvent);
+        Events.Types.Register(ToolLoopEvent.TypeName, AgentOSJsonContext.Default.ToolLoopEvent);
         _telemetry = new SyscallTelemetry(Time, QueueDepths);
         _memoryTelemetry = new MemoryTelemetry(memoryStore);
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
@@ -249,7 +250,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         try
         {
             var agent = entry.Registration.Factory();
-            var context = new AgentContext(name, Port);
+            var context = new AgentContext(name, Port) { Events = Events };
             var durable = agent as ICheckpointable;
             if (durable is not null)
             {

@@ -9,7 +9,8 @@ namespace AgentOS.Llm;
 /// alike, and the answer is cut to <see cref="LlmQuery.MaxTokens"/> words (finish reason <c>length</c>).
 /// Offered tools, it plans the way a model would, deterministically: when the last user message names one of them (its
 /// whole name, or a word of it longer than three letters: "weather" for <c>get_weather</c>), it answers with a call to
-/// that tool, its arguments the first JSON object in the message (or <c>{}</c>).
+/// that tool, its arguments the first JSON object in the message (or <c>{}</c>). Once tool results follow that user
+/// message, it answers with them (their texts, one per line) instead of planning again, so a tool loop ends.
 /// </summary>
 public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? time = null, int slots = 1, string name = "echo") : ILlmBackend
 {
@@ -21,9 +22,48 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
     /// <inheritdoc />
     public int Slots { get; } = slots;
 
-    /// <summary>It reads the whole conversation but only repeats the last user message; it wraps it as JSON when asked
-    /// and streams it word by word. No tools, no embeddings, no continuation, and no real context limit.</summary>
-    public LlmCapabilities Capabilities { get; } = new() { ToolCalls = true, JsonOutput = true, Streaming = true, MaxContextTokens = int.MaxValue };
+    /// <summary>It reads the whole conversation but only repeats the last user message (or plans a call of a tool it
+    /// names); it wraps it as JSON when asked and streams it word by word; it embeds deterministically (see
+    /// <see cref="EmbedAsync"/>). No continuation, and no real context limit.</summary>
+    public LlmCapabilities Capabilities { get; } = new() { ToolCalls = true, JsonOutput = true, Streaming = true, Embeddings = true, MaxContextTokens = int.MaxValue };
+
+    /// <summary>The length of its embedding vectors.</summary>
+    public const int EmbeddingDimensions = 384;
+
+    /// <summary>
+    /// Embeds each text as a unit-length vector of <see cref="EmbeddingDimensions"/> hashed words and trigrams (the
+    /// <see cref="Memory.HashedNgramEmbedder"/>): deterministic, with no model, so texts that share words are near each
+    /// other. An empty text is the zero vector. A token is a word, as for generation.
+    /// </summary>
+    public Task<LlmEmbeddings> EmbedAsync(IReadOnlyList<string> inputs, string? model = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<LlmEmbeddings>(cancellationToken);
+        }
+        var vectors = new float[inputs.Count][];
+        int tokens = 0;
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            var vector = vectors[i] = new float[EmbeddingDimensions];
+            Embedder.Embed(inputs[i], vector);
+            float squares = 0;
+            foreach (float x in vector)
+            {
+                squares += x * x;
+            }
+            float norm = MathF.Sqrt(squares);
+            for (int d = 0; norm > 0 && d < vector.Length; d++)
+            {
+                vector[d] /= norm;
+            }
+            tokens += Words(inputs[i]);
+        }
+        return Task.FromResult(new LlmEmbeddings { Vectors = vectors, PromptTokens = tokens, Model = Name, Backend = Name });
+    }
+
+    private static readonly Memory.HashedNgramEmbedder Embedder = new(EmbeddingDimensions);
 
     /// <inheritdoc />
     public ValueTask<LlmResponse> GenerateAsync(LlmQuery query, CancellationToken cancellationToken = default)
@@ -66,15 +106,26 @@ public sealed class EchoLlmBackend(TimeSpan latency = default, TimeProvider? tim
     {
         string last = "";
         int prompt = 0;
+        var results = new List<string>();
         foreach (var message in query.Messages)
         {
             prompt += Words(message.Content);
             if (message.Role == "user")
             {
                 last = message.Content;
+                results.Clear();
+            }
+            else if (message.Role == "tool")
+            {
+                results.Add(message.Content);
             }
         }
-        if (PlannedCall(query, last) is { } call)
+        if (results.Count > 0)
+        {
+            // The plan was carried out: the tools' answers are the answer (the last user message is not planned again).
+            last = string.Join("\n", results);
+        }
+        else if (PlannedCall(query, last) is { } call)
         {
             return new LlmResponse { ToolCalls = [call], PromptTokens = prompt, CompletionTokens = 1, FinishReason = "tool_calls", Backend = Name };
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Sdk;
@@ -34,5 +35,34 @@ public sealed class ActionModule : AgentModule
     {
         ArgumentNullException.ThrowIfNull(plan);
         return CallManyAsync(plan.ToolCalls, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the calls a model planned, concurrently, and answers each with a result the model can read, in the order of
+    /// <paramref name="calls"/>: a call the kernel refuses (a tool the agent is not granted, an unknown tool, a denied
+    /// approval, a spent budget) or whose arguments are not a JSON object is an error result saying why, and is never run.
+    /// Only cancellation and a stopping kernel throw.
+    /// </summary>
+    public async Task<IReadOnlyList<ToolResult>> RunPlanAsync(IEnumerable<ToolCall> calls, SyscallOptions options = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var running = calls.Select(call => AnswerAsync(call, options, cancellationToken)).ToList();
+        return await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task<ToolResult> AnswerAsync(ToolCall call, SyscallOptions options, CancellationToken cancellationToken)
+    {
+        if (call.MalformedArguments is { } malformed)
+        {
+            return new ToolResult(call.Name, $"The arguments are not a JSON object: {malformed}. Call '{call.Name}' again with a JSON object that matches its parameters schema.", IsError: true) { Id = call.Id };
+        }
+        try
+        {
+            return await CallAsync(call, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyscallException ex) when (ex is not KernelStoppingException)
+        {
+            return new ToolResult(call.Name, $"The call was refused ({ex.Code}): {ex.Message}", IsError: true) { Id = call.Id };
+        }
     }
 }

@@ -38,6 +38,11 @@ public sealed class AgentContext
         }
     }
 
+    /// <summary>The kernel's event bus, where the agent's own steps (a <see cref="ToolLoop"/>'s) are published; set for
+    /// agents the kernel runs, and by code that makes a context for an in-process kernel. <see langword="null"/> over a
+    /// remote port (the remote kernel's bus still sees every syscall).</summary>
+    public Events.EventBus? Events { get; init; }
+
     /// <summary>Where the syscalls go.</summary>
     public IKernelPort Port { get; }
 

@@ -39,6 +39,15 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ChatCompletion))]
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ModelList))]
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.OpenAiErrorBody))]
+// The SDK's tool loop (its steps on the event bus)
+[JsonSerializable(typeof(AgentOS.Sdk.ToolLoopEvent))]
+// The OpenAI endpoint's Responses API and embeddings (Hosting/OpenAi).
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ResponsesRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ResponseObject))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.ResponseStreamEvent))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.EmbeddingsRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.OpenAi.EmbeddingList))]
+[JsonSerializable(typeof(float[]))]
 // LLM backends' wire formats (requests sent, responses and stream events read)
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]

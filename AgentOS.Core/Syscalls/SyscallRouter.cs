@@ -293,7 +293,8 @@ internal sealed class SyscallRouter : IDisposable
         }
     }
 
-    private static SyscallException Denied(AccessDecision decision, AccessRequest access)
+    // The typed error a refusal becomes; the OpenAI endpoint's embeddings, checked outside a syscall, share it.
+    internal static SyscallException Denied(AccessDecision decision, AccessRequest access)
     {
         string message = decision.Message ?? $"Agent '{access.AgentId}' may not {access.Operation} {access.Resource} '{access.Target}'.";
         return decision.Reason switch

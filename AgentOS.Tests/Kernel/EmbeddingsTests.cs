@@ -62,8 +62,9 @@ public sealed class EmbeddingsTests
         await using var kernel = AgentKernel.Start(new KernelOptions
         {
             DataDirectory = data.Path,
-            LlmBackends = [new EchoLlmBackend(), new VectorBackend(32)],
-            Embeddings = new EmbeddingsConfig { Dimensions = 64 }, // the first backend that embeds: "vectors"
+            // The first backend that embeds: "vectors" (the echo backend embeds too, so it comes second).
+            LlmBackends = [new VectorBackend(32), new EchoLlmBackend()],
+            Embeddings = new EmbeddingsConfig { Dimensions = 64 },
         });
         kernel.RegisterIdentity("ann");
         var memory = new AgentContext("ann", kernel.Port).Memory;

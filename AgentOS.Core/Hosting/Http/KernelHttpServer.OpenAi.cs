@@ -10,12 +10,13 @@ using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Hosting.Http;
 
-// The OpenAI-compatible endpoint: POST /v1/chat/completions (whole or streamed) and GET /v1/models, so any OpenAI
-// client can use the kernel's scheduled backends. The bearer token's principal (an --api-key names an agent) is the
+// The OpenAI-compatible endpoint: POST /v1/chat/completions (whole or streamed), POST /v1/responses (the .Responses
+// partials), POST /v1/embeddings (.Embeddings) and GET /v1/models, so any OpenAI client can use the kernel's scheduled
+// backends. The bearer token's principal (an --api-key names an agent) is the
 // agent the calls run as, so that agent's privilege groups, budgets and audit apply; errors come in OpenAI's error shape.
 public sealed partial class KernelHttpServer
 {
-    private static bool IsOpenAiPath(string[] segments) => segments is ["v1", "chat", "completions"] or ["v1", "models"];
+    private static bool IsOpenAiPath(string[] segments) => segments is ["v1", "chat", "completions"] or ["v1", "models"] or ["v1", "responses"] or ["v1", "embeddings"];
 
     private async Task HandleOpenAiAsync(HttpServerRequest request, HttpServerResponse response, string[] segments)
     {
@@ -31,8 +32,14 @@ public sealed partial class KernelHttpServer
                     return;
                 case ("POST", ["v1", "chat", "completions"]):
                     var body = await ReadAsync(request, AgentOSJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
-                    var syscall = new SyscallRequest { AgentId = agent, Llm = ToQuery(body) };
+                    var syscall = new SyscallRequest { AgentId = agent, Llm = ToQuery(body, CallSiteOf(request, body.Metadata, body.User)) };
                     await (body.Stream ? StreamCompletionAsync(body, syscall, response) : CompleteAsync(body, syscall, response)).ConfigureAwait(false);
+                    return;
+                case ("POST", ["v1", "responses"]):
+                    await RespondAsync(request, response, agent).ConfigureAwait(false);
+                    return;
+                case ("POST", ["v1", "embeddings"]):
+                    await EmbedAsync(request, response, agent).ConfigureAwait(false);
                     return;
                 default:
                     throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {request.Url?.AbsolutePath}.");
@@ -53,16 +60,21 @@ public sealed partial class KernelHttpServer
     private IEnumerable<string> ModelNames() =>
         _kernel.Llm.Backends.Select(b => b.Name).Concat(_kernel.Llm.Backends.SelectMany(b => b.Models)).Distinct(StringComparer.Ordinal);
 
-    private LlmQuery ToQuery(ChatCompletionRequest body)
+    private void RequireModel(string? model)
     {
-        if (string.IsNullOrEmpty(body.Model))
+        if (string.IsNullOrEmpty(model))
         {
             throw new HttpError(400, "invalid_request", "'model' is required: GET /v1/models lists the kernel's backends.");
         }
-        if (!ModelNames().Contains(body.Model, StringComparer.Ordinal))
+        if (!ModelNames().Contains(model, StringComparer.Ordinal))
         {
-            throw new HttpError(404, "model_not_found", $"The model '{body.Model}' does not exist here; GET /v1/models lists the kernel's backends.");
+            throw new HttpError(404, "model_not_found", $"The model '{model}' does not exist here; GET /v1/models lists the kernel's backends.");
         }
+    }
+
+    private LlmQuery ToQuery(ChatCompletionRequest body, string? callSite)
+    {
+        RequireModel(body.Model);
         if (body.Messages is not { Count: > 0 } || body.Messages.Contains(null!))
         {
             throw new HttpError(400, "invalid_request", "'messages' must hold at least one message, and only message objects.");
@@ -93,6 +105,7 @@ public sealed partial class KernelHttpServer
             JsonOutput = body.ResponseFormat?.Type is "json_object" or "json_schema",
             MaxTokens = maxTokens,
             Temperature = body.Temperature ?? 0,
+            CallSite = callSite,
         };
     }
 

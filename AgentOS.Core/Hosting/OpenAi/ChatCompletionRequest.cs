@@ -40,6 +40,12 @@ internal sealed class ChatCompletionRequest
 
     [JsonPropertyName("response_format")]
     public OpenAiResponseFormat? ResponseFormat { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public Dictionary<string, string>? Metadata { get; set; }
+
+    [JsonPropertyName("user")]
+    public string? User { get; set; }
 }
 
 // A message as clients send it: content is a string, null (an assistant turn that only called tools) or an array

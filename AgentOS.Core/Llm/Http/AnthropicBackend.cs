@@ -245,6 +245,6 @@ public sealed class AnthropicBackend : ILlmBackend, IDisposable
         {
             throw _http.Malformed(null, "a tool_use block without a name");
         }
-        return new ToolCall(name, HttpBackendSupport.Arguments(input, Name, name)) { Id = id };
+        return HttpBackendSupport.Call(id, name, input);
     }
 }

@@ -40,23 +40,33 @@ internal static class HttpBackendSupport
         }
     }
 
-    /// <summary>Tool arguments the model wrote as JSON text.</summary>
-    public static JsonElement Arguments(string? json, string backend, string tool)
+    /// <summary>A tool call the model planned, its arguments given as JSON text. Arguments that are not a JSON object
+    /// do not fail the whole answer: the call comes back with <see cref="ToolCall.MalformedArguments"/> so the agent's
+    /// tool loop can tell the model and go on.</summary>
+    public static ToolCall Call(string? id, string name, string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
-            using var empty = JsonDocument.Parse("{}");
-            return empty.RootElement.Clone();
+            return new ToolCall(name, EmptyObject()) { Id = id };
         }
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return new ToolCall(name, document.RootElement.Clone()) { Id = id };
+            }
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new BackendFailedException($"The model behind '{backend}' called tool '{tool}' with arguments that are not JSON ({ex.Message}); ask again or use a stronger model.", ex);
         }
+        return new ToolCall(name, EmptyObject()) { Id = id, MalformedArguments = json };
+    }
+
+    private static JsonElement EmptyObject()
+    {
+        using var empty = JsonDocument.Parse("{}");
+        return empty.RootElement.Clone();
     }
 
     /// <summary>The base URL from options, else the environment, else the provider's public endpoint.</summary>

@@ -205,13 +205,15 @@ public sealed class OpenAiBackend : ILlmBackend, IDisposable
         return JsonSerializer.SerializeToUtf8Bytes(request, AgentOSJsonContext.Default.OpenAiChatRequest);
     }
 
+    // An assistant turn that only called tools goes out with content null, as OpenAI writes it (some servers refuse
+    // "" beside tool_calls); its calls go back with the arguments exactly as the model wrote them, malformed or not.
     private static OpenAiMessage ToWire(ChatMessage message) => new()
     {
         Role = message.Role,
-        Content = message.Content,
+        Content = message.Content.Length == 0 && message.ToolCalls is { Count: > 0 } ? null : message.Content,
         ToolCallId = message.ToolCallId,
         ToolCalls = message.ToolCalls is { Count: > 0 } calls
-            ? [.. calls.Select(c => new OpenAiToolCall { Id = c.Id, Type = "function", Function = new OpenAiFunctionCall { Name = c.Name, Arguments = c.Arguments.GetRawText() } })]
+            ? [.. calls.Select(c => new OpenAiToolCall { Id = c.Id, Type = "function", Function = new OpenAiFunctionCall { Name = c.Name, Arguments = c.MalformedArguments ?? c.Arguments.GetRawText() } })]
             : null,
     };
 
@@ -221,6 +223,6 @@ public sealed class OpenAiBackend : ILlmBackend, IDisposable
         {
             throw _http.Malformed(null, "a tool call without a function name");
         }
-        return new ToolCall(name, HttpBackendSupport.Arguments(arguments, Name, name)) { Id = id };
+        return HttpBackendSupport.Call(id, name, arguments);
     }
 }

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using AgentOS.Kernel;
+using AgentOS.Tests.Framework;
+using AgentOS.Tests.Helpers;
+using AgentOS.Tests.Hosting;
+
+namespace AgentOS.Tests.Docs;
+
+/// <summary>
+/// docs/first-agent.md, run as a reader would, from an empty folder: every block marked <c>&lt;!-- test: ... --&gt;</c>
+/// is a step (a file to write, a command to run, the server to start) or the output the previous command must print,
+/// so the page cannot drift from what AgentOS does. <c>AGENTOS_DLL</c> is the DLL these tests were built against.
+/// </summary>
+public sealed partial class FirstAgentDocTests
+{
+    // A marker comment, then the fenced block under it.
+    [GeneratedRegex(@"<!-- test: (?<step>[^>]*?) -->\s*\n```[a-z]*\n(?<body>.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex StepPattern();
+
+    // The building and running of a console project takes minutes on a loaded two-core machine.
+    [Test(TimeoutSeconds = 900)]
+    public Task TheCSharpStepsBuildAndRunTheAgent() => RunSectionAsync("## In C#");
+
+    [Test(TimeoutSeconds = 300)]
+    [RequiresCommand("curl")]
+    public Task TheHttpStepsCallTheToolThroughChatCompletions() => RunSectionAsync("## Over HTTP");
+
+    private static async Task RunSectionAsync(string heading)
+    {
+        string page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "first-agent.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = page.IndexOf(heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/first-agent.md has a section '{heading}'");
+        int end = page.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+        var steps = StepPattern().Matches(page[start..(end < 0 ? page.Length : end)]);
+        Assert.True(steps.Count >= 3, $"the section '{heading}' has its steps marked");
+
+        using var folder = new TempDirectory("agentos-first-agent");
+        ServeProcess? serve = null;
+        string? output = null;
+        try
+        {
+            foreach (Match step in steps)
+            {
+                string kind = step.Groups["step"].Value, body = step.Groups["body"].Value;
+                switch (kind.Split(' ', 2))
+                {
+                    case ["file", var path]:
+                        File.WriteAllText(Path.Combine(folder.Path, path), body + "\n");
+                        break;
+                    case ["run", ..]:
+                        string where = kind.StartsWith("run in ", StringComparison.Ordinal) ? Path.Combine(folder.Path, kind[7..]) : folder.Path;
+                        output = await RunAsync(serve is null ? body : body.Replace("http://127.0.0.1:8080/", serve.Url.ToString(), StringComparison.Ordinal), where);
+                        break;
+                    case ["output"]:
+                        Assert.Equal(body.Trim(), output?.Trim());
+                        break;
+                    case ["output", "contains"]:
+                        Assert.Contains(body.Trim(), output ?? "");
+                        break;
+                    case ["serve"]:
+                        // The page's own arguments, but on a free port (the page says 8080; the commands are pointed here).
+                        var arguments = body[(body.IndexOf(" serve ", StringComparison.Ordinal) + 7)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+                        int port = arguments.IndexOf("--port");
+                        if (port >= 0)
+                        {
+                            arguments.RemoveRange(port, 2);
+                        }
+                        serve = await ServeProcess.StartAsync(Path.Combine(folder.Path, "serve-data"), [.. arguments]);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"docs/first-agent.md has a step this test does not know: '{kind}'");
+                }
+            }
+        }
+        finally
+        {
+            serve?.Dispose();
+        }
+    }
+
+    private static async Task<string> RunAsync(string script, string folder)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["AGENTOS_DLL"] = typeof(AgentKernel).Assembly.Location,
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        using var run = ChildProcess.Start("bash", ["-euo", "pipefail", "-c", script], folder, environment);
+        int exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(12));
+        Assert.Equal(0, exit, $"{script}\n--- stdout\n{run.Stdout}\n--- stderr\n{run.Stderr}");
+        return run.Stdout;
+    }
+}
