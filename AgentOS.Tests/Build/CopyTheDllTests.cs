@@ -13,7 +13,12 @@ public sealed class CopyTheDllTests
     public async Task ThrowawayProjectBuildsAgainstThePackedDllAndRunsIt()
     {
         using var temp = new TempDirectory("agentos-copy-dll");
-        var pack = await PackedDll.FolderAsync();
+        var pack = temp.Combine("pack") + Path.DirectorySeparatorChar;
+        using (var packing = ChildProcess.Start(ChildProcess.DotnetHost,
+                   ["build", Path.Combine(RepoPaths.Root, "AgentOS.Core", "AgentOS.Core.csproj"), "-c", "Release", "-t:PackSingleDll", $"-p:PackDir={pack}", "-nologo", "-v:q"]))
+        {
+            Assert.Equal(0, await packing.WaitForExitAsync(TimeSpan.FromMinutes(4)), $"pack failed: {packing.Stdout} {packing.Stderr}");
+        }
         foreach (var file in new[] { "AgentOS.Core.dll", "AgentOS.Core.xml", "AgentOS.Core.runtimeconfig.json" })
         {
             Assert.True(File.Exists(Path.Combine(pack, file)), $"pack must leave {file}");

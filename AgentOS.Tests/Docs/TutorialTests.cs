@@ -1,22 +1,112 @@
+using System.Text.RegularExpressions;
+using AgentOS.Kernel;
 using AgentOS.Tests.Framework;
+using AgentOS.Tests.Helpers;
+using AgentOS.Tests.Hosting;
 
 namespace AgentOS.Tests.Docs;
 
-/// <summary>Each tutorial in docs/tutorials, followed from an empty folder against the packed DLL (see <see cref="Tutorial"/>).</summary>
-public sealed class TutorialTests
+/// <summary>
+/// The tutorials in docs/tutorials, run as a reader would, from an empty folder: every block marked
+/// <c>&lt;!-- test: ... --&gt;</c> is a step (<c>file PATH</c> to write, <c>run</c> or <c>run in FOLDER</c> a command,
+/// <c>serve</c> the kernel's server) or the output the previous command must print (<c>output</c>, or
+/// <c>output contains</c>), so a page cannot drift from what AgentOS does. <c>AGENTOS_DLL</c> is the DLL these tests
+/// were built against.
+/// </summary>
+public sealed partial class TutorialTests
 {
-    [Test(TimeoutSeconds = 480)]
-    public Task Your_first_agent() => Tutorial.Read("first-agent.md").RunAsync();
+    private static readonly string[] Tutorials = ["first-agent.md", "from-aios.md", "tool-using-agent.md"];
 
-    [Test(TimeoutSeconds = 480)]
-    public Task Moving_an_AIOS_agent_over() => Tutorial.Read("from-aios.md").RunAsync();
+    // A marker comment, then the fenced block under it.
+    [GeneratedRegex(@"<!-- test: (?<step>[^>]*?) -->\s*\n```[a-z]*\n(?<body>.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex StepPattern();
+
+    // The building and running of a console project takes minutes on a loaded two-core machine.
+    [Test(TimeoutSeconds = 900)]
+    public Task Your_first_agent() => RunAsync("first-agent.md");
+
+    [Test(TimeoutSeconds = 900)]
+    public Task Moving_an_AIOS_agent_over() => RunAsync("from-aios.md");
+
+    [Test(TimeoutSeconds = 900)]
+    public Task A_tool_using_agent_in_CSharp() => RunAsync("tool-using-agent.md", "## In C#");
+
+    [Test(TimeoutSeconds = 300)]
+    [RequiresCommand("curl")]
+    public Task A_tool_using_agent_over_HTTP() => RunAsync("tool-using-agent.md", "## Over HTTP");
 
     [Test]
-    public void Every_tutorial_has_a_test()
+    public void Every_tutorial_is_run_here()
     {
-        var tested = typeof(TutorialTests).GetMethods().SelectMany(m => m.GetCustomAttributes(typeof(TestAttribute), false).Length > 0 ? [m.Name] : Array.Empty<string>()).ToList();
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs", "tutorials"), "*.md").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.SequenceEqual(["first-agent.md", "from-aios.md"], files, "a tutorial was added or removed: give it a test here (and update this list)");
-        Assert.True(tested.Count == files.Count + 1, "one test per tutorial");
+        var pages = Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs", "tutorials"), "*.md").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.SequenceEqual(Tutorials, pages, "a tutorial was added or removed: give it a test here and list it in Tutorials");
+    }
+
+    // The page's steps (those under the heading, when one is given) in order, in a fresh folder.
+    private static async Task RunAsync(string tutorial, string? heading = null)
+    {
+        string page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "tutorials", tutorial)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = heading is null ? 0 : page.IndexOf(heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{tutorial} has a section '{heading}'");
+        int end = heading is null ? -1 : page.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+        var steps = StepPattern().Matches(page[start..(end < 0 ? page.Length : end)]);
+        Assert.True(steps.Count >= 3, $"{tutorial} {heading} has its steps marked");
+
+        using var folder = new TempDirectory("agentos-tutorial");
+        ServeProcess? serve = null;
+        string? output = null;
+        try
+        {
+            foreach (Match step in steps)
+            {
+                string kind = step.Groups["step"].Value, body = step.Groups["body"].Value;
+                switch (kind.Split(' ', 2))
+                {
+                    case ["file", var path]:
+                        File.WriteAllText(Path.Combine(folder.Path, path), body + "\n");
+                        break;
+                    case ["run", ..]:
+                        string where = kind.StartsWith("run in ", StringComparison.Ordinal) ? Path.Combine(folder.Path, kind[7..]) : folder.Path;
+                        output = await RunCommandAsync(serve is null ? body : body.Replace("http://127.0.0.1:8080/", serve.Url.ToString(), StringComparison.Ordinal), where);
+                        break;
+                    case ["output"]:
+                        Assert.Equal(body.Trim(), output?.Trim());
+                        break;
+                    case ["output", "contains"]:
+                        Assert.Contains(body.Trim(), output ?? "");
+                        break;
+                    case ["serve"]:
+                        // The page's own arguments, but on a free port (the page says 8080; the commands are pointed here).
+                        var arguments = body[(body.IndexOf(" serve ", StringComparison.Ordinal) + 7)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+                        int port = arguments.IndexOf("--port");
+                        if (port >= 0)
+                        {
+                            arguments.RemoveRange(port, 2);
+                        }
+                        serve = await ServeProcess.StartAsync(Path.Combine(folder.Path, "serve-data"), [.. arguments]);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"{tutorial} has a step this test does not know: '{kind}'");
+                }
+            }
+        }
+        finally
+        {
+            serve?.Dispose();
+        }
+    }
+
+    private static async Task<string> RunCommandAsync(string script, string folder)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["AGENTOS_DLL"] = typeof(AgentKernel).Assembly.Location,
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        using var run = ChildProcess.Start("bash", ["-euo", "pipefail", "-c", script], folder, environment);
+        int exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(12));
+        Assert.Equal(0, exit, $"{script}\n--- stdout\n{run.Stdout}\n--- stderr\n{run.Stderr}");
+        return run.Stdout;
     }
 }
