@@ -64,8 +64,8 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
     public int MinSkillSamples { get; init; } = 32;
 
     /// <summary>The concordance that counts as skill. Default 0.2 (noise on 128 pairs has a standard deviation of about
-    /// 0.06).</summary>
-    public double SkillThreshold { get; init; } = 0.2;
+    /// 0.06). Settable while the queue runs (the self-improving loop tunes it); it takes effect at the next finished item.</summary>
+    public double SkillThreshold { get; set; } = 0.2;
 
     /// <summary>The current rank concordance of estimates with true costs (−1..1).</summary>
     public double Skill
