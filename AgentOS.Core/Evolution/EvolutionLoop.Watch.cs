@@ -4,10 +4,11 @@ namespace AgentOS.Evolution;
 
 public sealed partial class EvolutionLoop
 {
-    // Once WatchCalls calls arrived after the change and finished: compares their live mean latency with what the
-    // previous settings would have given on the same calls (replayed, with the queue warmed up on the calls before,
-    // and scaled by how the live queue compared with the simulator at the proof). Worse by more than the tolerance:
-    // the previous settings go back, exactly. Otherwise the change is kept.
+    // Once WatchCalls calls arrived after the change and finished: estimates what the live mean latency of those calls
+    // would have been under the previous settings — their replay under the previous settings, scaled by how the live
+    // queue compared with the replay of the applied settings on the same calls (so what the replay cannot see, a
+    // backlog of calls still running, a backend slower than its fit, scales both alike) — and rolls back to the exact
+    // previous settings when the live figure is worse than that by more than the tolerance. Otherwise the change is kept.
     private EvolutionChange? Verdict(Watch watch)
     {
         TrafficRecord[] all;
@@ -20,15 +21,26 @@ public sealed partial class EvolutionLoop
         {
             return null;
         }
+        // The replay starts from the queue as it was at the change: the calls just before it, and every call that was
+        // still waiting or running then however early it arrived (without them the previous settings would look as if
+        // they had started from an empty queue, and every change under load would look like a degradation).
         int warmCount = (int)(_options.Window * _options.WarmupFraction);
         var before = all.Where(c => c.Arrival <= watch.Since).OrderBy(c => c.Arrival).ToList();
-        var warm = before.GetRange(Math.Max(0, before.Count - warmCount), Math.Min(warmCount, before.Count));
-        var prior = before.GetRange(0, before.Count - warm.Count);
+        int from = Math.Max(0, before.Count - warmCount);
+        int backlog = before.FindIndex(c => c.Arrival + c.Latency > watch.Since);
+        if (backlog >= 0)
+        {
+            from = Math.Max(Math.Min(from, backlog), before.Count - 4 * Math.Max(warmCount, 1));
+        }
+        var warm = before.GetRange(from, before.Count - from);
+        var prior = before.GetRange(0, from);
         var window = warm.Concat(after).ToList();
         var model = TrafficProfile.Learn(window).Model;
         var previous = Simulate(watch.Previous, prior, window, model, _options.Slots);
-        double expected = Scored(previous.Latencies, warm.Count).Mean * watch.Calibration;
+        double previousMean = Scored(previous.Latencies, warm.Count).Mean;
+        double replayed = Scored(Simulate(watch.Applied, prior, window, model, _options.Slots).Latencies, warm.Count).Mean;
         double live = after.Average(c => c.Latency);
+        double expected = replayed > 0 ? previousMean * live / replayed : previousMean * watch.Calibration;
         lock (_gate)
         {
             _watch = null;
@@ -40,11 +52,11 @@ public sealed partial class EvolutionLoop
                 _cooldown[watch.Applied] = _options.Cooldown;
             }
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"live mean {live:0.###} s over {after.Count} calls is above the previous settings' {expected:0.###} s (replayed, calibrated) by more than {_options.Tolerance:P0}");
+                $"live mean {live:0.###} s over {after.Count} calls is above the previous settings' {expected:0.###} s (its replay {previousMean:0.###} s scaled by live ÷ this replay {replayed:0.###} s) by more than {_options.Tolerance:P0}");
             return Record("rollback", _target.Current, watch.Previous, reason, expected - live, 0, after.Count);
         }
         var kept = string.Create(CultureInfo.InvariantCulture,
-            $"live mean {live:0.###} s over {after.Count} calls; the previous settings would have given {expected:0.###} s (replayed, calibrated)");
+            $"live mean {live:0.###} s over {after.Count} calls; the previous settings would have given {expected:0.###} s (its replay {previousMean:0.###} s scaled by live ÷ this replay {replayed:0.###} s)");
         return Record("keep", _target.Current, _target.Current, kept, expected - live, 0, after.Count);
     }
 }
