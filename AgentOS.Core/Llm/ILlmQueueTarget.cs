@@ -1,6 +1,4 @@
-using AgentOS.Llm;
-
-namespace AgentOS.Evolution;
+namespace AgentOS.Llm;
 
 /// <summary>What the self-improving loop tunes: an LLM queue whose settings can be read and replaced while it runs.</summary>
 public interface ILlmQueueTarget
