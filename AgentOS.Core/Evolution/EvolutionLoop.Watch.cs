@@ -6,9 +6,10 @@ public sealed partial class EvolutionLoop
 {
     // Once WatchCalls calls arrived after the change and finished: estimates what the live mean latency of those calls
     // would have been under the previous settings — their replay under the previous settings, scaled by how the live
-    // queue compared with the replay of the applied settings on the same calls (so what the replay cannot see, a
-    // backlog of calls still running, a backend slower than its fit, scales both alike) — and rolls back to the exact
-    // previous settings when the live figure is worse than that by more than the tolerance. Otherwise the change is kept.
+    // queue compared with the replay of those same settings at the proof (a backend slower than its fit, overheads the
+    // simulator does not see) — and rolls back to the exact previous settings when the live mean is worse than that by
+    // more than the tolerance. Otherwise the change is kept. The live figure is what decides: a change the replay likes
+    // but the live queue suffers under goes back.
     private EvolutionChange? Verdict(Watch watch)
     {
         TrafficRecord[] all;
@@ -38,9 +39,8 @@ public sealed partial class EvolutionLoop
         var model = TrafficProfile.Learn(window).Model;
         var previous = Simulate(watch.Previous, prior, window, model, _options.Slots);
         double previousMean = Scored(previous.Latencies, warm.Count).Mean;
-        double replayed = Scored(Simulate(watch.Applied, prior, window, model, _options.Slots).Latencies, warm.Count).Mean;
         double live = after.Average(c => c.Latency);
-        double expected = replayed > 0 ? previousMean * live / replayed : previousMean * watch.Calibration;
+        double expected = previousMean * watch.Calibration;
         lock (_gate)
         {
             _watch = null;
@@ -52,11 +52,11 @@ public sealed partial class EvolutionLoop
                 _cooldown[watch.Applied] = _options.Cooldown;
             }
             var reason = string.Create(CultureInfo.InvariantCulture,
-                $"live mean {live:0.###} s over {after.Count} calls is above the previous settings' {expected:0.###} s (its replay {previousMean:0.###} s scaled by live ÷ this replay {replayed:0.###} s) by more than {_options.Tolerance:P0}");
+                $"live mean {live:0.###} s over {after.Count} calls is above the previous settings' {expected:0.###} s (its replay {previousMean:0.###} s × the proof's live ÷ replay {watch.Calibration:0.###}) by more than {_options.Tolerance:P0}");
             return Record("rollback", _target.Current, watch.Previous, reason, expected - live, 0, after.Count);
         }
         var kept = string.Create(CultureInfo.InvariantCulture,
-            $"live mean {live:0.###} s over {after.Count} calls; the previous settings would have given {expected:0.###} s (its replay {previousMean:0.###} s scaled by live ÷ this replay {replayed:0.###} s)");
+            $"live mean {live:0.###} s over {after.Count} calls; the previous settings would have given {expected:0.###} s (its replay {previousMean:0.###} s × the proof's live ÷ replay {watch.Calibration:0.###})");
         return Record("keep", _target.Current, _target.Current, kept, expected - live, 0, after.Count);
     }
 }
