@@ -70,16 +70,29 @@ public sealed record BackendProfile(int Calls, double FailureRate, double FirstT
         var timed = calls.Where(c => !c.Failed && double.IsFinite(c.FirstToken) && double.IsFinite(c.Decode) && c.OutputTokens > 1).ToArray();
         if (timed.Length < 8)
         {
+            // Only whole service times (a backend that does not stream): service = base + per-token × output tokens.
+            var whole = calls.Where(c => !c.Failed && double.IsFinite(c.Service) && c.OutputTokens > 0).ToArray();
+            if (whole.Length >= 8 && whole.Select(c => c.OutputTokens).Distinct().Skip(1).Any())
+            {
+                var (a, b) = LeastSquares(whole, c => c.OutputTokens, c => c.Service);
+                return new(calls.Length, failure, a, 0, Math.Max(b, 1e-6), true);
+            }
             var fallback = new SimulatedLatencyModel();
             return new(calls.Length, failure, fallback.FirstTokenBase.TotalSeconds, fallback.PrefillPerToken.TotalSeconds, fallback.DecodePerToken.TotalSeconds, false);
         }
         var perToken = timed.Select(c => c.Decode / (c.OutputTokens - 1)).Order().ToArray();
         double decode = perToken[perToken.Length / 2];
-        double mx = timed.Average(c => (double)c.InputTokens), my = timed.Average(c => c.FirstToken);
-        double sxx = timed.Sum(c => (c.InputTokens - mx) * (c.InputTokens - mx));
-        double slope = sxx > 0 ? Math.Max(0, timed.Sum(c => (c.InputTokens - mx) * (c.FirstToken - my)) / sxx) : 0;
-        double intercept = Math.Max(0, my - slope * mx);
+        var (intercept, slope) = LeastSquares(timed, c => c.InputTokens, c => c.FirstToken);
         return new(calls.Length, failure, intercept, slope, Math.Max(decode, 1e-6), true);
+    }
+
+    // y = intercept + slope × x, both kept at zero or more (a latency never shrinks with more tokens).
+    private static (double Intercept, double Slope) LeastSquares(TrafficRecord[] calls, Func<TrafficRecord, double> x, Func<TrafficRecord, double> y)
+    {
+        double mx = calls.Average(x), my = calls.Average(y);
+        double sxx = calls.Sum(c => (x(c) - mx) * (x(c) - mx));
+        double slope = sxx > 0 ? Math.Max(0, calls.Sum(c => (x(c) - mx) * (y(c) - my)) / sxx) : 0;
+        return (Math.Max(0, my - slope * mx), slope);
     }
 }
 

@@ -14,6 +14,8 @@ namespace AgentOS.Evolution;
 /// <param name="Decode">From the first token to the last (NaN when not measured).</param>
 /// <param name="Backend">The backend that served it.</param>
 /// <param name="Failed">Whether the backend failed it.</param>
+/// <param name="Service">From the backend starting the call to its end, when first-token and decode times are not
+/// measured apart (NaN when not measured).</param>
 public readonly record struct TrafficRecord(
     double Arrival, string Agent, string Site, int InputTokens, int OutputTokens, double Latency,
-    double FirstToken = double.NaN, double Decode = double.NaN, string Backend = "", bool Failed = false);
+    double FirstToken = double.NaN, double Decode = double.NaN, string Backend = "", bool Failed = false, double Service = double.NaN);
