@@ -55,12 +55,7 @@ public sealed class LengthDistributions<T> : ICostEstimator<T> where T : ISchedu
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="actual"/> is negative or not finite.</exception>
     public void Observe(string agent, string site, double actual)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ArgumentNullException.ThrowIfNull(site);
-        if (!double.IsFinite(actual) || actual < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(actual), actual, "A cost is a finite number of units, zero or more.");
-        }
+        OnlineCostEstimator<T>.CheckSample(agent, site, actual);
         lock (_gate)
         {
             if (!_pairs.TryGetValue((agent, site), out var pair))

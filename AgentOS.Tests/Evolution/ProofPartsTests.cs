@@ -67,4 +67,18 @@ public sealed class ProofPartsTests
         Assert.Near(1.0, profile.InterArrivalCv, 0.2, "Poisson arrivals");
         Assert.True(profile.ArrivalRate > 0);
     }
+
+    [Test]
+    public void ABackendThatOnlyReportsWholeServiceTimesIsFittedOnOutputTokens()
+    {
+        // No first-token or decode times (a backend that does not stream): service = 0.05 s + 0.01 s per output token.
+        var calls = Enumerable.Range(1, 20).Select(i => new TrafficRecord(i, "a", "s", 100, 10 * i, 1, Backend: "remote", Service: 0.05 + 0.01 * 10 * i)).ToList();
+        var fit = TrafficProfile.Learn(calls).Backends["remote"];
+        Assert.True(fit.Measured);
+        Assert.Near(0.05, fit.FirstTokenBase, 1e-9);
+        Assert.Near(0.01, fit.DecodePerToken, 1e-9);
+        Assert.Equal(0.0, fit.PrefillPerToken);
+        // Too few calls to fit: the simulator's defaults, and it says it measured nothing.
+        Assert.False(TrafficProfile.Learn(calls[..5]).Backends["remote"].Measured);
+    }
 }
