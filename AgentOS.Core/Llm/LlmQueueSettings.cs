@@ -11,6 +11,20 @@ namespace AgentOS.Llm;
 /// </summary>
 public sealed record LlmQueueSettings
 {
+    /// <summary>The default settings: <c>sjf</c> on learned lengths, no aging, skill threshold 0.2.</summary>
+    public LlmQueueSettings()
+    {
+    }
+
+    // What the JSON reader builds with: a member missing from the JSON keeps its default (the source-generated reader
+    // would otherwise pass null and 0 for them: a stored change read back without a policy).
+    [System.Text.Json.Serialization.JsonConstructor]
+    internal LlmQueueSettings(string? policy = "sjf", double skillThreshold = 0.2)
+    {
+        Policy = policy ?? "sjf";
+        SkillThreshold = skillThreshold;
+    }
+
     /// <summary>The policies the LLM queue can run: the built-in ones and <c>gittins</c> (over learned length distributions).</summary>
     public static IReadOnlyList<string> PolicyNames { get; } = [.. SchedulingPolicies.Names, "gittins"];
 
