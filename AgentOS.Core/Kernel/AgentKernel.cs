@@ -305,7 +305,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
         _memory.Store.Statistics,
         Contexts.Statistics,
-        _audit.Statistics);
+        _audit.Statistics) { Evolution = EvolutionStatus };
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>

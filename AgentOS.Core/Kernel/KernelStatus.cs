@@ -16,4 +16,8 @@ public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDict
 
     /// <summary>Who asked, as the HTTP API authenticated it; <see langword="null"/> in process.</summary>
     public string? Caller { get; init; }
+
+    /// <summary>The self-improving loop: the LLM queue's settings in force, pins and every change; <see langword="null"/>
+    /// while the loop is off.</summary>
+    public Evolution.EvolutionStatus? Evolution { get; init; }
 }

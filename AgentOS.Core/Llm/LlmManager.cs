@@ -28,6 +28,10 @@ internal sealed partial class LlmManager : SyscallExecutor
     // Learns output lengths from finished generations, for the LLM queue's shortest-job-first.
     public LlmCostEstimator? Estimator { get; }
 
+    // Told of every generation that finished (its response) or failed (null), with its backend: what the self-improving
+    // loop learns from. Set once by the kernel; null costs one read per call.
+    public Action<Syscall, LlmResponse?, string>? CallEnded { get; set; }
+
     /// <summary>The LLM queue's concurrency group of a syscall: its backend, so each backend keeps to its own slots.</summary>
     public static string BackendOf(Syscall syscall) => syscall.Access.Target!;
 
@@ -118,6 +122,10 @@ internal sealed partial class LlmManager : SyscallExecutor
             {
                 limiter.HoldFor(wait);
             }
+            if (ex is not OperationCanceledException)
+            {
+                CallEnded?.Invoke(syscall, null, name);
+            }
             throw;
         }
         if (IsConversationTurn(syscall.Request.Llm!))
@@ -127,6 +135,7 @@ internal sealed partial class LlmManager : SyscallExecutor
         syscall.TokensUsed = response.PromptTokens + response.CompletionTokens;
         limiter.Record(syscall.RateCharge, syscall.TokensUsed - reserved);
         Estimator?.Observe(syscall.Request.AgentId, syscall.Request.Llm!.CallSite ?? "", response.CompletionTokens);
+        CallEnded?.Invoke(syscall, response, name);
         if (syscall.Request.StreamTo is null && !switchable)
         {
             slot.ReportService(response.CompletionTokens);

@@ -64,8 +64,8 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
     public int MinSkillSamples { get; init; } = 32;
 
     /// <summary>The concordance that counts as skill. Default 0.2 (noise on 128 pairs has a standard deviation of about
-    /// 0.06).</summary>
-    public double SkillThreshold { get; init; } = 0.2;
+    /// 0.06). Settable while the queue runs (the self-improving loop tunes it); it takes effect at the next finished item.</summary>
+    public double SkillThreshold { get; set; } = 0.2;
 
     /// <summary>The current rank concordance of estimates with true costs (−1..1).</summary>
     public double Skill
@@ -123,9 +123,8 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
         }
     }
 
-    /// <summary>Learns the true cost of a finished item of (<paramref name="agent"/>, <paramref name="site"/>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="actual"/> is negative or not finite.</exception>
-    public void Observe(string agent, string site, double actual)
+    // A finished item's key and cost, as every learner of costs takes them.
+    internal static void CheckSample(string agent, string site, double actual)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(site);
@@ -133,6 +132,13 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
         {
             throw new ArgumentOutOfRangeException(nameof(actual), actual, "A cost is a finite number of units, zero or more.");
         }
+    }
+
+    /// <summary>Learns the true cost of a finished item of (<paramref name="agent"/>, <paramref name="site"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="actual"/> is negative or not finite.</exception>
+    public void Observe(string agent, string site, double actual)
+    {
+        CheckSample(agent, site, actual);
         lock (_gate)
         {
             if (_all.Count > 0 && Sampled())

@@ -48,6 +48,9 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.EmbeddingsRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.OpenAi.EmbeddingList))]
 [JsonSerializable(typeof(float[]))]
+// Evolution (the self-improving loop): its changes as kept in storage and published, and its status.
+[JsonSerializable(typeof(AgentOS.Evolution.EvolutionChange))]
+[JsonSerializable(typeof(AgentOS.Evolution.EvolutionStatus))]
 // LLM backends' wire formats (requests sent, responses and stream events read)
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]

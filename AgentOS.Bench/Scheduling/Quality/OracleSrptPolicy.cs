@@ -1,3 +1,4 @@
+using AgentOS.Evolution.Replay;
 using AgentOS.Scheduling;
 using AgentOS.Scheduling.Policies;
 using AgentOS.Time;
@@ -9,9 +10,9 @@ namespace AgentOS.Bench.Scheduling.Quality;
 /// true remaining tokens; an arrival shorter than a running request's remaining tokens (counted to the token, on the
 /// virtual clock) preempts it.
 /// </summary>
-internal sealed class OracleSrptPolicy(ManualTimeProvider time, double decodeSeconds) : ISchedulingPolicy<SimRequest>
+internal sealed class OracleSrptPolicy(ManualTimeProvider time, double decodeSeconds) : ISchedulingPolicy<ReplayRequest>
 {
-    private readonly ShortestJobFirstPolicy<SimRequest> _inner = new(new OracleEstimator());
+    private readonly ShortestJobFirstPolicy<ReplayRequest> _inner = new(new OracleEstimator());
 
     public string Name => "oracle-srpt";
 
@@ -19,19 +20,19 @@ internal sealed class OracleSrptPolicy(ManualTimeProvider time, double decodeSec
 
     public TimeSpan? TimeSlice => null;
 
-    public void Enqueue(SimRequest item, long nowTicks) => _inner.Enqueue(item, nowTicks);
+    public void Enqueue(ReplayRequest item, long nowTicks) => _inner.Enqueue(item, nowTicks);
 
-    public bool TryPeek(out SimRequest item) => _inner.TryPeek(out item);
+    public bool TryPeek(out ReplayRequest item) => _inner.TryPeek(out item);
 
-    public bool TryDequeue(long nowTicks, out SimRequest item) => _inner.TryDequeue(nowTicks, out item);
+    public bool TryDequeue(long nowTicks, out ReplayRequest item) => _inner.TryDequeue(nowTicks, out item);
 
-    public bool Remove(SimRequest item) => _inner.Remove(item);
+    public bool Remove(ReplayRequest item) => _inner.Remove(item);
 
-    public void DrainTo(Action<SimRequest> sink) => _inner.DrainTo(sink);
+    public void DrainTo(Action<ReplayRequest> sink) => _inner.DrainTo(sink);
 
-    public double ServiceBudget(SimRequest item) => double.PositiveInfinity;
+    public double ServiceBudget(ReplayRequest item) => double.PositiveInfinity;
 
-    public bool ShouldPreempt(SimRequest running)
+    public bool ShouldPreempt(ReplayRequest running)
     {
         if (!_inner.TryPeek(out var head) || !running.Running)
         {
@@ -46,7 +47,7 @@ internal sealed class OracleSrptPolicy(ManualTimeProvider time, double decodeSec
 }
 
 /// <summary>True output lengths: what the oracles know and no real scheduler can.</summary>
-internal sealed class OracleEstimator : ICostEstimator<SimRequest>
+internal sealed class OracleEstimator : ICostEstimator<ReplayRequest>
 {
-    public double Estimate(SimRequest item) => item.Output;
+    public double Estimate(ReplayRequest item) => item.Output;
 }

@@ -1,3 +1,4 @@
+using AgentOS.Evolution.Replay;
 using AgentOS.Llm.Simulation;
 
 namespace AgentOS.Bench.Scheduling.Quality;
@@ -12,7 +13,7 @@ internal static class ReferenceModels
     /// the batch to completion in order on the slots, and only then starts the next cycle.</summary>
     public const double AiosCycle = 1.1;
 
-    public static Outcome Aios(SimRequest[] requests, int slots, SimulatedLatencyModel model)
+    public static ReplayOutcome Aios(ReplayRequest[] requests, int slots, SimulatedLatencyModel model)
     {
         var completions = new double[requests.Length];
         var free = new double[slots];
@@ -38,14 +39,14 @@ internal static class ReferenceModels
             }
             t = free.Max();
         }
-        return Outcome.From(requests, completions);
+        return ReplayOutcome.From(requests, completions);
     }
 
     /// <summary>
     /// No kernel: every agent calls the backend as soon as it wants to (as AutoGPT-style frameworks do), so the
     /// backend shares its capacity among everything in flight — processor sharing over the slots.
     /// </summary>
-    public static Outcome NoKernel(SimRequest[] requests, int slots, SimulatedLatencyModel model)
+    public static ReplayOutcome NoKernel(ReplayRequest[] requests, int slots, SimulatedLatencyModel model)
     {
         var completions = new double[requests.Length];
         var active = new List<(int Index, double Left)>();
@@ -76,6 +77,6 @@ internal static class ReferenceModels
                 active.Add((r.Index, model.Service(r.Input, r.Output).TotalSeconds));
             }
         }
-        return Outcome.From(requests, completions);
+        return ReplayOutcome.From(requests, completions);
     }
 }

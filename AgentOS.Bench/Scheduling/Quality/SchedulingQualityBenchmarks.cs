@@ -1,3 +1,4 @@
+using AgentOS.Evolution.Replay;
 using System.Globalization;
 using AgentOS.Bench.Harness;
 using AgentOS.Llm.Simulation;
@@ -24,7 +25,7 @@ internal static class SchedulingQualityBenchmarks
     public const int Slots = 1;
 
     private static readonly string[] QueuePolicies = ["fifo", "priority", "sjf", "rr", "las", "edf", "default", "oracle-sjf", "oracle-srpt"];
-    private static (int Count, Dictionary<string, Outcome> Outcomes)? s_computed;
+    private static (int Count, Dictionary<string, ReplayOutcome> Outcomes)? s_computed;
 
     [Benchmark("scheduling.quality.replay", Runs = 1, MultiThreaded = true)]
     public static void Replay(BenchRun run)
@@ -56,13 +57,13 @@ internal static class SchedulingQualityBenchmarks
 
         var requests = Workloads.AtLoad(workloads[1], 0.9, Slots, model);
         run.Start();
-        QueueReplay.Run(requests, Policy("default", out var learn), Slots, model, learn);
+        TrafficReplay.Run(requests, Policy("default", out var learn), Slots, model, learn);
         run.Stop(requests.Length);
     }
 
-    private static Dictionary<string, Outcome> Compute(List<(string Agent, string Site, TraceRequest Request)>[] workloads, SimulatedLatencyModel model)
+    private static Dictionary<string, ReplayOutcome> Compute(List<(string Agent, string Site, TraceRequest Request)>[] workloads, SimulatedLatencyModel model)
     {
-        var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal);
+        var outcomes = new Dictionary<string, ReplayOutcome>(StringComparer.Ordinal);
         for (int w = 0; w < workloads.Length; w++)
         {
             foreach (double rho in Loads)
@@ -71,7 +72,7 @@ internal static class SchedulingQualityBenchmarks
                 foreach (var name in QueuePolicies)
                 {
                     Console.Write($"\r  workload {w + 1} rho {rho} {name}            ");
-                    outcomes[Key(w, rho, name)] = QueueReplay.Run(requests, Policy(name, out var learn), Slots, model, learn);
+                    outcomes[Key(w, rho, name)] = TrafficReplay.Run(requests, Policy(name, out var learn), Slots, model, learn);
                 }
                 outcomes[Key(w, rho, "aios")] = ReferenceModels.Aios(requests, Slots, model);
                 outcomes[Key(w, rho, "no-kernel")] = ReferenceModels.NoKernel(requests, Slots, model);
@@ -82,7 +83,7 @@ internal static class SchedulingQualityBenchmarks
     }
 
     // The policy under test, and what it learns from each finished request (the online estimators).
-    private static Func<AgentOS.Time.ManualTimeProvider, ISchedulingPolicy<SimRequest>> Policy(string name, out Action<SimRequest>? learn)
+    private static Func<AgentOS.Time.ManualTimeProvider, ISchedulingPolicy<ReplayRequest>> Policy(string name, out Action<ReplayRequest>? learn)
     {
         learn = null;
         switch (name)
@@ -90,7 +91,7 @@ internal static class SchedulingQualityBenchmarks
             case "sjf" or "default":
                 // sjf: sorts on the learned estimates whatever their skill; default (the kernel's LLM policy): the same
                 // estimator with FIFO order while it has no skill.
-                var estimator = new OnlineCostEstimator<SimRequest>(static r => (r.Agent, r.Site), fallBackWhenNoSkill: name == "default");
+                var estimator = new OnlineCostEstimator<ReplayRequest>(static r => (r.Agent, r.Site), fallBackWhenNoSkill: name == "default");
                 learn = r => estimator.Observe(r.Agent, r.Site, r.Output);
                 return _ => SchedulingPolicies.Create("sjf", estimator: estimator);
             case "oracle-sjf":
@@ -98,13 +99,13 @@ internal static class SchedulingQualityBenchmarks
             case "oracle-srpt":
                 return time => new OracleSrptPolicy(time, new SimulatedLatencyModel().DecodePerToken.TotalSeconds);
             default:
-                return _ => SchedulingPolicies.Create<SimRequest>(name);
+                return _ => SchedulingPolicies.Create<ReplayRequest>(name);
         }
     }
 
     private static string Key(int workload, double rho, string policy) => string.Create(CultureInfo.InvariantCulture, $"w{workload + 1}.rho{rho}.{policy}");
 
-    private static IEnumerable<(string, double)> Summary(Dictionary<string, Outcome> o)
+    private static IEnumerable<(string, double)> Summary(Dictionary<string, ReplayOutcome> o)
     {
         foreach (double rho in Loads)
         {
@@ -116,7 +117,7 @@ internal static class SchedulingQualityBenchmarks
         }
     }
 
-    private static void Print(Dictionary<string, Outcome> o, int count)
+    private static void Print(Dictionary<string, ReplayOutcome> o, int count)
     {
         var model = new SimulatedLatencyModel();
         Console.WriteLine();

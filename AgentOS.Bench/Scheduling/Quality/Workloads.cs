@@ -1,3 +1,4 @@
+using AgentOS.Evolution.Replay;
 using AgentOS.Llm.Simulation;
 
 namespace AgentOS.Bench.Scheduling.Quality;
@@ -42,13 +43,13 @@ internal static class Workloads
     /// Scales the inter-arrival times by one factor so that the offered service (each request's time alone on a
     /// slot) divided by slots × the arrival span equals <paramref name="rho"/>.
     /// </summary>
-    public static SimRequest[] AtLoad(List<(string Agent, string Site, TraceRequest Request)> work, double rho, int slots, SimulatedLatencyModel model)
+    public static ReplayRequest[] AtLoad(List<(string Agent, string Site, TraceRequest Request)> work, double rho, int slots, SimulatedLatencyModel model)
     {
         double offered = work.Sum(w => model.Service(w.Request.InputTokens, w.Request.OutputTokens).TotalSeconds);
         double first = work[0].Request.Arrival.TotalSeconds;
         double span = work[^1].Request.Arrival.TotalSeconds - first;
         double scale = offered / (rho * slots * span);
-        return [.. work.Select((w, i) => new SimRequest(i, w.Agent, w.Site, (w.Request.Arrival.TotalSeconds - first) * scale, w.Request.InputTokens, w.Request.OutputTokens,
+        return [.. work.Select((w, i) => new ReplayRequest(i, w.Agent, w.Site, (w.Request.Arrival.TotalSeconds - first) * scale, w.Request.InputTokens, w.Request.OutputTokens,
             SloFactor * model.Service(w.Request.InputTokens, w.Request.OutputTokens).TotalSeconds))];
     }
 }

@@ -1,9 +1,9 @@
 using AgentOS.Scheduling;
 
-namespace AgentOS.Bench.Scheduling.Quality;
+namespace AgentOS.Evolution.Replay;
 
 /// <summary>One LLM request of a replayed workload, as the LLM queue schedules it (cost unit: output tokens).</summary>
-internal sealed class SimRequest(int index, string agent, string site, double arrival, int input, int output, double slo) : ISchedulable
+internal sealed class ReplayRequest(int index, string agent, string site, double arrival, int input, int output, double slo) : ISchedulable
 {
     public int Index { get; } = index;
     public string Agent { get; } = agent;
@@ -24,5 +24,8 @@ internal sealed class SimRequest(int index, string agent, string site, double ar
     public double ServiceAtDecodeStart { get; set; }
     public bool Running { get; set; }
 
-    public SimRequest Fresh() => new(Index, Agent, Site, Arrival, Input, Output, Slo);
+    /// <summary>Seconds since the replay began when it finished (set before the replay's learn callback sees it).</summary>
+    public double Completion { get; set; }
+
+    public ReplayRequest Fresh() => new(Index, Agent, Site, Arrival, Input, Output, Slo);
 }

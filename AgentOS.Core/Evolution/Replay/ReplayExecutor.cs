@@ -2,7 +2,7 @@ using AgentOS.Llm.Simulation;
 using AgentOS.Scheduling;
 using AgentOS.Time;
 
-namespace AgentOS.Bench.Scheduling.Quality;
+namespace AgentOS.Evolution.Replay;
 
 /// <summary>
 /// The simulator as the LLM queue's executor, with the preemption contract: a run prefills (first run only — a
@@ -10,10 +10,10 @@ namespace AgentOS.Bench.Scheduling.Quality;
 /// yield request stops it at the next token boundary. Timers on the virtual clock end runs; the finished requests
 /// teach the estimator.
 /// </summary>
-internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel model, Action<SimRequest>? finished) : IJobExecutor<SimRequest>
+internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyModel model, Action<ReplayRequest>? finished) : IJobExecutor<ReplayRequest>
 {
     private static readonly object Prefilled = new();
-    private readonly Dictionary<ExecutionSlot<SimRequest>, Run> _runs = [];
+    private readonly Dictionary<ExecutionSlot<ReplayRequest>, Run> _runs = [];
     private readonly Lock _gate = new();
     private int _waitingOnClock;
 
@@ -25,7 +25,7 @@ internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel
 
     private double Now => time.Elapsed.TotalSeconds;
 
-    public void Start(ExecutionSlot<SimRequest> slot)
+    public void Start(ExecutionSlot<ReplayRequest> slot)
     {
         var request = slot.Item;
         double tpot = model.DecodePerToken.TotalSeconds;
@@ -46,7 +46,7 @@ internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel
     }
 
     // A slice ended or a shorter request arrived: stop at the next token boundary (at least one token after prefill).
-    public void OnYieldRequested(ExecutionSlot<SimRequest> slot)
+    public void OnYieldRequested(ExecutionSlot<ReplayRequest> slot)
     {
         Run? run;
         lock (_gate)
@@ -68,10 +68,10 @@ internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel
         }
     }
 
-    public void Reject(SimRequest item, JobRejection reason) =>
+    public void Reject(ReplayRequest item, JobRejection reason) =>
         throw new InvalidOperationException($"request {item.Index} rejected ({reason}); the replay never cancels or expires requests");
 
-    private void End(ExecutionSlot<SimRequest> slot, Run run)
+    private void End(ExecutionSlot<ReplayRequest> slot, Run run)
     {
         lock (_gate)
         {
@@ -89,6 +89,7 @@ internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel
         if (request.Ticket.AttainedService >= request.Output - 1e-9)
         {
             Completions[request.Index] = Now;
+            request.Completion = Now;
             finished?.Invoke(request);
             slot.Complete();
         }
@@ -98,9 +99,9 @@ internal sealed class SimExecutor(ManualTimeProvider time, SimulatedLatencyModel
         }
     }
 
-    private sealed class Run(SimRequest request, int tokens)
+    private sealed class Run(ReplayRequest request, int tokens)
     {
-        public SimRequest Request { get; } = request;
+        public ReplayRequest Request { get; } = request;
         public int Tokens { get; set; } = tokens;
         public ITimer? Timer { get; set; }
     }

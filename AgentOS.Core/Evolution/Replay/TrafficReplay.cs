@@ -2,27 +2,30 @@ using AgentOS.Llm.Simulation;
 using AgentOS.Scheduling;
 using AgentOS.Time;
 
-namespace AgentOS.Bench.Scheduling.Quality;
+namespace AgentOS.Evolution.Replay;
 
 /// <summary>
 /// Replays requests through the kernel's own <see cref="ResourceQueue{T}"/> (its dispatcher thread, the policy under
-/// test) onto the simulator, on virtual time moved by a <see cref="VirtualClockDriver"/>.
+/// test) onto the simulator, on virtual time moved by a <see cref="VirtualClockDriver"/>. The self-improving loop
+/// proves candidate settings with it, and the scheduling benchmarks measure policies with it.
 /// </summary>
-internal static class QueueReplay
+/// <remarks>Its learn callback sees each finished request (its <see cref="ReplayRequest.Completion"/> set); its
+/// started callback gets the queue once it runs, so a caller can change its policy mid-replay.</remarks>
+internal static class TrafficReplay
 {
-    public static Outcome Run(SimRequest[] template, Func<ManualTimeProvider, ISchedulingPolicy<SimRequest>> policy, int slots, SimulatedLatencyModel model, Action<SimRequest>? learn = null)
+    public static ReplayOutcome Run(ReplayRequest[] template, Func<ManualTimeProvider, ISchedulingPolicy<ReplayRequest>> policy, int slots, SimulatedLatencyModel model, Action<ReplayRequest>? learn = null, Action<ResourceQueue<ReplayRequest>>? started = null)
     {
         var requests = template.Select(r => r.Fresh()).ToArray();
         var time = new ManualTimeProvider();
         var driver = new VirtualClockDriver(time);
         int finished = 0;
-        var executor = new SimExecutor(time, model, r =>
+        var executor = new ReplayExecutor(time, model, r =>
         {
             learn?.Invoke(r);
             Interlocked.Increment(ref finished);
         });
         executor.Reset(requests.Length);
-        var queue = new ResourceQueue<SimRequest>(new ResourceQueueOptions<SimRequest>
+        var queue = new ResourceQueue<ReplayRequest>(new ResourceQueueOptions<ReplayRequest>
         {
             Name = "llm",
             Policy = policy(time),
@@ -32,6 +35,7 @@ internal static class QueueReplay
             Idle = driver.Wake,
         }, executor);
         driver.AddSource(() => queue.IsQuiescentWith(executor.WaitingOnClock));
+        started?.Invoke(queue);
         var start = time.GetUtcNow();
         int next = 0;
         ITimer? arrivals = null;
@@ -60,6 +64,6 @@ internal static class QueueReplay
         arrivals.Dispose();
         var statistics = queue.Statistics;
         queue.StopAsync().GetAwaiter().GetResult();
-        return Outcome.From(requests, executor.Completions, statistics.DeadlinesMissed, statistics.Preemptions);
+        return ReplayOutcome.From(requests, executor.Completions, statistics.DeadlinesMissed, statistics.Preemptions);
     }
 }
