@@ -3,11 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AgentOS.Access;
-using AgentOS.Hosting.Http;
-using AgentOS.Kernel;
-using AgentOS.Llm;
 using AgentOS.Tests.Framework;
-using AgentOS.Tests.Helpers;
 
 namespace AgentOS.Tests.Hosting;
 
@@ -15,47 +11,13 @@ namespace AgentOS.Tests.Hosting;
 /// The OpenAI-compatible endpoint over real HTTP on 127.0.0.1: OpenAI's wire shapes (whole, streamed, tool calls,
 /// usage), API keys as agent identities, the kernel's permissions and budgets answered in OpenAI's error shape.
 /// </summary>
-public sealed class OpenAiEndpointTests : IAsyncDisposable
+public sealed class OpenAiEndpointTests : OpenAiSurfaceFixture
 {
-    private readonly TempDirectory _data = new("agentos-openai");
-    private AgentKernel? _kernel;
-    private KernelHttpServer? _server;
-    private HttpClient? _http;
-
     // alice may use the echo backend; bob's group has no LLM at all; carol has 3 calls per window.
-    private async Task<HttpClient> StartAsync()
+    private new async Task<HttpClient> StartAsync()
     {
-        var policy = AccessPolicy.CreateBuilder()
-            .AddGroup("chat", g => g.UseLlm("echo"))
-            .AddGroup("readers", g => g.AllowTools("clock.now"))
-            .AddGroup("metered", g => g.UseLlm("echo").LimitCalls(3))
-            .AddAgent("alice", "chat")
-            .AddAgent("bob", "readers")
-            .AddAgent("carol", "metered")
-            .Build();
-        _kernel = AgentKernel.Start(new KernelOptions { DataDirectory = _data.Path, Access = policy, LlmBackends = [new EchoLlmBackend()] });
-        _server = KernelHttpServer.Start(_kernel, new HttpServerOptions
-        {
-            ApiKeys = new Dictionary<string, string> { ["sk-alice"] = "alice", ["sk-bob"] = "bob", ["sk-carol"] = "carol" },
-        });
-        _http = new HttpClient { BaseAddress = _server.Url };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-alice");
-        await Task.CompletedTask;
-        return _http;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        if (_kernel is not null)
-        {
-            await _kernel.DisposeAsync();
-        }
-        _data.Dispose();
+        await base.StartAsync();
+        return Http;
     }
 
     [Test]
@@ -174,7 +136,7 @@ public sealed class OpenAiEndpointTests : IAsyncDisposable
         await AssertError(http, Body, HttpStatusCode.TooManyRequests, "insufficient_quota", "budget_exceeded");
 
         // The calls ran as the key's agent: the audit log names carol for the allowed ones and bob for the denial.
-        var records = AuditLog.ReadFile(_kernel!.AuditLogPath);
+        var records = AuditLog.ReadFile(Kernel.AuditLogPath);
         Assert.True(records.Any(r => r.Agent == "bob" && r.Decision == AuditDecision.Denied));
     }
 
@@ -189,7 +151,7 @@ public sealed class OpenAiEndpointTests : IAsyncDisposable
         await AssertError(http, """{"model": "echo", "n": 2, "messages": [{"role": "user", "content": "hi"}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
         await AssertError(http, """{"model": "echo", "messages": [{"role": "user", "content": 42}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
         await AssertError(http, """{"model": "echo", "messages": [""", HttpStatusCode.BadRequest, "invalid_request_error", "invalid_request");
-        Assert.Equal(0L, _kernel!.Status.Queues["llm"].Admitted, "no bad request reached the LLM queue");
+        Assert.Equal(0L, Kernel.Status.Queues["llm"].Admitted, "no bad request reached the LLM queue");
     }
 
     private static async Task AssertError(HttpClient http, string body, HttpStatusCode status, string type, string code)

@@ -12,8 +12,8 @@ using AgentOS.Tests.Helpers;
 namespace AgentOS.Tests.Hosting;
 
 /// <summary>
-/// A kernel with the echo backend behind its HTTP server on 127.0.0.1, for the OpenAI surface's newer endpoints:
-/// alice may use the echo backend, bob no LLM at all, carol three calls per window.
+/// A kernel with the echo backend behind its HTTP server on 127.0.0.1, for the tests of the OpenAI-compatible
+/// endpoint: alice may use the echo backend, bob no LLM at all, carol three calls per window.
 /// </summary>
 public abstract class OpenAiSurfaceFixture : IAsyncDisposable
 {

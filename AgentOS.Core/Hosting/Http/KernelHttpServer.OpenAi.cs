@@ -198,13 +198,7 @@ public sealed partial class KernelHttpServer
     private async Task StreamCompletionAsync(ChatCompletionRequest body, SyscallRequest syscall, HttpServerResponse response)
     {
         using var abandon = new CancellationTokenSource();
-        var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
-        if (!await pieces.WaitToReadAsync().ConfigureAwait(false))
-        {
-            await pending.ConfigureAwait(false); // throws the refusal, answered with its status
-        }
-
-        BeginEventStream(response);
+        var (pieces, pending) = await StartStreamAsync(syscall, response, abandon.Token).ConfigureAwait(false);
         var stream = response.OutputStream;
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using AgentOS.Hosting.OpenAi;
 using AgentOS.Hosting.Http.Transport;
 using AgentOS.Serialization;
@@ -17,13 +18,7 @@ public sealed partial class KernelHttpServer
     private async Task StreamResponseAsync(ResponsesRequest body, SyscallRequest syscall, HttpServerResponse response)
     {
         using var abandon = new CancellationTokenSource();
-        var (pieces, pending) = SubmitStreamed(syscall, abandon.Token);
-        if (!await pieces.WaitToReadAsync().ConfigureAwait(false))
-        {
-            await pending.ConfigureAwait(false); // throws the refusal, answered with its status
-        }
-
-        BeginEventStream(response);
+        var (pieces, pending) = await StartStreamAsync(syscall, response, abandon.Token).ConfigureAwait(false);
         var events = new ResponseEventWriter(response.OutputStream);
         try
         {
@@ -64,6 +59,20 @@ public sealed partial class KernelHttpServer
         {
             await AbandonAsync(abandon, pending).ConfigureAwait(false);
         }
+    }
+
+    // Submits a streamed LLM syscall and waits for its first piece or its end before the headers go, so that a syscall
+    // refused before it started (no permission, a budget, an unknown backend) throws here and gets its HTTP status.
+    private async Task<(ChannelReader<string> Pieces, Task<SyscallResponse> Pending)> StartStreamAsync(SyscallRequest syscall, HttpServerResponse response, CancellationToken abandon)
+    {
+        var (pieces, pending) = SubmitStreamed(syscall, abandon);
+        // The reader completes when the syscall ends, abandoned or not: no token is needed to stop this wait.
+        if (!await pieces.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            await pending.ConfigureAwait(false); // throws the refusal
+        }
+        BeginEventStream(response);
+        return (pieces, pending);
     }
 
     private static async Task OpenMessageAsync(ResponseEventWriter events, string messageId)
