@@ -16,4 +16,8 @@ public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDict
 
     /// <summary>Who asked, as the HTTP API authenticated it; <see langword="null"/> in process.</summary>
     public string? Caller { get; init; }
+
+    /// <summary>Computer-use sessions: the sandbox provider (loudly, when it does not isolate) and every live session;
+    /// <see langword="null"/> when the kernel offers none.</summary>
+    public Computer.Sessions.ComputerStatus? Computer { get; init; }
 }
