@@ -18,7 +18,7 @@ internal sealed class SandboxFixture : IAsyncDisposable
 
     public SandboxFixture(ComputerOptions? options = null, TimeProvider? time = null, Func<string, (int? MaxSessions, long? DiskBytes)?>? grants = null)
     {
-        Options = options ?? new ComputerOptions { Limits = new SandboxLimits { DiskBytes = 8L << 20, Processes = 64, MemoryBytes = 1L << 30 } };
+        Options = options ?? new ComputerOptions { Limits = new SandboxLimits { DiskBytes = 8L << 20, Processes = 64, MemoryBytes = 512L << 20 } };
         Time = time ?? TimeProvider.System;
         Audit = AuditLog.InMemory();
         Events = new EventBus();
