@@ -18,8 +18,8 @@ internal static class ProcessTree
 {
     private const int MaxPasses = 50;
 
-    /// <summary>One process as <c>/proc</c> shows it.</summary>
-    internal readonly record struct Entry(int Pid, int ParentPid, int RealUid);
+    /// <summary>One process as <c>/proc</c> shows it; <paramref name="Zombie"/>: dead, waiting for its parent to reap it.</summary>
+    internal readonly record struct Entry(int Pid, int ParentPid, int RealUid, bool Zombie);
 
     /// <summary>Every process now, with its parent and real uid (processes that vanish while read are skipped).</summary>
     public static List<Entry> Snapshot()
@@ -34,7 +34,7 @@ internal static class ProcessTree
             try
             {
                 var status = File.ReadAllText(dir + "/status");
-                entries.Add(new Entry(pid, Field(status, "PPid:"), Field(status, "Uid:")));
+                entries.Add(new Entry(pid, Field(status, "PPid:"), Field(status, "Uid:"), status.Contains("\nState:\tZ", StringComparison.Ordinal)));
             }
             catch (IOException)
             {
@@ -115,7 +115,9 @@ internal static class ProcessTree
         return killed;
     }
 
-    /// <summary>Kills every process whose real uid is <paramref name="uid"/> (never uid 0), until none is left.</summary>
+    /// <summary>Kills every process whose real uid is <paramref name="uid"/> (never uid 0), until none is left alive.</summary>
+    /// <remarks>Zombies are skipped: they are already dead, and a signal to one succeeds, so counting them would spin
+    /// every pass until their parent (often this process, for the sandbox's outer bwrap) reaps them.</remarks>
     public static int KillUser(int uid)
     {
         if (uid == 0)
@@ -128,7 +130,7 @@ internal static class ProcessTree
             var victims = new HashSet<int>();
             foreach (var entry in Snapshot())
             {
-                if (entry.RealUid == uid)
+                if (entry.RealUid == uid && !entry.Zombie)
                 {
                     victims.Add(entry.Pid);
                 }
