@@ -17,7 +17,13 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
 
     public SandboxLimits Limits => limits;
 
-    public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start(argv, workingDirectory, environment, null);
+
+    public ProcessStartInfo CreateTerminalStartInfo(IReadOnlyList<string> argv, string terminalHostPath) =>
+        Start(TerminalWrapper.Wrap(argv, BubblewrapSandbox.SandboxTerminal), null, TerminalWrapper.Environment, terminalHostPath);
+
+    private ProcessStartInfo Start(IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal)
     {
         ArgumentNullException.ThrowIfNull(argv);
         if (argv.Count == 0)
@@ -26,7 +32,7 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
         }
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var start = new ProcessStartInfo(provider.PrlimitPath) { UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var arg in provider.CommandLine(workspace, claim.Uid, limits, argv, workingDirectory, environment))
+        foreach (var arg in provider.CommandLine(workspace, claim.Uid, limits, argv, workingDirectory, environment, terminal))
         {
             start.ArgumentList.Add(arg);
         }

@@ -7,6 +7,9 @@ public sealed partial class BubblewrapSandbox
     /// <summary>The workspace inside every sandbox.</summary>
     internal const string SandboxWorkspace = "/workspace";
 
+    /// <summary>Where an interactive program's pseudo-terminal appears inside the sandbox.</summary>
+    internal const string SandboxTerminal = "/dev/agent-tty";
+
     // Files of /etc a program may need that hold no secret: the loader's cache, the alternatives symlinks (python3 and
     // friends on Debian), name service order, time zone, public CA certificates. Never the whole /etc: shadow,
     // gshadow, sudoers, ssh host keys and any credential file stay out of every sandbox.
@@ -17,8 +20,10 @@ public sealed partial class BubblewrapSandbox
     ];
 
     /// <summary>The full command line: prlimit (limits, as root) → setpriv (the session's uid, no new privileges) →
-    /// bwrap (namespaces and mounts) → <paramref name="argv"/>.</summary>
-    internal List<string> CommandLine(string workspaceHost, int uid, SandboxLimits limits, IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
+    /// bwrap (namespaces and mounts) → <paramref name="argv"/>. A <paramref name="terminal"/> (a pty slave's host path,
+    /// owned by the session's uid) is bound in as <see cref="SandboxTerminal"/>, the only host device a session sees
+    /// beyond bubblewrap's own <c>/dev</c>.</summary>
+    internal List<string> CommandLine(string workspaceHost, int uid, SandboxLimits limits, IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal = null)
     {
         var args = new List<string>(96)
         {
@@ -61,6 +66,10 @@ public sealed partial class BubblewrapSandbox
         foreach (var bind in _toolBinds)
         {
             args.AddRange(["--ro-bind", bind, bind]);
+        }
+        if (terminal is not null)
+        {
+            args.AddRange(["--dev-bind", terminal, SandboxTerminal]);
         }
         args.AddRange(["--bind", workspaceHost, SandboxWorkspace, "--chdir", workingDirectory ?? SandboxWorkspace, "--clearenv"]);
         foreach (var (name, value) in DefaultEnvironment(uid))

@@ -22,6 +22,12 @@ public interface ISandboxInstance : IDisposable
     /// environment; the caller redirects and starts it.</summary>
     ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null);
 
+    /// <summary>How to start <paramref name="argv"/> inside the sandbox as <see cref="CreateStartInfo"/> does, but
+    /// with the pseudo-terminal whose slave is <paramref name="terminalHostPath"/> as its standard input, output, error
+    /// and controlling terminal (so Ctrl-C written to the master interrupts it). The caller still redirects the
+    /// process's own standard streams: only the sandbox's set-up writes there.</summary>
+    ProcessStartInfo CreateTerminalStartInfo(IReadOnlyList<string> argv, string terminalHostPath);
+
     /// <summary>
     /// Kills every process that <paramref name="started"/> (a process from <see cref="CreateStartInfo"/>) led to,
     /// orphans included where the sandbox can find them, except <paramref name="keepHostPid"/> and the processes

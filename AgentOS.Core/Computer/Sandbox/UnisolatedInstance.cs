@@ -40,6 +40,9 @@ internal sealed class UnisolatedInstance(string workspace, SandboxLimits limits)
         return start;
     }
 
+    public ProcessStartInfo CreateTerminalStartInfo(IReadOnlyList<string> argv, string terminalHostPath) =>
+        CreateStartInfo(TerminalWrapper.Wrap(argv, terminalHostPath), null, TerminalWrapper.Environment);
+
     public int KillAllExcept(int started, int keepHostPid) =>
         OperatingSystem.IsLinux() ? ProcessTree.KillDescendantsExcept(started, keepHostPid) : 0;
 

@@ -14,6 +14,7 @@ public sealed class ComputerSession : ISessionHost
     private readonly Lock _shellGate = new();
     private Task<PersistentShell>? _starting;
     private PersistentShell? _shell;
+    private InteractiveProgram? _interactive;
     private long _lastUsed;
     private long _commands;
 
@@ -102,9 +103,53 @@ public sealed class ComputerSession : ISessionHost
 
     internal void CountCommand() => Interlocked.Increment(ref _commands);
 
+    /// <summary>The program on the session's pseudo-terminal, if one runs.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal InteractiveProgram? Interactive => Volatile.Read(ref _interactive);
+
+    /// <summary>Starts an interactive program unless one still runs (then null).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal InteractiveProgram? StartInteractive(Func<InteractiveProgram> start)
+    {
+        lock (_shellGate)
+        {
+            if (_interactive is { Running: true })
+            {
+                return null;
+            }
+            _interactive?.Dispose();
+            _interactive = start();
+            return _interactive;
+        }
+    }
+
+    /// <summary>Forgets <paramref name="program"/> once it has ended; true the first time (so its end is reported once).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal bool EndInteractive(InteractiveProgram program)
+    {
+        if (Interlocked.CompareExchange(ref _interactive, null, program) != program)
+        {
+            return false;
+        }
+        program.Dispose();
+        return true;
+    }
+
+    /// <summary>Kills the interactive program, if one runs; true if one did.</summary>
+    internal bool KillInteractive()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _interactive, null) is not { } program)
+        {
+            return false;
+        }
+        program.Dispose();
+        return true;
+    }
+
     /// <summary>Ends the shell and every process, and removes the workspace.</summary>
     internal void Close()
     {
+        KillInteractive();
         Interlocked.Exchange(ref _shell, null)?.Dispose();
         Instance.Dispose();
     }

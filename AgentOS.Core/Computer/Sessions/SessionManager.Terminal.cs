@@ -44,13 +44,14 @@ public sealed partial class SessionManager
         return result;
     }
 
-    /// <summary>Stops the command running in the caller's session (and everything it started); the session, its
-    /// shell, working folder and environment stay. Returns whether a command was running.</summary>
+    /// <summary>Stops the command running in the caller's session (and everything it started) and its interactive
+    /// program, if any; the session, its shell, working folder and environment stay. Returns whether anything ran.</summary>
     /// <exception cref="InvalidRequestException">No such session of the caller's.</exception>
     public async Task<bool> InterruptAsync(string agentId, string sessionId)
     {
         var session = Get(agentId, sessionId);
-        return session.CurrentShell is { } shell && await shell.InterruptAsync().ConfigureAwait(false);
+        bool interactive = session.KillInteractive();
+        return (session.CurrentShell is { } shell && await shell.InterruptAsync().ConfigureAwait(false)) | interactive;
     }
 
     private static IEnumerable<string> LimitsHit(ComputerSession session, CommandResult result)

@@ -11,7 +11,7 @@ namespace AgentOS.Computer.Sessions;
 public sealed partial class SessionManager
 {
     /// <summary>The session and terminal tools this manager serves, by name.</summary>
-    public static readonly IReadOnlyList<string> ToolNames = ["session.create", "session.destroy", "session.list", "session.snapshot", "session.restore", "terminal.run", "terminal.interrupt"];
+    public static readonly IReadOnlyList<string> ToolNames = ["session.create", "session.destroy", "session.list", "session.snapshot", "session.restore", "terminal.run", "terminal.interrupt", "terminal.start", "terminal.send"];
 
     private const string SessionIdSchema = """{"type":"object","properties":{"session_id":{"type":"string","description":"The id session.create returned."}},"required":["session_id"]}""";
 
@@ -92,7 +92,7 @@ public sealed partial class SessionManager
         registry.Register(new ToolDefinition
         {
             Name = "terminal.interrupt",
-            Description = "Stops the command running in your session, and every process it started; the session, its shell, working folder and variables stay.",
+            Description = "Stops the command running in your session, and every process it started, and its interactive program (terminal.start); the session, its shell, working folder and variables stay.",
             ParametersSchema = Schema(SessionIdSchema),
             MaxConcurrency = 16,
             Run = async (caller, args, _) =>
@@ -102,6 +102,7 @@ public sealed partial class SessionManager
                 return new ToolOutput(stopped ? $"Interrupted the command running in {id}." : $"No command was running in {id}.");
             },
         });
+        RegisterInteractiveTools(registry);
     }
 
     /// <summary>A command's result as the text a model reads.</summary>
