@@ -151,4 +151,20 @@ public sealed class TerminalTests
         await fixture.Sandboxed.InterruptAsync("alice", s.Id);
         await running;
     }
+
+    [Test(TimeoutSeconds = 60)]
+    public async Task AShellThatEndsLosesNothingTheOtherStreamStillCarries()
+    {
+        // Unisolated, the shell is the only holder of its stdout: closing it ends that stream well before stderr.
+        // Both streams must be read to their end before the result is made.
+        await using var fixture = new SandboxFixture();
+        var s = await fixture.Unisolated.CreateAsync("alice");
+
+        var result = await fixture.Unisolated.RunAsync("alice", s.Id, "echo out; exec 1>&-; sleep 0.3; echo late >&2; exit 4");
+
+        Assert.Equal("out\n", result.Stdout);
+        Assert.Equal("late\n", result.Stderr);
+        Assert.Equal(4, result.ExitCode);
+        Assert.True(result.ShellRestarted);
+    }
 }

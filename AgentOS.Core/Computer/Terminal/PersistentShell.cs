@@ -35,6 +35,7 @@ internal sealed class PersistentShell : IDisposable
     private Run? _current;
     private long _sequence;
     private int _shellSandboxPid = -1;
+    private int _openStreams = 2;
     private int _disposed;
 
     private PersistentShell(ISandboxInstance sandbox, TimeProvider time, Process process)
@@ -260,6 +261,12 @@ internal sealed class PersistentShell : IDisposable
         }
         lock (_gate)
         {
+            // The shell has ended only when both streams have: the other may still carry output (a command that
+            // closed its stdout, then wrote to stderr, then exited), and the result is made from both.
+            if (--_openStreams > 0)
+            {
+                return;
+            }
             if (_current is { } run)
             {
                 run.ShellEnded = true;
