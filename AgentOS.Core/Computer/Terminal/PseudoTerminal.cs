@@ -166,37 +166,6 @@ internal sealed class PseudoTerminal
         }
     }
 
-    /// <summary>Waits until the slave side has closed and its output is read, at most <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitClosedAsync(TimeSpan timeout, TimeProvider time)
-    {
-        long start = time.GetTimestamp();
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (_closed)
-                {
-                    return true;
-                }
-                changed = _changed.Task;
-            }
-            var left = timeout - time.GetElapsedTime(start);
-            if (left <= TimeSpan.Zero)
-            {
-                return false;
-            }
-            try
-            {
-                await changed.WaitAsync(left, time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return false;
-            }
-        }
-    }
-
     private unsafe void ReadLoop()
     {
         var buffer = new byte[8192];
