@@ -50,6 +50,8 @@ public sealed class SessionPolicyTests
         Assert.Equal(TimeSpan.FromMinutes(5), computer.IdleTimeout);
         Assert.Equal(32, computer.Limits.Processes);
         Assert.Equal(1048576L, computer.Limits.DiskBytes);
+        Assert.Equal(120, computer.Limits.CpuSeconds); // left out: the default, not 0
+        Assert.Equal(256, computer.Limits.OpenFiles);
         Assert.Throws<KernelConfigException>(() => KernelConfig.Parse("""{"computer":{"unisolated":true}}"""));
     }
 
