@@ -89,6 +89,11 @@ internal static class AccessPolicyValidator
         RequirePositive(group, group.TokensPerWindow, "tokens_per_window");
         RequirePositive(group, group.CallsPerWindow, "calls_per_window");
         RequirePositive(group, group.MaxConcurrent, "max_concurrent");
+        RequirePositive(group, group.MaxSessions, "max_sessions");
+        if (group.SessionDiskBytes is < 4096)
+        {
+            throw new AccessPolicyException($"Group '{group.Name}' has session_disk_bytes: {group.SessionDiskBytes}; a workspace needs at least 4096 bytes (leave it out for the kernel's default).");
+        }
     }
 
     private static IReadOnlyList<string> Required(PrivilegeGroup group, IReadOnlyList<string>? list, string field)

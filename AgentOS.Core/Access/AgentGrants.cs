@@ -36,6 +36,8 @@ internal sealed class AgentGrants
     public long TokensPerWindow { get; private init; } = Unlimited;
     public long CallsPerWindow { get; private init; } = Unlimited;
     public int MaxConcurrent { get; private init; } = int.MaxValue;
+    public int? MaxSessions { get; private init; }
+    public long? SessionDiskBytes { get; private init; }
 
     /// <summary>Compiles the union of <paramref name="agent"/>'s groups (the most generous value of each budget).</summary>
     /// <exception cref="ArgumentException">The agent names a group the policy lacks.</exception>
@@ -80,6 +82,8 @@ internal sealed class AgentGrants
             TokensPerWindow = MostGenerous(members, g => g.TokensPerWindow, Unlimited),
             CallsPerWindow = MostGenerous(members, g => g.CallsPerWindow, Unlimited),
             MaxConcurrent = (int)MostGenerous(members, g => g.MaxConcurrent, int.MaxValue),
+            MaxSessions = LargestSet(members, g => g.MaxSessions),
+            SessionDiskBytes = LargestSet(members, g => g.SessionDiskBytes),
         };
     }
 
@@ -112,6 +116,21 @@ internal sealed class AgentGrants
             }
         }
         return (false, prefixes);
+    }
+
+    // Session limits: a group that leaves one unset defers to the kernel's default rather than lifting the limit
+    // (an unlimited tmpfs is unlimited RAM), so only the groups that set a value count.
+    private static T? LargestSet<T>(List<PrivilegeGroup> groups, Func<PrivilegeGroup, T?> select) where T : struct, IComparable<T>
+    {
+        T? best = null;
+        foreach (var group in groups)
+        {
+            if (select(group) is T value && (best is not T current || value.CompareTo(current) > 0))
+            {
+                best = value;
+            }
+        }
+        return best;
     }
 
     // No group: unlimited. Otherwise the largest limit, where a group without a limit counts as unlimited.

@@ -70,6 +70,15 @@ public sealed class PrivilegeGroup
     /// <summary>Syscalls each member may have in flight at once; <see langword="null"/> for no limit.</summary>
     public int? MaxConcurrent { get; set; }
 
+    /// <summary>Computer-use sessions each member may hold at once (the tools themselves are granted in
+    /// <see cref="Tools"/>: <c>session.create</c>, <c>terminal.run</c>, ...); <see langword="null"/> leaves it to the
+    /// kernel's <c>computer.max_sessions</c>. With several groups, the largest value any of them sets.</summary>
+    public int? MaxSessions { get; set; }
+
+    /// <summary>The largest workspace (bytes) a member's session may have; <see langword="null"/> leaves it to the
+    /// kernel's <c>computer.limits.disk_bytes</c>. With several groups, the largest value any of them sets.</summary>
+    public long? SessionDiskBytes { get; set; }
+
     /// <summary>The group's name.</summary>
     public override string ToString() => Name;
 
@@ -89,5 +98,7 @@ public sealed class PrivilegeGroup
         TokensPerWindow = TokensPerWindow,
         CallsPerWindow = CallsPerWindow,
         MaxConcurrent = MaxConcurrent,
+        MaxSessions = MaxSessions,
+        SessionDiskBytes = SessionDiskBytes,
     };
 }

@@ -45,6 +45,13 @@ public sealed class PrivilegeGroupBuilder
     /// <summary>Limits syscalls in flight at once, per member.</summary>
     public PrivilegeGroupBuilder LimitConcurrency(int maxInFlight) => With(g => g.MaxConcurrent = maxInFlight);
 
+    /// <summary>Limits computer-use sessions per member: how many at once, and each workspace's bytes.</summary>
+    public PrivilegeGroupBuilder LimitSessions(int maxSessions, long? diskBytes = null) => With(g =>
+    {
+        g.MaxSessions = maxSessions;
+        g.SessionDiskBytes = diskBytes;
+    });
+
     internal PrivilegeGroup Build(string name)
     {
         var group = _group.Snapshot();

@@ -96,6 +96,14 @@ internal static class StatusCommand
             stdout.WriteLine(string.Create(c, $"audit log: {audit.TotalBytes} B on disk ({audit.Path}: active {audit.ActiveBytes} B; {audit.Archives} archives {audit.ArchivedBytes} B; {audit.UnarchivedSegments} segments awaiting archive {audit.UnarchivedBytes} B; {audit.Rotations} rotations)")
                 + (audit.ArchiveError is { } error ? $"; archiving failed: {error}" : ""));
         }
+        if (status.Computer is { } computer)
+        {
+            stdout.WriteLine($"sessions: sandbox {computer.Sandbox}{(computer.Isolated ? "" : " (NOT ISOLATED)")}: {computer.Description}");
+            foreach (var s in computer.Sessions)
+            {
+                stdout.WriteLine(string.Create(c, $"  session {s.Id} of {s.Agent}: idle {s.IdleSeconds:F0} s, {s.Commands} commands{(s.Busy ? ", busy" : "")}, disk {s.DiskBytes} of {s.DiskLimitBytes} B"));
+            }
+        }
         if (status.Contexts is { } x)
         {
             stdout.WriteLine(string.Create(c, $"conversations: {x.Contexts} ({x.Strategy}), {x.Messages} messages, {x.Tokens} tokens, usage {x.PromptTokens} prompt + {x.CompletionTokens} completion tokens, {x.Preempted} preempted"));

@@ -147,6 +147,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router);
+        Sessions = CreateSessions(options);
     }
 
     /// <summary>Builds and starts a kernel: its dispatcher threads run until <see cref="StopAsync"/>.</summary>
@@ -305,7 +306,11 @@ public sealed partial class AgentKernel : IAsyncDisposable
             .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
         _memory.Store.Statistics,
         Contexts.Statistics,
-        _audit.Statistics) { Evolution = EvolutionStatus };
+        _audit.Statistics)
+    {
+        Evolution = EvolutionStatus,
+        Computer = Sessions?.Status,
+    };
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>
@@ -326,6 +331,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
         await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
         _router.Dispose();
+        if (Sessions is not null)
+        {
+            await Sessions.DisposeAsync().ConfigureAwait(false);
+        }
         _telemetry.Dispose();
         _memoryTelemetry.Dispose();
         // Every memory item reaches storage before the kernel stops, so the next kernel on this data folder has them.

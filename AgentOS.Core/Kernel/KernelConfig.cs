@@ -73,6 +73,9 @@ public sealed class KernelConfig
     /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
     public StorageConfig? Storage { get; set; }
 
+    /// <summary>See <see cref="KernelOptions.Computer"/>: computer-use sessions (absent: none).</summary>
+    public Computer.ComputerOptions? Computer { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -140,6 +143,7 @@ public sealed class KernelConfig
             Memory = Memory,
             Embeddings = Embeddings,
             StorageConfig = Storage,
+            Computer = Computer,
         };
     }
 

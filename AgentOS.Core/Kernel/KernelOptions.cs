@@ -110,4 +110,8 @@ public sealed record KernelOptions
 
     /// <summary>Pin each queue's dispatcher thread to an allowed CPU (round robin over the allowed set).</summary>
     public bool PinDispatchers { get; init; }
+
+    /// <summary>Computer-use sessions (sandboxed workspaces and the session and terminal tools);
+    /// <see langword="null"/> (default): none.</summary>
+    public Computer.ComputerOptions? Computer { get; init; }
 }

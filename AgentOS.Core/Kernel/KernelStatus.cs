@@ -20,4 +20,7 @@ public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDict
     /// <summary>The self-improving loop: the LLM queue's settings in force, pins and every change; <see langword="null"/>
     /// while the loop is off.</summary>
     public Evolution.EvolutionStatus? Evolution { get; init; }
+    /// <summary>Computer-use sessions: the sandbox provider (loudly, when it does not isolate) and every live session;
+    /// <see langword="null"/> when the kernel offers none.</summary>
+    public Computer.Sessions.ComputerStatus? Computer { get; init; }
 }

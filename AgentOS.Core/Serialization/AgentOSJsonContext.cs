@@ -29,6 +29,9 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallResponse))]
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallEvent))]
 [JsonSerializable(typeof(AgentOS.Kernel.AgentEvent))]
+// Computer-use sessions (branch sandbox): the session event, session.list's result, status' sessions.
+[JsonSerializable(typeof(AgentOS.Computer.Sessions.SessionEvent))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Computer.Sessions.SessionStatus>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]

@@ -67,6 +67,7 @@ public sealed partial class KernelHttpServer
             {
                 Agents = [.. status.Agents.Where(a => MaySee(principal, monitor, a.Name))],
                 Memory = status.Memory with { Agents = [.. status.Memory.Agents.Where(a => MaySee(principal, monitor, a.Agent))] },
+                Computer = status.Computer is { } computer ? computer with { Sessions = [.. computer.Sessions.Where(s => MaySee(principal, monitor, s.Agent))] } : null,
             };
         }
         return status with { Authentication = _authenticator.Description, Caller = principal.Name };

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+
+namespace AgentOS.Computer.Sandbox;
+
+/// <summary>One session's bubblewrap sandbox: its mounted workspace and its claimed uid.</summary>
+[SupportedOSPlatform("linux")]
+internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string workspace, UidPool.Claim claim, SandboxLimits limits) : ISandboxInstance
+{
+    private int _disposed;
+
+    public string WorkspaceHostPath => workspace;
+
+    public string WorkspaceSandboxPath => BubblewrapSandbox.SandboxWorkspace;
+
+    public int HostUserId => claim.Uid;
+
+    public SandboxLimits Limits => limits;
+
+    public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start(argv, workingDirectory, environment, null);
+
+    public ProcessStartInfo CreateTerminalStartInfo(IReadOnlyList<string> argv, string terminalHostPath) =>
+        Start(TerminalWrapper.Wrap(argv, BubblewrapSandbox.SandboxTerminal), null, TerminalWrapper.Environment, terminalHostPath);
+
+    private ProcessStartInfo Start(IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        if (argv.Count == 0)
+        {
+            throw new ArgumentException("argv is empty: give the program to run.", nameof(argv));
+        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var start = new ProcessStartInfo(provider.PrlimitPath) { UseShellExecute = false, WorkingDirectory = "/" };
+        foreach (var arg in provider.CommandLine(workspace, claim.Uid, limits, argv, workingDirectory, environment, terminal))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // The kernel's environment (tokens, keys) never reaches a session: bwrap also clears it inside.
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/bin:/bin";
+        return start;
+    }
+
+    public int KillAllExcept(int started, int keepHostPid) => ProcessTree.KillDescendantsExcept(started, keepHostPid);
+
+    public int HostPidOf(int started, int sandboxPid) => ProcessTree.FindByNamespacePid(started, sandboxPid);
+
+    public long DiskBytesUsed()
+    {
+        var drive = new DriveInfo(workspace);
+        return drive.TotalSize - drive.TotalFreeSpace;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        // Everything running as the session's uid goes, wherever it hides (a daemon that double-forked, a process
+        // started through CreateStartInfo), then its workspace, then the uid is free for another session.
+        ProcessTree.KillUser(claim.Uid);
+        WorkspaceMount.Unmount(workspace);
+        claim.Dispose();
+    }
+}
