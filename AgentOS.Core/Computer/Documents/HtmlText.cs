@@ -99,13 +99,14 @@ internal static class HtmlText
                     pre = Math.Max(0, pre + (closing ? -1 : 1));
                     break;
                 case "ul" or "ol":
-                    output.Block(lists.Count == 0 ? 2 : 1);
                     if (closing)
                     {
                         lists.TryPop(out _);
+                        output.Block(lists.Count == 0 ? 2 : 1);
                     }
                     else
                     {
+                        output.Block(lists.Count == 0 ? 2 : 1);
                         lists.Push((name.Equals("ol", StringComparison.OrdinalIgnoreCase), 1));
                     }
                     break;
@@ -149,7 +150,7 @@ internal static class HtmlText
                 default:
                     if (Blocks.Contains(name))
                     {
-                        output.Block(name.Equals("p", StringComparison.OrdinalIgnoreCase) || name.Equals("blockquote", StringComparison.OrdinalIgnoreCase) ? 2 : 1);
+                        output.Block(name.ToLowerInvariant() is "p" or "blockquote" or "table" ? 2 : 1);
                     }
                     break;
             }

@@ -135,7 +135,17 @@ internal sealed partial class Workspace
         {
             throw new WorkspacePathException(WorkspacePathError.Absolute, path, $"'{path}' is absolute; give a path relative to the workspace (for example 'notes/todo.md').");
         }
-        return path.Split('/');
+        var parts = path.Split('/');
+        int depth = 0;
+        foreach (var part in parts)
+        {
+            depth += part switch { "" or "." => 0, ".." => -1, _ => 1 };
+            if (depth < 0)
+            {
+                throw new WorkspacePathException(WorkspacePathError.EscapesRoot, path, $"'{path}' climbs above the workspace with '..'; use a path inside the workspace.");
+            }
+        }
+        return parts;
     }
 
     /// <summary>The workspace-relative form of an absolute symlink target that names the workspace, or null.</summary>
