@@ -54,4 +54,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentEditResult))]
 [JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentExtractResult))]
 [JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentErrorResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeRunResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeDriverRequest))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeDriverReply))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
