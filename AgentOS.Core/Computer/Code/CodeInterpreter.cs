@@ -217,7 +217,8 @@ internal sealed class CodeInterpreter : IDisposable
         return StderrTail;
     }
 
-    private void Kill()
+    /// <summary>Kills the process tree now (a call waiting on it then sees it end).</summary>
+    public void Kill()
     {
         try
         {

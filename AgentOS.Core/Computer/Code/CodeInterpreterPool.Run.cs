@@ -16,6 +16,10 @@ public sealed partial class CodeInterpreterPool
         await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (slot.Closed)
+            {
+                throw new InvalidRequestException($"Session {host.Id} was closed while this call waited; nothing ran.");
+            }
             var (lost, note) = await EnsureStartedAsync(slot, host, cancellationToken).ConfigureAwait(false);
             var interpreter = slot.Interpreter!;
             var changes = WorkspaceChanges.Before(host, _options.MaxTrackedEntries);
@@ -54,7 +58,9 @@ public sealed partial class CodeInterpreterPool
                     ? new CodeError("Timeout", $"The code ran longer than its {timeout.TotalMilliseconds:0} ms timeout and was killed with the interpreter; its output is lost.", "")
                     : new CodeError("InterpreterExited", $"The {language.Name} interpreter ended during the call ({ended}{(interpreter.ExitCode is { } exit ? $", exit code {exit}" : "")}); its output is lost.", stderr);
                 lost = true;
-                note = await RestartAsync(slot, host, cancellationToken).ConfigureAwait(false);
+                note = slot.Closed
+                    ? $"Session {host.Id} was closed during the call, which ended its {language.Name} interpreter."
+                    : await RestartAsync(slot, host, cancellationToken).ConfigureAwait(false);
             }
             var files = changes.After(host, _options.MaxTrackedEntries);
             slot.LastUsed = _time.GetTimestamp();
@@ -83,6 +89,11 @@ public sealed partial class CodeInterpreterPool
         }
         finally
         {
+            if (slot.Closed)
+            {
+                // Closed while this call was starting its interpreter: nobody else will stop it.
+                await StopAsync(slot).ConfigureAwait(false);
+            }
             slot.Gate.Release();
         }
     }
@@ -92,7 +103,9 @@ public sealed partial class CodeInterpreterPool
     {
         string? why = slot.Note;
         slot.Note = null;
-        if (slot.Interpreter is { } current && (current.HasExited || !ReferenceEquals(slot.Host, host)))
+        // A session recreated under the same id without CloseSessionAsync has another workspace: its interpreter is
+        // not this one's. (Host objects are compared by workspace, not identity: a resolver may wrap per call.)
+        if (slot.Interpreter is { } current && (current.HasExited || slot.Host?.WorkspaceHostPath != host.WorkspaceHostPath))
         {
             why = current.HasExited ? $"The {slot.Language.Name} interpreter had exited since the last call" : "The session was replaced";
             await StopAsync(slot).ConfigureAwait(false);

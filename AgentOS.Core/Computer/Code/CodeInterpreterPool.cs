@@ -27,7 +27,8 @@ public sealed partial class CodeInterpreterPool : IAsyncDisposable
     /// <summary>How many interpreters are running.</summary>
     public int Count => _slots.Values.Count(s => s.Interpreter is not null);
 
-    /// <summary>Stops the session's interpreters (its state is gone; a later call in a session of that id starts afresh).</summary>
+    /// <summary>Stops the session's interpreters at once, even mid-call (that call reports the interpreter's end and
+    /// does not restart it); a later call in a session of that id starts afresh.</summary>
     /// <param name="sessionId">The session being destroyed.</param>
     public async Task CloseSessionAsync(string sessionId)
     {
@@ -35,6 +36,8 @@ public sealed partial class CodeInterpreterPool : IAsyncDisposable
         {
             if (_slots.TryRemove(key, out var slot))
             {
+                slot.Closed = true;
+                slot.Interpreter?.Kill();
                 await slot.Gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
@@ -102,6 +105,9 @@ public sealed partial class CodeInterpreterPool : IAsyncDisposable
         public CodeInterpreter? Interpreter;
         public ISessionHost? Host;
         public long LastUsed;
+
+        /// <summary>Set when its session was closed: the slot is out of the pool and must not start interpreters.</summary>
+        public volatile bool Closed;
 
         /// <summary>Why the state was lost since the last call (said in the next call's result), or null.</summary>
         public string? Note;

@@ -192,6 +192,25 @@ public abstract class CodeToolContractTests
     }
 
     [Test]
+    public async Task ClosingASessionMidCallEndsTheCallAndStartsNothingNew()
+    {
+        await using var f = new CodeFixture(Options());
+        var call = f.Call(Language, LoopForeverCode, timeoutMs: 120_000);
+        while (f.Pool.Count == 0)
+        {
+            Assert.False(call.IsCompleted, call.IsCompleted ? call.Result.Text : "");
+            await Task.Delay(10);
+        }
+        await f.Pool.CloseSessionAsync("s1");
+        var r = (await call).Structured!.Value;
+        Assert.Equal("InterpreterExited", r.ErrorType());
+        Assert.True(r.Flag("state_lost"));
+        Assert.Contains("was closed during the call", r.Str("note"));
+        Assert.False(r.Flag("timed_out"));
+        Assert.Equal(0, f.Pool.Count);
+    }
+
+    [Test]
     public async Task AnInterpreterThatCannotStartIsATypedErrorNamingWhatToInstall()
     {
         await using var f = new CodeFixture(new CodeToolOptions { Python = "/nonexistent/python3", Node = "/nonexistent/node" });
