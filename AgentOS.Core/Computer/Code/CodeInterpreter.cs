@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -64,20 +63,7 @@ internal sealed class CodeInterpreter : IDisposable
     /// <exception cref="CapabilityNotSupportedException">The interpreter cannot be started in the session.</exception>
     public static async Task<CodeInterpreter> StartAsync(ISessionHost host, CodeLanguage language, CodeToolOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
-        var start = host.CreateStartInfo(language.Argv(options), null, language.Environment);
-        start.UseShellExecute = false;
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new CapabilityNotSupportedException($"The {language.Name} interpreter cannot be started in session {host.Id}: {ex.Message}. {language.InstallHint}", ex);
-        }
+        var process = Documents.SessionProcess.Start(host, language.Argv(options), language.Environment, $"The {language.Name} interpreter", language.InstallHint);
         var interpreter = new CodeInterpreter(process, language, options.MaxOutputBytes);
         try
         {

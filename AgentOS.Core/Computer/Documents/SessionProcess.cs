@@ -16,20 +16,7 @@ internal static class SessionProcess
     public static async Task<SessionProcessResult> RunAsync(ISessionHost host, IReadOnlyList<string> argv, byte[]? stdin, TimeSpan timeout,
         TimeProvider time, int maxOutputBytes, string installHint, CancellationToken cancellationToken)
     {
-        var start = host.CreateStartInfo(argv);
-        start.UseShellExecute = false;
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"'{argv[0]}' did not start.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new CapabilityNotSupportedException($"'{argv[0]}' cannot be started in session {host.Id}: {ex.Message}. {installHint}", ex);
-        }
+        var process = Start(host, argv, null, $"'{argv[0]}'", installHint);
         using (process)
         {
             var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, maxOutputBytes);
@@ -55,6 +42,25 @@ internal static class SessionProcess
             var (error, _) = await stderr.ConfigureAwait(false);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             return new SessionProcessResult(timedOut ? -1 : process.ExitCode, output, total, System.Text.Encoding.UTF8.GetString(error), timedOut);
+        }
+    }
+
+    /// <summary>Starts <paramref name="argv"/> in the session with stdin, stdout and stderr redirected.</summary>
+    /// <exception cref="CapabilityNotSupportedException">The program cannot be started; the message says what to install.</exception>
+    internal static Process Start(ISessionHost host, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, string what, string installHint)
+    {
+        var start = host.CreateStartInfo(argv, null, environment);
+        start.UseShellExecute = false;
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{what} did not start.");
+        }
+        catch (Win32Exception ex)
+        {
+            throw new CapabilityNotSupportedException($"{what} cannot be started in session {host.Id}: {ex.Message}. {installHint}", ex);
         }
     }
 

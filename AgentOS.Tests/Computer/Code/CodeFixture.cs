@@ -20,13 +20,21 @@ internal sealed class CodeFixture : IAsyncDisposable
     private readonly DirectSessionHost _s1;
     private readonly DirectSessionHost _s2;
 
-    public CodeFixture(CodeToolOptions? options = null)
+    /// <param name="options">The tool's options.</param>
+    /// <param name="sandbox">When set, wraps each session's commands in a sandbox (given the workspace; the sandbox
+    /// sees it as <c>/workspace</c>).</param>
+    public CodeFixture(CodeToolOptions? options = null, Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? sandbox = null)
     {
         Skip.If(!OperatingSystem.IsLinux(), "the code tool's file tracking and drivers run on Linux here");
-        _s1 = new DirectSessionHost(Workspace.Path, "s1", "alice");
-        _s2 = new DirectSessionHost(Other.Path, "s2", "alice");
+        _s1 = Host(Workspace.Path, "s1", sandbox);
+        _s2 = Host(Other.Path, "s2", sandbox);
         Pool = CodeTools.Register(Tools, (caller, id) => id == "s2" && caller.AgentId == "alice" ? _s2 : _s1.Resolver(caller, id), options: options);
     }
+
+    private static DirectSessionHost Host(string workspace, string id, Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? sandbox) =>
+        sandbox is null
+            ? new DirectSessionHost(workspace, id, "alice")
+            : new DirectSessionHost(workspace, id, "alice") { Wrap = sandbox(workspace), WorkspaceSandboxPath = "/workspace" };
 
     public async Task<JsonElement> Run(string language, string code, int? timeoutMs = null, string session = "s1")
     {

@@ -14,6 +14,11 @@ public abstract class CodeToolContractTests
 {
     protected abstract string Language { get; }
 
+    /// <summary>Wraps a session's commands in a sandbox (given its workspace), or null to run them directly.</summary>
+    protected virtual Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? Sandbox => null;
+
+    private protected CodeFixture NewFixture(CodeToolOptions options) => new(options, Sandbox);
+
     protected virtual CodeToolOptions Options(int maxOutputBytes = 64 * 1024) => new() { MaxOutputBytes = maxOutputBytes };
 
     /// <summary>Defines <c>x = 41</c> and imports a module; <see cref="UseStateCode"/> returns 42 through both.</summary>
@@ -53,7 +58,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task VariablesAndImportsSurviveBetweenCalls()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var first = await f.Run(Language, DefineStateCode);
         Assert.Null(first.Str("value"));
         Assert.Equal(1, first.GetProperty("execution_count").GetInt32());
@@ -68,7 +73,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task TheLastExpressionsValueAndTheOutputComeBack()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var output = await f.Call(Language, PrintThenValueCode);
         var r = output.Structured!.Value;
         Assert.Equal("hello\n", r.Str("stdout"));
@@ -84,7 +89,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task AnExceptionComesWithItsTracebackAndLeavesTheStateAlone()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, DefineStateCode);
         var output = await f.Call(Language, RaiseCode);
         Assert.False(output.IsError, "an exception in the code is the code's result, not a failed tool call");
@@ -102,7 +107,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task FilesTheCallCreatedChangedOrDeletedAreListed()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var created = await f.Run(Language, CreateFileCode);
         Assert.SequenceEqual([("out/data.csv", "created", (long?)4)], created.Files());
         Assert.Equal("a,b\n", File.ReadAllText(f.Workspace.Combine("out", "data.csv")));
@@ -117,7 +122,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task OutputPastTheCapIsCutAndTheTruncationStated()
     {
-        await using var f = new CodeFixture(Options(maxOutputBytes: 1000));
+        await using var f = NewFixture(Options(maxOutputBytes: 1000));
         var output = await f.Call(Language, BigOutputCode);
         var r = output.Structured!.Value;
         Assert.True(r.Flag("stdout_truncated"));
@@ -129,7 +134,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task OutputOfChildProcessesIsCaptured()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var r = await f.Run(Language, ChildProcessCode);
         Assert.Equal("from-child\n", r.Str("stdout"));
         Assert.Equal("warn\n", r.Str("stderr"));
@@ -139,7 +144,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task ACallPastItsTimeoutKillsTheInterpreterAndTheNextCallRunsInAFreshOne()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, DefineStateCode);
         var output = await f.Call(Language, LoopForeverCode, timeoutMs: 300);
         var r = output.Structured!.Value;
@@ -159,7 +164,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task AnInterpreterThatExitsIsReportedAndReplaced()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, DefineStateCode);
         var r = await f.Run(Language, ExitCode3);
         Assert.Equal("InterpreterExited", r.ErrorType());
@@ -171,7 +176,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task SessionsDoNotShareStateAndOnlyTheOwnerReachesOne()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, DefineStateCode);
         Assert.Equal(UndefinedNameError, (await f.Run(Language, UseStateCode, session: "s2")).ErrorType());
         await Assert.ThrowsAsync<InvalidRequestException>(() => f.Call(Language, UseStateCode, agent: "mallory"));
@@ -181,7 +186,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task ClosingASessionStopsItsInterpreters()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, DefineStateCode);
         await f.Run(Language, DefineStateCode, session: "s2");
         Assert.Equal(2, f.Pool.Count);
@@ -194,7 +199,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task ClosingASessionMidCallEndsTheCallAndStartsNothingNew()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var call = f.Call(Language, LoopForeverCode, timeoutMs: 120_000);
         while (f.Pool.Count == 0)
         {
@@ -213,7 +218,7 @@ public abstract class CodeToolContractTests
     [Test]
     public async Task AnInterpreterThatCannotStartIsATypedErrorNamingWhatToInstall()
     {
-        await using var f = new CodeFixture(new CodeToolOptions { Python = "/nonexistent/python3", Node = "/nonexistent/node" });
+        await using var f = NewFixture(new CodeToolOptions { Python = "/nonexistent/python3", Node = "/nonexistent/node" });
         var ex = await Assert.ThrowsAsync<CapabilityNotSupportedException>(() => f.Call(Language, "1"));
         Assert.Contains("Install", ex.Message);
         Assert.Equal(0, f.Pool.Count);

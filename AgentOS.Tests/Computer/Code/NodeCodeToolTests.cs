@@ -29,7 +29,7 @@ public sealed class NodeCodeToolTests : CodeToolContractTests
     [Test]
     public async Task APromiseIsAwaitedAndItsValueReturned()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var r = await f.Run(Language, "new Promise((resolve) => setTimeout(() => resolve({ a: [1, 2] }), 10))");
         Assert.Equal("{ a: [ 1, 2 ] }", r.Str("value"));
         Assert.Equal("Object", r.Str("value_type"));

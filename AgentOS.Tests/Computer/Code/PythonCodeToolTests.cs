@@ -5,7 +5,7 @@ namespace AgentOS.Tests.Computer.Code;
 
 /// <summary>code.run's contract in Python 3, and what only Python does.</summary>
 [RequiresCommand("python3")]
-public sealed class PythonCodeToolTests : CodeToolContractTests
+public class PythonCodeToolTests : CodeToolContractTests
 {
     protected override string Language => "python";
     protected override string DefineStateCode => "import math\nx = 41";
@@ -25,7 +25,7 @@ public sealed class PythonCodeToolTests : CodeToolContractTests
     [Test]
     public async Task ValuesComeBackAsReprAndAreBoundToUnderscore()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var text = await f.Run(Language, "'it' + \"'s\"");
         Assert.Equal("\"it's\"", text.Str("value"));
         Assert.Equal("str", text.Str("value_type"));
@@ -36,7 +36,7 @@ public sealed class PythonCodeToolTests : CodeToolContractTests
     [Test]
     public async Task ASyntaxErrorIsReportedWithTheLineAndChangesNothing()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, "x = 1");
         var r = await f.Run(Language, "x = 2\ny = (");
         Assert.Equal("SyntaxError", r.ErrorType());
@@ -47,7 +47,7 @@ public sealed class PythonCodeToolTests : CodeToolContractTests
     [Test]
     public async Task SystemExitInACellIsAnErrorNotTheEndOfTheInterpreter()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         await f.Run(Language, "x = 7");
         Assert.Equal("SystemExit", (await f.Run(Language, "import sys\nsys.exit(1)")).ErrorType());
         Assert.Equal("7", (await f.Run(Language, "x")).Str("value"));
@@ -56,7 +56,7 @@ public sealed class PythonCodeToolTests : CodeToolContractTests
     [Test]
     public async Task AnUnknownLanguageOrATimeoutPastTheMaximumIsRefused()
     {
-        await using var f = new CodeFixture(Options());
+        await using var f = NewFixture(Options());
         var language = await Assert.ThrowsAsync<InvalidRequestException>(() => f.Call("cobol", "1"));
         Assert.Contains("use 'python' or 'node'", language.Message);
         await Assert.ThrowsAsync<InvalidRequestException>(() => f.Call(Language, "1", timeoutMs: 3_600_000));
