@@ -23,12 +23,13 @@ internal sealed class CodeFixture : IAsyncDisposable
     /// <param name="options">The tool's options.</param>
     /// <param name="sandbox">When set, wraps each session's commands in a sandbox (given the workspace; the sandbox
     /// sees it as <c>/workspace</c>).</param>
-    public CodeFixture(CodeToolOptions? options = null, Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? sandbox = null)
+    /// <param name="time">The clock the tool runs on (the system's when null).</param>
+    public CodeFixture(CodeToolOptions? options = null, Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? sandbox = null, TimeProvider? time = null)
     {
         Skip.If(!OperatingSystem.IsLinux(), "the code tool's file tracking and drivers run on Linux here");
         _s1 = Host(Workspace.Path, "s1", sandbox);
         _s2 = Host(Other.Path, "s2", sandbox);
-        Pool = CodeTools.Register(Tools, (caller, id) => id == "s2" && caller.AgentId == "alice" ? _s2 : _s1.Resolver(caller, id), options: options);
+        Pool = CodeTools.Register(Tools, (caller, id) => id == "s2" && caller.AgentId == "alice" ? _s2 : _s1.Resolver(caller, id), time, options);
     }
 
     private static DirectSessionHost Host(string workspace, string id, Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? sandbox) =>

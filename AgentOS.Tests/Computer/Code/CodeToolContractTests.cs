@@ -17,7 +17,7 @@ public abstract class CodeToolContractTests
     /// <summary>Wraps a session's commands in a sandbox (given its workspace), or null to run them directly.</summary>
     protected virtual Func<string, Func<IReadOnlyList<string>, string, IReadOnlyList<string>>>? Sandbox => null;
 
-    private protected CodeFixture NewFixture(CodeToolOptions options) => new(options, Sandbox);
+    private protected CodeFixture NewFixture(CodeToolOptions options, TimeProvider? time = null) => new(options, Sandbox, time);
 
     protected virtual CodeToolOptions Options(int maxOutputBytes = 64 * 1024) => new() { MaxOutputBytes = maxOutputBytes };
 

@@ -1,4 +1,6 @@
+using AgentOS.Computer.Code;
 using AgentOS.Syscalls.Errors;
+using AgentOS.Time;
 using AgentOS.Tests.Framework;
 
 namespace AgentOS.Tests.Computer.Code;
@@ -51,6 +53,27 @@ public class PythonCodeToolTests : CodeToolContractTests
         await f.Run(Language, "x = 7");
         Assert.Equal("SystemExit", (await f.Run(Language, "import sys\nsys.exit(1)")).ErrorType());
         Assert.Equal("7", (await f.Run(Language, "x")).Str("value"));
+    }
+
+    [Test]
+    public async Task AnIdleInterpreterIsStoppedAndTheNextCallSaysItsStateIsGone()
+    {
+        var clock = new ManualTimeProvider();
+        await using var f = NewFixture(new CodeToolOptions { IdleTimeout = TimeSpan.FromMinutes(1) }, clock);
+        await f.Run(Language, "x = 1");
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal("1", (await f.Run(Language, "x")).Str("value"));
+        Assert.Equal(1, f.Pool.Count);
+
+        clock.Advance(TimeSpan.FromSeconds(75));
+        while (f.Pool.Count != 0)
+        {
+            await Task.Delay(10);
+        }
+        var r = await f.Run(Language, "x");
+        Assert.Equal("NameError", r.ErrorType());
+        Assert.True(r.Flag("state_lost"));
+        Assert.Contains("stopped after 00:01:00 idle", r.Str("note"));
     }
 
     [Test]
