@@ -62,4 +62,14 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicResponse))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.AnthropicEvent))]
+// Computer: the document and code tools' structured results, and the code tool's driver messages (branch codedoc).
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentListResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentReadResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentWriteResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentEditResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentExtractResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Documents.DocumentErrorResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeRunResult))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeDriverRequest))]
+[JsonSerializable(typeof(AgentOS.Computer.Code.CodeDriverReply))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
