@@ -53,6 +53,13 @@ public sealed class ComputerOptions
     /// cut. Default 64 KiB.</summary>
     public int MaxOutputBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The code tool's settings (<c>code.run</c>: interpreters, timeouts, output cap). A Node from npm must
+    /// also be in <see cref="ToolBinds"/> to be seen inside the sandbox.</summary>
+    public Code.CodeToolOptions Code { get; set; } = new();
+
+    /// <summary>The document tools' settings (<c>document.*</c>: read and file caps, the PDF converter).</summary>
+    public Documents.DocumentToolOptions Documents { get; set; } = new();
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()

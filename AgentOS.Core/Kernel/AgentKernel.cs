@@ -334,6 +334,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         if (Sessions is not null)
         {
             await Sessions.DisposeAsync().ConfigureAwait(false);
+            await _codeInterpreters!.DisposeAsync().ConfigureAwait(false);
         }
         _telemetry.Dispose();
         _memoryTelemetry.Dispose();

@@ -95,14 +95,14 @@ internal static partial class DocumentOperations
         long lastShown = first - 1;
         long bytesShown = 0;
         bool truncated = false;
-        while (reader.ReadLine() is { } text)
+        foreach (string text in LinesWithEndings(reader))
         {
             line++;
             if (line < first || line > last)
             {
                 continue;
             }
-            long cost = Encoding.UTF8.GetByteCount(text) + 1;
+            long cost = Encoding.UTF8.GetByteCount(text);
             if (bytesShown + cost > maxBytes)
             {
                 truncated = true;
@@ -110,7 +110,7 @@ internal static partial class DocumentOperations
             }
             if (!truncated)
             {
-                content.Append(text).Append('\n');
+                content.Append(text);
                 bytesShown += cost;
                 lastShown = line;
             }
@@ -121,6 +121,32 @@ internal static partial class DocumentOperations
             EndLine = lastShown,
             TotalLines = line,
         };
+    }
+
+    // Lines with their own endings ("\r\n" kept, none on a last line that has none), so a file read whole comes back
+    // exactly as it is and an agent's read-modify-write changes nothing it did not touch.
+    private static IEnumerable<string> LinesWithEndings(TextReader reader)
+    {
+        var line = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            for (int i = 0; i < read; i++)
+            {
+                char c = buffer[i];
+                line.Append(c);
+                if (c == '\n')
+                {
+                    yield return line.ToString();
+                    line.Clear();
+                }
+            }
+        }
+        if (line.Length > 0)
+        {
+            yield return line.ToString();
+        }
     }
 
     public static ToolOutput Write(Workspace workspace, JsonElement args)

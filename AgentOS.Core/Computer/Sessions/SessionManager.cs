@@ -74,6 +74,10 @@ public sealed partial class SessionManager : IAsyncDisposable
     /// <summary>Finds a session for a tool call's caller (the seam the code and document tools use).</summary>
     public SessionResolver Resolver => (caller, sessionId) => Get(caller.AgentId, sessionId);
 
+    /// <summary>Raised with a session's id once it is destroyed and its processes are killed, so that tools keeping
+    /// state per session (the code tool's interpreters) let go of it.</summary>
+    public event Action<string>? Destroyed;
+
     /// <summary>The provider and every live session.</summary>
     public ComputerStatus Status => new(Sandbox.Name, Sandbox.Isolated, Sandbox.Description, List(null));
 
@@ -215,6 +219,7 @@ public sealed partial class SessionManager : IAsyncDisposable
         }
         session.Close();
         Release(session.OwnerAgentId);
+        Destroyed?.Invoke(session.Id);
         Publish(new SessionEvent(session.Id, session.OwnerAgentId, SessionStage.Destroyed, _time.GetUtcNow(), reason));
     }
 

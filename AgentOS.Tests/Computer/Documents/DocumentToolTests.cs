@@ -80,6 +80,22 @@ public sealed class DocumentToolTests
     }
 
     [Test]
+    public async Task ReadingAWholeFileGivesBackExactlyItsText()
+    {
+        // A last line without a newline, and Windows line ends: a read that added or rewrote them would make an agent's
+        // read-modify-write change the file in places it never touched.
+        using var f = new Fixture();
+        const string text = "first\r\nsecond\r\nno newline at the end";
+        await f.Call("document.write", new { SessionId = "s1", Path = "crlf.txt", Content = text });
+
+        var whole = await f.Call("document.read", new { SessionId = "s1", Path = "crlf.txt" });
+        Assert.Equal(text, whole.Structured!.Value.GetProperty("content").GetString());
+        Assert.Equal(3, whole.Structured!.Value.GetProperty("total_lines").GetInt32());
+        var middle = await f.Call("document.read", new { SessionId = "s1", Path = "crlf.txt", StartLine = 2, EndLine = 2 });
+        Assert.Equal("second\r\n", middle.Structured!.Value.GetProperty("content").GetString());
+    }
+
+    [Test]
     public async Task WriteAppendsAndListShowsSymlinksWithoutFollowingThem()
     {
         using var f = new Fixture();
