@@ -54,7 +54,14 @@ switch ($verb) {
     'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
     'demo' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'demo') + $rest) }
     'serve' { Assert-Sdk; Invoke-Dotnet (@('run', '--project', 'AgentOS.Core', '-c', 'Release', '--', 'serve') + $rest) }
-    'mcp' { Exit-NotYet 'mcp' 'the MCP server arrives with the VM controller + MCP issue.' }
+    'mcp' {
+        # stdout belongs to the protocol: the build's output goes to stderr, then the built DLL runs.
+        Assert-Sdk
+        & dotnet build AgentOS.Core/AgentOS.Core.csproj -c Release -nologo -v q | ForEach-Object { [Console]::Error.WriteLine($_) }
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        & dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp @rest
+        exit $LASTEXITCODE
+    }
     { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }
     '' { [Console]::Error.WriteLine((Show-Usage)); exit 2 }
     default { [Console]::Error.WriteLine("build.ps1: unknown verb '$verb'"); [Console]::Error.WriteLine((Show-Usage)); exit 2 }

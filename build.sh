@@ -68,7 +68,11 @@ case "$verb" in
     dotnet run --project AgentOS.Core -c Release -- serve "$@"
     ;;
   mcp)
-    not_yet mcp "the MCP server arrives with the VM controller + MCP issue."
+    require_sdk
+    # stdout belongs to the protocol: the build's output goes to stderr, then the built DLL runs (as MCP clients
+    # launch it), never `dotnet run`, whose own messages would land on stdout.
+    dotnet build AgentOS.Core/AgentOS.Core.csproj -c Release -nologo -v q >&2
+    exec dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp "$@"
     ;;
   ""|-h|--help|help)
     usage
