@@ -17,7 +17,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS] [--mcp-conformance-fixtures]";
 
     /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
     public const string CredentialsFileName = "credentials.json";
@@ -101,6 +101,11 @@ internal static class ServeCommand
                 Host = parsed.Host, Port = parsed.Port, Credentials = credentials, BearerToken = token, ApiKeys = parsed.ApiKeys,
                 InsecureNoAuth = parsed.InsecureNoAuth, MaxBodyBytes = parsed.MaxBody,
             });
+            if (parsed.McpFixtures)
+            {
+                // The tools, resources and prompts the official MCP conformance suite calls by name.
+                AgentOS.Hosting.Mcp.ConformanceFixtures.Register(kernel.Tools, server.McpServer, options.TimeProvider);
+            }
             notes.Add($"credentials: {credentials.Count} (file {credentials.FilePath}, reloaded when it changes)");
         }
         catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException or CredentialFileException or IOException or UnauthorizedAccessException)
@@ -170,14 +175,14 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds, bool McpFixtures)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
             int port = 0;
             string host = "127.0.0.1";
             string? token = null, data = null, config = null, policy = null, credentials = null;
-            bool open = false;
+            bool open = false, mcpFixtures = false;
             var agents = new List<string>();
             var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
@@ -207,6 +212,9 @@ internal static class ServeCommand
                     case "--insecure-no-auth":
                         open = true;
                         break;
+                    case "--mcp-conformance-fixtures":
+                        mcpFixtures = true;
+                        break;
                     case "--data" when Next() is { } d:
                         data = d;
                         break;
@@ -231,7 +239,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim, mcpFixtures);
         }
     }
 }

@@ -135,6 +135,11 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             await HandleOpenAiAsync(request, response, segments).ConfigureAwait(false); // its own API keys and error shape
             return;
         }
+        if (segments is ["mcp"])
+        {
+            await HandleMcpAsync(request, response).ConfigureAwait(false); // MCP's Streamable HTTP (KernelHttpServer.Mcp.cs)
+            return;
+        }
         var caller = Authenticate(request, response);
         switch (request.HttpMethod, segments)
         {
