@@ -74,7 +74,10 @@ internal static class McpCommand
             return CommandLine.UsageError;
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
-        var kernel = AgentKernel.Start(options);
+        // Irreversible tool calls ask the client's user (elicitation) when this agent holds the approve grant.
+        AgentKernel? started = null;
+        options = options with { Approver = new McpElicitationApprover(options.Approver ?? DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
+        var kernel = started = AgentKernel.Start(options);
         try
         {
             kernel.RegisterAgent("echo", () => new EchoAgent(), description: "Answers its input through the LLM.");

@@ -30,6 +30,7 @@ internal static class ServeCommand
             return CommandLine.UsageError;
         }
         KernelOptions options;
+        AgentKernel? started = null; // the approver asks the kernel's access manager who may approve
         try
         {
             options = parsed.Config is { } file ? KernelConfig.Load(file).ToOptions() : new KernelOptions();
@@ -47,7 +48,7 @@ internal static class ServeCommand
         {
             // Irreversible operations wait for a decision at POST /v1/approvals/{id} (denied when the policy's
             // approval timeout passes).
-            options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new ManualApprover() };
+            options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new AgentOS.Hosting.Mcp.McpElicitationApprover(new ManualApprover(), p => started!.AccessManager.MayApprove(p)) };
             if (options.Access is { } access)
             {
                 RequireServeShape(access);
@@ -60,7 +61,7 @@ internal static class ServeCommand
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
 
-        var kernel = AgentKernel.Start(options);
+        var kernel = started = AgentKernel.Start(options);
         // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,
         // unless the access policy already names them with groups of its own.
         var inPolicy = (options.Access?.Agents ?? []).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);

@@ -184,7 +184,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
     }
 
-    private ManualApprover Approvals => _kernel.Approver as ManualApprover
+    private ManualApprover Approvals => (_kernel.Approver as ManualApprover ?? (_kernel.Approver as AgentOS.Hosting.Mcp.McpElicitationApprover)?.Fallback as ManualApprover)
         ?? throw new HttpError(404, "not_found", "This kernel does not take approvals over HTTP (it was started with another approver).");
 
     // Everything pending for a caller that may decide; otherwise only its own requests (and those of agents it acts for).

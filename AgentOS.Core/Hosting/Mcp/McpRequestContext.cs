@@ -23,6 +23,9 @@ internal sealed class McpRequestContext(McpSession session, JsonRpcId id, JsonRp
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>The tool it calls (tools/call only).</summary>
+    public string? Tool { get; init; }
+
     /// <summary>Sends <c>notifications/progress</c> when the request asked for progress.</summary>
     public ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null) =>
         ProgressToken is { } token

@@ -22,7 +22,7 @@ internal sealed partial class McpSession
 
     private async ValueTask<byte[]?> CallToolAsync(JsonRpcRequest request, CallToolRequestParams call, IMcpSink sink, CancellationToken cancellationToken)
     {
-        var context = new McpRequestContext(this, request.Id, call.Meta?.ProgressToken, sink, cancellationToken);
+        var context = new McpRequestContext(this, request.Id, call.Meta?.ProgressToken, sink, cancellationToken) { Tool = call.Name };
         var arguments = call.Arguments ?? McpServer.EmptyObject;
         if (arguments.ValueKind != JsonValueKind.Object)
         {
