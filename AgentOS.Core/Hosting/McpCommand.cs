@@ -74,6 +74,9 @@ internal static class McpCommand
             return CommandLine.UsageError;
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
+        // The client's own model, when it offers sampling, is one more LLM backend ("mcp-sampling").
+        var sampling = new McpSamplingBackend();
+        options = options with { LlmBackends = [.. options.LlmBackends ?? [new AgentOS.Llm.EchoLlmBackend(time: options.TimeProvider)], sampling] };
         // Irreversible tool calls ask the client's user (elicitation) when this agent holds the approve grant.
         AgentKernel? started = null;
         options = options with { Approver = new McpElicitationApprover(options.Approver ?? DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
@@ -94,6 +97,7 @@ internal static class McpCommand
             return CommandLine.UsageError;
         }
         var server = new McpServer(kernel);
+        sampling.Server = server;
         if (fixtures)
         {
             ConformanceFixtures.Register(kernel.Tools, server, options.TimeProvider);

@@ -17,6 +17,7 @@ namespace AgentOS.Hosting.Mcp;
 /// </summary>
 internal sealed partial class McpSession : IAsyncDisposable
 {
+    private static long s_opened;
     private readonly ConcurrentDictionary<JsonRpcId, CancellationTokenSource> _inFlight = new();
     private int _disposed;
 
@@ -29,6 +30,9 @@ internal sealed partial class McpSession : IAsyncDisposable
     }
 
     public McpServer Server { get; }
+
+    /// <summary>When it opened, as a sequence number (later sessions are larger).</summary>
+    public long Opened { get; } = Interlocked.Increment(ref s_opened);
 
     public Principal Principal { get; }
 
