@@ -224,26 +224,6 @@ public sealed partial class KernelHttpServer
     private static bool IsLoopbackName(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host is "127.0.0.1" or "[::1]" or "::1";
 
-    private async Task<byte[]> ReadBodyAsync(HttpServerRequest request)
-    {
-        if (request.ContentLength64 > _options.MaxBodyBytes)
-        {
-            throw TooLarge();
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.InputStream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > _options.MaxBodyBytes)
-            {
-                throw TooLarge();
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     private static Task WriteMcpErrorAsync(HttpServerResponse response, int status, int code, string message)
     {
         var bytes = McpMessages.Error(default, new JsonRpcError(code, message));
