@@ -40,16 +40,15 @@ function Invoke-Dotnet([string[]]$arguments) {
 
 # Builds a project before running it, saying so: `dotnet run` alone is silent while it compiles, which on a first run
 # takes about a minute. On a terminal the build shows its live progress; elsewhere it prints only errors, to stderr.
-function Invoke-BuildAndRun([string]$project, [string[]]$arguments) {
+function Invoke-BuildFirst([string]$project) {
     [Console]::Error.WriteLine("building $project (the first run takes about a minute)...")
     & dotnet build $project -c Release -nologo -v q -tl:auto -clp:NoSummary 2>&1 | ForEach-Object { [Console]::Error.WriteLine($_) }
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-    Invoke-Dotnet (@('run', '--project', $project, '-c', 'Release', '--no-build', '--') + $arguments)
 }
 
-function Exit-NotYet([string]$name, [string]$why) {
-    [Console]::Error.WriteLine("build.ps1: '$name' is not available yet: $why")
-    exit 3
+function Invoke-BuildAndRun([string]$project, [string[]]$arguments) {
+    Invoke-BuildFirst $project
+    Invoke-Dotnet (@('run', '--project', $project, '-c', 'Release', '--no-build', '--') + $arguments)
 }
 
 switch ($verb) {
@@ -63,7 +62,14 @@ switch ($verb) {
     'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
     'demo' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('demo') + $rest) }
     'serve' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('serve') + $rest) }
-    'mcp' { Exit-NotYet 'mcp' 'the MCP server arrives with the VM controller + MCP issue.' }
+    'mcp' {
+        # stdout belongs to the protocol: the build says what it does on stderr, then the built DLL runs (as MCP
+        # clients launch it), never `dotnet run`, whose own messages would land on stdout.
+        Assert-Sdk
+        Invoke-BuildFirst 'AgentOS.Core'
+        & dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp @rest
+        exit $LASTEXITCODE
+    }
     { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }
     '' { [Console]::Error.WriteLine((Show-Usage)); exit 2 }
     default { [Console]::Error.WriteLine("build.ps1: unknown verb '$verb'"); [Console]::Error.WriteLine((Show-Usage)); exit 2 }

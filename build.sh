@@ -47,11 +47,6 @@ build_and_run() {
   dotnet run --project "$project" -c Release --no-build -- "$@"
 }
 
-not_yet() {
-  echo "build.sh: '$1' is not available yet: $2" >&2
-  exit 3
-}
-
 verb="${1:-}"
 [[ $# -gt 0 ]] && shift
 
@@ -84,7 +79,11 @@ case "$verb" in
     build_and_run AgentOS.Core serve "$@"
     ;;
   mcp)
-    not_yet mcp "the MCP server arrives with the VM controller + MCP issue."
+    require_sdk
+    # stdout belongs to the protocol: build_first writes only to stderr, then the built DLL runs (as MCP clients
+    # launch it), never `dotnet run`, whose own messages would land on stdout.
+    build_first AgentOS.Core
+    exec dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp "$@"
     ;;
   ""|-h|--help|help)
     usage

@@ -19,6 +19,7 @@ internal static class CommandLine
         ("cpus, affinity", "print the CPUs this process may run on and whether threads can be pinned"),
         ("demo", "storyteller agents share the embedded llama2.c model through one kernel\n" + new string(' ', 19) + DemoCommand.Usage),
         ("generate", "llama2.c's run.c on the embedded engine: text to stdout, tok/s to stderr\n" + new string(' ', 19) + GenerateCommand.Usage),
+        ("mcp", "serve MCP on stdio (stdout carries only JSON-RPC) as an agent\n" + new string(' ', 19) + McpCommand.Usage),
         ("schemas", "print the JSON Schemas of the syscall request and response bodies (GET /v1/schemas)\n" + new string(' ', 19) + SchemasCommand.Usage),
         ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
         ("status", "print a running kernel's queues and memory (resident, evicted, hits, misses, quotas)\n" + new string(' ', 19) + StatusCommand.Usage),
@@ -44,6 +45,11 @@ internal static class CommandLine
                 return DemoCommand.Run(args[1..], stdout, stderr);
             case "generate":
                 return GenerateCommand.Run(args[1..], stdout, stderr);
+            case "mcp":
+                // stdout is the protocol's: anything that writes to Console.Out from here on goes to stderr.
+                var protocol = Console.OpenStandardOutput();
+                Console.SetOut(stderr);
+                return McpCommand.Run(args[1..], Console.OpenStandardInput(), protocol, stderr);
             case "schemas":
                 return SchemasCommand.Run(args[1..], stdout, stderr);
             case "serve":

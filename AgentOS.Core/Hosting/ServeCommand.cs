@@ -17,7 +17,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS] [--mcp-conformance-fixtures]";
 
     /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
     public const string CredentialsFileName = "credentials.json";
@@ -30,6 +30,7 @@ internal static class ServeCommand
             return CommandLine.UsageError;
         }
         KernelOptions options;
+        AgentKernel? started = null; // the approver asks the kernel's access manager who may approve
         try
         {
             options = parsed.Config is { } file ? KernelConfig.Load(file).ToOptions() : new KernelOptions();
@@ -47,7 +48,7 @@ internal static class ServeCommand
         {
             // Irreversible operations wait for a decision at POST /v1/approvals/{id} (denied when the policy's
             // approval timeout passes).
-            options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new ManualApprover() };
+            options = options with { Access = parsed.Policy is { } policy ? AccessPolicy.Load(policy) : options.Access, Approver = new AgentOS.Hosting.Mcp.McpElicitationApprover(new ManualApprover(), p => started!.AccessManager.MayApprove(p)) };
             if (options.Access is { } access)
             {
                 RequireServeShape(access);
@@ -60,7 +61,7 @@ internal static class ServeCommand
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
 
-        var kernel = AgentKernel.Start(options);
+        var kernel = started = AgentKernel.Start(options);
         // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,
         // unless the access policy already names them with groups of its own.
         var inPolicy = (options.Access?.Agents ?? []).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
@@ -101,6 +102,11 @@ internal static class ServeCommand
                 Host = parsed.Host, Port = parsed.Port, Credentials = credentials, BearerToken = token, ApiKeys = parsed.ApiKeys,
                 InsecureNoAuth = parsed.InsecureNoAuth, MaxBodyBytes = parsed.MaxBody,
             });
+            if (parsed.McpFixtures)
+            {
+                // The tools, resources and prompts the official MCP conformance suite calls by name.
+                AgentOS.Hosting.Mcp.ConformanceFixtures.Register(kernel.Tools, server.McpServer, options.TimeProvider);
+            }
             notes.Add($"credentials: {credentials.Count} (file {credentials.FilePath}, reloaded when it changes)");
         }
         catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException or CredentialFileException or IOException or UnauthorizedAccessException)
@@ -170,14 +176,14 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds, bool McpFixtures)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
             int port = 0;
             string host = "127.0.0.1";
             string? token = null, data = null, config = null, policy = null, credentials = null;
-            bool open = false;
+            bool open = false, mcpFixtures = false;
             var agents = new List<string>();
             var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
@@ -207,6 +213,9 @@ internal static class ServeCommand
                     case "--insecure-no-auth":
                         open = true;
                         break;
+                    case "--mcp-conformance-fixtures":
+                        mcpFixtures = true;
+                        break;
                     case "--data" when Next() is { } d:
                         data = d;
                         break;
@@ -231,7 +240,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim, mcpFixtures);
         }
     }
 }

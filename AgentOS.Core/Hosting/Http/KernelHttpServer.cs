@@ -135,6 +135,11 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             await HandleOpenAiAsync(request, response, segments).ConfigureAwait(false); // its own API keys and error shape
             return;
         }
+        if (segments is ["mcp"])
+        {
+            await HandleMcpAsync(request, response).ConfigureAwait(false); // MCP's Streamable HTTP (KernelHttpServer.Mcp.cs)
+            return;
+        }
         var caller = Authenticate(request, response);
         switch (request.HttpMethod, segments)
         {
@@ -179,7 +184,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         }
     }
 
-    private ManualApprover Approvals => _kernel.Approver as ManualApprover
+    private ManualApprover Approvals => (_kernel.Approver as ManualApprover ?? (_kernel.Approver as AgentOS.Hosting.Mcp.McpElicitationApprover)?.Fallback as ManualApprover)
         ?? throw new HttpError(404, "not_found", "This kernel does not take approvals over HTTP (it was started with another approver).");
 
     // Everything pending for a caller that may decide; otherwise only its own requests (and those of agents it acts for).
@@ -367,22 +372,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
 
     private async Task<T> ReadAsync<T>(HttpServerRequest request, JsonTypeInfo<T> type) where T : class
     {
-        if (request.ContentLength64 > _options.MaxBodyBytes)
-        {
-            throw TooLarge();
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.InputStream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > _options.MaxBodyBytes)
-            {
-                throw TooLarge();
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var body = (await ReadBodyAsync(request).ConfigureAwait(false)).AsSpan();
         // Checked whole, once: the parser leaves strings it keeps as raw JSON (message content, tool arguments)
         // unchecked until something reads them, and that read would fail deep inside a handler.
         if (!System.Text.Unicode.Utf8.IsValid(body))
@@ -398,6 +388,27 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         {
             throw new HttpError(400, "invalid_request", $"The request body is not valid JSON for this endpoint: {ex.Message}");
         }
+    }
+
+    // The whole body, refused (413) past the limit, whether it declared its length or not.
+    private async Task<byte[]> ReadBodyAsync(HttpServerRequest request)
+    {
+        if (request.ContentLength64 > _options.MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.InputStream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxBodyBytes)
+            {
+                throw TooLarge();
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     private HttpError TooLarge() => new(413, "invalid_request", $"The request body is larger than the limit of {_options.MaxBodyBytes} bytes.");
