@@ -146,6 +146,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router);
+        Reactor = StartReactor(options.Reactor);
     }
 
     /// <summary>Builds and starts a kernel: its dispatcher threads run until <see cref="StopAsync"/>.</summary>
@@ -304,7 +305,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
             .Select(a => new AgentStatus(a.Registration.Name, a.Registration.Description, Volatile.Read(ref a.Running), Volatile.Read(ref a.Completed), Volatile.Read(ref a.Failed)))],
         _memory.Store.Statistics,
         Contexts.Statistics,
-        _audit.Statistics);
+        _audit.Statistics)
+    { Reactor = Reactor?.Status };
 
     /// <summary>
     /// Stops the kernel: new syscalls fail with <see cref="KernelStoppingException"/>; with <paramref name="drain"/>
@@ -319,6 +321,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             return;
         }
         _router.BeginStopping();
+        Reactor?.Dispose();
         if (!drain)
         {
             _router.CancelRunning();

@@ -73,6 +73,9 @@ public sealed class KernelConfig
     /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
     public StorageConfig? Storage { get; set; }
 
+    /// <summary>See <see cref="KernelOptions.Reactor"/>: automatic repair, on when present (see docs/reactor.md).</summary>
+    public Reactor.ReactorOptions? Reactor { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -140,6 +143,7 @@ public sealed class KernelConfig
             Memory = Memory,
             Embeddings = Embeddings,
             StorageConfig = Storage,
+            Reactor = Reactor is { Enabled: true } ? Reactor : null,
         };
     }
 
@@ -188,6 +192,14 @@ public sealed class KernelConfig
             backend.Validate(source);
         }
         Storage?.Validate(source);
+        try
+        {
+            Reactor?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: {ex.Message}", ex);
+        }
     }
 }
 

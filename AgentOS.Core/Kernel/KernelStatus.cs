@@ -16,4 +16,7 @@ public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDict
 
     /// <summary>Who asked, as the HTTP API authenticated it; <see langword="null"/> in process.</summary>
     public string? Caller { get; init; }
+
+    /// <summary>The Reactor's playbooks, fuse and recent cases; <see langword="null"/> when it is off.</summary>
+    public Reactor.ReactorStatus? Reactor { get; init; }
 }

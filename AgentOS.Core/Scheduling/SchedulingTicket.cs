@@ -65,6 +65,22 @@ public sealed class SchedulingTicket
     // The queue's handle in its deadline heap (only when it expires waiting items at their deadline).
     internal int DeadlineHandle { get; set; } = -1;
 
+    /// <summary>Clears what the queue kept about a finished run, keeping the submitter's inputs, so the same item can be
+    /// enqueued again (a syscall the Reactor retries).</summary>
+    internal void ResetForResubmission()
+    {
+        ArrivalTicks = 0;
+        DeadlineTicks = NoDeadline;
+        ArrivalSequence = 0;
+        EnqueueSequence = 0;
+        AttainedService = 0;
+        Preemptions = 0;
+        ResumeState = null;
+        HeapHandle = -1;
+        PolicyTag = 0;
+        DeadlineHandle = -1;
+    }
+
     /// <summary>Clears inputs and state so a pooled item can be submitted again.</summary>
     public void Reset()
     {

@@ -29,6 +29,8 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallResponse))]
 [JsonSerializable(typeof(AgentOS.Syscalls.SyscallEvent))]
 [JsonSerializable(typeof(AgentOS.Kernel.AgentEvent))]
+// Reactor (branch reactor): its events on the bus and in event logs
+[JsonSerializable(typeof(AgentOS.Reactor.ReactorEvent))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]
