@@ -257,6 +257,10 @@ public sealed class LlmBackendConfig
     /// <summary>Tokens per minute (any type; unset: unlimited).</summary>
     public int? TokensPerMinute { get; set; }
 
+    /// <summary>A fault drill on this backend (any type): 429s, 500s, timeouts, cut streams and slow first tokens at
+    /// the given chances and seed (see docs/reactor.md).</summary>
+    public Syscalls.Faults.FaultOptions? Faults { get; set; }
+
     internal void Validate(string source)
     {
         if (Type is not ("echo" or "embedded" or "openai" or "anthropic"))
@@ -283,9 +287,20 @@ public sealed class LlmBackendConfig
         {
             throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}' needs 1-4096 slots and a latency of 0 ms or more.");
         }
+        try
+        {
+            Faults?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}': {ex.Message}", ex);
+        }
     }
 
-    internal ILlmBackend Create(TimeProvider time) => Type switch
+    internal ILlmBackend Create(TimeProvider time) =>
+        Faults is { } faults ? new Llm.Faults.FaultInjectingLlmBackend(CreateBackend(time), new Syscalls.Faults.FaultInjector(faults, time)) : CreateBackend(time);
+
+    private ILlmBackend CreateBackend(TimeProvider time) => Type switch
     {
         "embedded" => new Llm.Embedded.EmbeddedLlmBackend(ModelPath!, TokenizerPath!, Name ?? Type, Slots),
         "openai" => new Llm.Http.OpenAiBackend(new()

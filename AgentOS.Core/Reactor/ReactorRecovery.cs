@@ -93,6 +93,7 @@ internal sealed class ReactorRecovery : ISyscallRecovery
             return null;
         }
         _engine.Record(Failover.Name, ReactorStage.Acted, c.Number, ResourceKind.Llm, target, failure.AgentId, failure.SyscallId, $"moved from '{backend}' to '{target}'");
+        c.TakeOver(Failover);
         return new SyscallRetry(TimeSpan.Zero, target);
     }
 
@@ -116,6 +117,7 @@ internal sealed class ReactorRecovery : ISyscallRecovery
         }
         _budget.Add("retries");
         _engine.Record(Retry.Name, ReactorStage.Acted, c.Number, resource, failure.Target, failure.AgentId, failure.SyscallId, $"run {failure.Attempt + 2} in {delay.TotalMilliseconds:0} ms");
+        c.TakeOver(Retry);
         return new SyscallRetry(delay);
     }
 
@@ -137,7 +139,8 @@ internal sealed class ReactorRecovery : ISyscallRecovery
         return false;
     }
 
-    // The syscall's case: opened by the first playbook that sees it fail, kept across its attempts.
+    // The syscall's case: opened by the first playbook that sees it fail, kept across its attempts; the playbook that
+    // acted last owns it, and its action is what the syscall's end verifies.
     private Case Open(in SyscallFailure failure, Playbook playbook)
     {
         if (_cases.TryGetValue(failure.SyscallId, out var existing))
@@ -162,6 +165,16 @@ internal sealed class ReactorRecovery : ISyscallRecovery
     {
         public long Number { get; } = number;
 
-        public Playbook Owner { get; } = owner;
+        public Playbook Owner { get; private set; } = owner;
+
+        public void TakeOver(Playbook playbook)
+        {
+            if (playbook != Owner)
+            {
+                Interlocked.Decrement(ref Owner.OpenCases);
+                Interlocked.Increment(ref playbook.OpenCases);
+                Owner = playbook;
+            }
+        }
     }
 }
