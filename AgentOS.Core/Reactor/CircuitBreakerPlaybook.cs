@@ -24,6 +24,7 @@ public sealed class CircuitBreakerPlaybook : Playbook
     private readonly Dictionary<string, long> _coolUntil = new(StringComparer.Ordinal);
     private ReactorEngine? _engine;
     private SlidingCounter? _failures;
+    private SlidingCounter? _successes;
     private EventSubscription? _subscription;
 
     internal CircuitBreakerPlaybook(CircuitBreakerPlaybookOptions options) : base("circuit_breaker", options.Enabled) => _options = options;
@@ -32,6 +33,7 @@ public sealed class CircuitBreakerPlaybook : Playbook
     {
         _engine = engine;
         _failures = new SlidingCounter(TimeSpan.FromSeconds(_options.WindowSeconds), engine.Time);
+        _successes = new SlidingCounter(TimeSpan.FromSeconds(_options.WindowSeconds), engine.Time);
         _subscription = engine.Bus.Subscribe<SyscallEvent>(OnEvent, new SubscriptionOptions { Name = "reactor.circuit_breaker" });
     }
 
@@ -46,6 +48,11 @@ public sealed class CircuitBreakerPlaybook : Playbook
 
     private void OnEvent(SyscallEvent e)
     {
+        if (e is { Kind: SyscallKind.Llm, Stage: SyscallStage.Completed, Target: { } served })
+        {
+            _successes!.Add(served);
+            return;
+        }
         if (e is not { Kind: SyscallKind.Llm, Stage: SyscallStage.Failed or SyscallStage.Retrying, Error: "backend_failed", Target: { } backend })
         {
             return;
@@ -60,13 +67,15 @@ public sealed class CircuitBreakerPlaybook : Playbook
             }
         }
         int failures = _failures!.Add(backend);
-        if (failures < _options.Failures)
+        int successes = _successes!.Count(backend);
+        if (failures < _options.Failures || failures < _options.FailureRatio * (failures + successes))
         {
             return;
         }
         _failures.Clear(backend);
         long number = engine.NewCase();
-        engine.Record(Name, ReactorStage.Triggered, number, ResourceKind.Llm, backend, null, e.SyscallId, $"{failures} failed runs (backend_failed) within {_options.WindowSeconds:0.###} s");
+        engine.Record(Name, ReactorStage.Triggered, number, ResourceKind.Llm, backend, null, e.SyscallId,
+            $"{failures} failed runs (backend_failed) and {successes} completed within {_options.WindowSeconds:0.###} s");
         if (!HasAlternative(engine.Llm, backend))
         {
             engine.Record(Name, ReactorStage.Suppressed, number, ResourceKind.Llm, backend, null, 0, "no other backend that is up serves its models; not opening (retries continue)");

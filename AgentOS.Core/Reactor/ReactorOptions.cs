@@ -44,6 +44,7 @@ public sealed class ReactorOptions
         Check(Retry.MaxDelayMs >= Retry.BaseDelayMs && Retry.MaxDelayMs <= 3_600_000, "reactor.retry.max_delay_ms must be at least base_delay_ms and at most 3600000");
         Check(Retry.BudgetPerMinute is >= 0 and <= 10_000_000, "reactor.retry.budget_per_minute must be between 0 and 10000000");
         Check(CircuitBreaker.Failures is >= 1 and <= 100_000, "reactor.circuit_breaker.failures must be between 1 and 100000");
+        Check(CircuitBreaker.FailureRatio is > 0 and <= 1, "reactor.circuit_breaker.failure_ratio must be above 0 and at most 1");
         Check(CircuitBreaker.WindowSeconds is > 0 and <= 86_400, "reactor.circuit_breaker.window_seconds must be above 0 and at most 86400");
         Check(CircuitBreaker.OpenSeconds is > 0 and <= 86_400, "reactor.circuit_breaker.open_seconds must be above 0 and at most 86400");
         Check(CircuitBreaker.VerifySeconds >= CircuitBreaker.OpenSeconds && CircuitBreaker.VerifySeconds <= 86_400, "reactor.circuit_breaker.verify_seconds must be at least open_seconds and at most 86400");
@@ -98,6 +99,10 @@ public sealed class CircuitBreakerPlaybookOptions
 
     /// <summary>The trigger's window. Default 10.</summary>
     public double WindowSeconds { get; set; } = 10;
+
+    /// <summary>And at least this share of the backend's finished runs in the window failed, so a backend with
+    /// scattered faults (which retries handle) is not taken out of service. Default 0.5.</summary>
+    public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>How long the breaker stays open before a half-open probe (one small request straight to the
     /// backend); a failed probe waits this long again. Default 5.</summary>

@@ -92,4 +92,21 @@ public sealed class CircuitBreakerAndFailoverTests
         Assert.Contains(ReactorStage.Answered, h.Stages("circuit_breaker", s => s.Contains(ReactorStage.Answered)));
         Assert.True(SpinWait.SpinUntil(() => h.Kernel.Llm.IsDown("bad"), TimeSpan.FromSeconds(20)), "approved: marked down until an operator marks it up");
     }
+
+    [Test]
+    public async Task ScatteredFailuresBelowTheFailureRatioDoNotOpenTheBreaker()
+    {
+        // One call in three fails: more than 'failures' (3) within the window, but a third of the runs, under the
+        // ratio (a half); retries handle it and the backend stays in service.
+        var flaky = new ScriptedBackend("flaky", ["m"]) { Script = call => { if (call % 3 == 0) { throw new BackendFailedException("500"); } } };
+        var other = new ScriptedBackend("other", ["m"]);
+        await using var h = new ReactorHarness([flaky, other], Options());
+        for (int i = 0; i < 30; i++)
+        {
+            await h.Ask("flaky").WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        Assert.True(flaky.Calls >= 30 + 9, $"{flaky.Calls} calls: the failures were retried");
+        Assert.False(h.Kernel.Llm.IsDown("flaky"), "still in service");
+        Assert.Equal(0L, h.Kernel.Status.Reactor!.Playbooks.Single(p => p.Name == "circuit_breaker").Triggered);
+    }
 }
