@@ -16,6 +16,10 @@ public sealed partial class AgentKernel
         }
         var reactor = new ReactorEngine(options, Events, Time, _audit, Approver, Llm, () => _router.RetriesPending);
         _router.Recovery = reactor.Recovery;
+        if (reactor.Runaway.Enabled)
+        {
+            _router.Gate = reactor.Runaway;
+        }
         return reactor;
     }
 }

@@ -43,7 +43,8 @@ public sealed partial class ReactorEngine : IDisposable
         bus.Types.Register(ReactorEvent.TypeName, Serialization.AgentOSJsonContext.Default.ReactorEvent);
         _channel = bus.GetChannel<ReactorEvent>();
         Recovery = new ReactorRecovery(this, options.Retry, options.Failover);
-        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker)];
+        Runaway = new RunawayPlaybook(options.Runaway);
+        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway];
         foreach (var playbook in Playbooks)
         {
             _counts[playbook.Name] = new long[Stages];
@@ -61,6 +62,14 @@ public sealed partial class ReactorEngine : IDisposable
     public IReadOnlyList<Playbook> Playbooks { get; }
 
     internal ReactorRecovery Recovery { get; }
+
+    /// <summary>The runaway playbook: the agents it paused.</summary>
+    public RunawayPlaybook Runaway { get; }
+
+    /// <summary>Resumes an agent the runaway playbook paused (an operator's decision; the case is recorded as undone).</summary>
+    /// <returns><see langword="false"/> if the agent is not paused.</returns>
+    public bool Resume(string agentId, string by = "operator") =>
+        Runaway.Resume(agentId, ReactorStage.Undone, $"resumed by {by}");
 
     internal TimeProvider Time { get; }
 

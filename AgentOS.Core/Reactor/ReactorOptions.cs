@@ -30,6 +30,9 @@ public sealed class ReactorOptions
     /// <summary>Failover of LLM syscalls from a backend marked down.</summary>
     public FailoverPlaybookOptions Failover { get; set; } = new();
 
+    /// <summary>Pausing agents that repeat a tool call or burn tokens without progress.</summary>
+    public RunawayPlaybookOptions Runaway { get; set; } = new();
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names its key.</exception>
     public void Validate()
@@ -39,6 +42,7 @@ public sealed class ReactorOptions
         ArgumentNullException.ThrowIfNull(Retry);
         ArgumentNullException.ThrowIfNull(CircuitBreaker);
         ArgumentNullException.ThrowIfNull(Failover);
+        ArgumentNullException.ThrowIfNull(Runaway);
         Check(Retry.MaxAttempts is >= 1 and <= 100, "reactor.retry.max_attempts (runs in all, the first included) must be between 1 and 100");
         Check(Retry.BaseDelayMs is >= 0 and <= 600_000, "reactor.retry.base_delay_ms must be between 0 and 600000");
         Check(Retry.MaxDelayMs >= Retry.BaseDelayMs && Retry.MaxDelayMs <= 3_600_000, "reactor.retry.max_delay_ms must be at least base_delay_ms and at most 3600000");
@@ -49,6 +53,9 @@ public sealed class ReactorOptions
         Check(CircuitBreaker.OpenSeconds is > 0 and <= 86_400, "reactor.circuit_breaker.open_seconds must be above 0 and at most 86400");
         Check(CircuitBreaker.VerifySeconds >= CircuitBreaker.OpenSeconds && CircuitBreaker.VerifySeconds <= 86_400, "reactor.circuit_breaker.verify_seconds must be at least open_seconds and at most 86400");
         Check(CircuitBreaker.CooldownSeconds is >= 0 and <= 86_400, "reactor.circuit_breaker.cooldown_seconds must be between 0 and 86400");
+        Check(Runaway.RepeatedCalls is >= 2 and <= 1_000_000, "reactor.runaway.repeated_calls must be between 2 and 1000000");
+        Check(Runaway.WindowSeconds is > 0 and <= 86_400, "reactor.runaway.window_seconds must be above 0 and at most 86400");
+        Check(Runaway.TokensWithoutProgress is >= 1 and <= 1_000_000_000_000, "reactor.runaway.tokens_without_progress must be between 1 and 1000000000000");
     }
 
     private static void Check(bool ok, string message)
@@ -124,4 +131,23 @@ public sealed class FailoverPlaybookOptions
     /// <summary>Whether LLM syscalls queued for, or failed on, a backend marked down move at once to another backend
     /// that serves their model (counted in the retry budget and attempts). Default true.</summary>
     public bool Enabled { get; set; } = true;
+}
+
+/// <summary>Runaway agents (<c>reactor.runaway</c>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class RunawayPlaybookOptions
+{
+    /// <summary>Whether runaway agents are paused and escalated. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The same tool call (tool and arguments) this many times within <see cref="WindowSeconds"/> pauses the
+    /// agent; the call that reaches it is refused. Default 5.</summary>
+    public int RepeatedCalls { get; set; } = 5;
+
+    /// <summary>The repeated calls' window. Default 300.</summary>
+    public double WindowSeconds { get; set; } = 300;
+
+    /// <summary>Tokens an agent's LLM syscalls may use with no progress between them (a tool call it has not made in
+    /// the window, or a memory or storage syscall) before it is paused. Default 200000.</summary>
+    public long TokensWithoutProgress { get; set; } = 200_000;
 }

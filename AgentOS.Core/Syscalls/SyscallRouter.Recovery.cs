@@ -15,6 +15,9 @@ internal sealed partial class SyscallRouter
     /// <summary>The recovery consulted for every failed syscall, or <see langword="null"/> (failures reach the caller).</summary>
     public ISyscallRecovery? Recovery { get; set; }
 
+    /// <summary>The gate every valid request passes before it is authorized, or <see langword="null"/> (all pass).</summary>
+    public ISyscallGate? Gate { get; set; }
+
     /// <summary>Syscalls waiting to be run again.</summary>
     public int RetriesPending => _retrying.Count;
 

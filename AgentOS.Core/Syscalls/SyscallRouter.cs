@@ -86,6 +86,10 @@ internal sealed partial class SyscallRouter : IDisposable
         {
             return Refuse(request, ex as SyscallException ?? new InvalidRequestException(ex.Message));
         }
+        if (Gate?.Admit(request, kind) is { } held)
+        {
+            return Refuse(request, held);
+        }
         if (access.NeedsApproval)
         {
             return ApproveThenSubmitAsync(request, kind, access, cancellationToken);
@@ -261,6 +265,7 @@ internal sealed partial class SyscallRouter : IDisposable
         }
         syscall.CompletedAt = _time.GetTimestamp();
         _access.Complete(syscall.Access, syscall.TokensUsed);
+        Gate?.Ended(syscall.Request, syscall.Kind, syscall.TokensUsed, syscall.Error is null);
         _observer?.OnCompleted(syscall);
         syscall.Complete();
     }
