@@ -87,7 +87,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             throw;
         }
         _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator, Contexts);
-        var storage = new StorageManager(_storage);
+        var storage = _storageManager = new StorageManager(_storage);
         _ownsMemoryStore = options.MemoryStore is null;
         _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
         var memoryCost = new MemoryCostEstimator(memoryStore);

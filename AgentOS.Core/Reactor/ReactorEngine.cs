@@ -44,7 +44,8 @@ public sealed partial class ReactorEngine : IDisposable
         _channel = bus.GetChannel<ReactorEvent>();
         Recovery = new ReactorRecovery(this, options.Retry, options.Failover);
         Runaway = new RunawayPlaybook(options.Runaway);
-        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway];
+        StorageRepair = new StorageCorruptionPlaybook(options.StorageCorruption);
+        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway, StorageRepair];
         foreach (var playbook in Playbooks)
         {
             _counts[playbook.Name] = new long[Stages];
@@ -62,6 +63,9 @@ public sealed partial class ReactorEngine : IDisposable
     public IReadOnlyList<Playbook> Playbooks { get; }
 
     internal ReactorRecovery Recovery { get; }
+
+    /// <summary>The storage corruption playbook: the versions it quarantined.</summary>
+    public StorageCorruptionPlaybook StorageRepair { get; }
 
     /// <summary>The runaway playbook: the agents it paused.</summary>
     public RunawayPlaybook Runaway { get; }

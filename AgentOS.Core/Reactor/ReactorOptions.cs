@@ -33,6 +33,9 @@ public sealed class ReactorOptions
     /// <summary>Pausing agents that repeat a tool call or burn tokens without progress.</summary>
     public RunawayPlaybookOptions Runaway { get; set; } = new();
 
+    /// <summary>Repairing corrupt reads from storage.</summary>
+    public StorageCorruptionPlaybookOptions StorageCorruption { get; set; } = new();
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names its key.</exception>
     public void Validate()
@@ -43,6 +46,7 @@ public sealed class ReactorOptions
         ArgumentNullException.ThrowIfNull(CircuitBreaker);
         ArgumentNullException.ThrowIfNull(Failover);
         ArgumentNullException.ThrowIfNull(Runaway);
+        ArgumentNullException.ThrowIfNull(StorageCorruption);
         Check(Retry.MaxAttempts is >= 1 and <= 100, "reactor.retry.max_attempts (runs in all, the first included) must be between 1 and 100");
         Check(Retry.BaseDelayMs is >= 0 and <= 600_000, "reactor.retry.base_delay_ms must be between 0 and 600000");
         Check(Retry.MaxDelayMs >= Retry.BaseDelayMs && Retry.MaxDelayMs <= 3_600_000, "reactor.retry.max_delay_ms must be at least base_delay_ms and at most 3600000");
@@ -150,4 +154,12 @@ public sealed class RunawayPlaybookOptions
     /// <summary>Tokens an agent's LLM syscalls may use with no progress between them (a tool call it has not made in
     /// the window, or a memory or storage syscall) before it is paused. Default 200000.</summary>
     public long TokensWithoutProgress { get; set; } = 200_000;
+}
+
+/// <summary>Storage corruption (<c>reactor.storage_corruption</c>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class StorageCorruptionPlaybookOptions
+{
+    /// <summary>Whether a corrupt current version is quarantined and the last good one served. Default true.</summary>
+    public bool Enabled { get; set; } = true;
 }
