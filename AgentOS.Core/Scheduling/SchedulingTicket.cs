@@ -90,15 +90,6 @@ public sealed class SchedulingTicket
         FlowId = 0;
         SubmissionId = 0;
         Weight = 1;
-        ArrivalTicks = 0;
-        DeadlineTicks = NoDeadline;
-        ArrivalSequence = 0;
-        EnqueueSequence = 0;
-        AttainedService = 0;
-        Preemptions = 0;
-        ResumeState = null;
-        HeapHandle = -1;
-        PolicyTag = 0;
-        DeadlineHandle = -1;
+        ResetForResubmission();
     }
 }
