@@ -6,9 +6,17 @@ namespace AgentOS.Access;
 /// <param name="RequestedAt">When the manager asked (on its clock).</param>
 public sealed record ApprovalRequest(long Id, AccessRequest Request, DateTimeOffset RequestedAt)
 {
+    /// <summary>What the request is about when it is not an agent's operation (the Reactor escalating a case); it
+    /// replaces the generated description.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>One line for a human: who wants to do what to which target (hostile characters escaped).</summary>
     public string Describe()
     {
+        if (Summary is not null)
+        {
+            return $"{Summary} (request #{Id})";
+        }
         string target = Request.Target is null ? "" : $" '{StoragePath.Escape(Request.Target)}'";
         string what = Request.Resource switch
         {

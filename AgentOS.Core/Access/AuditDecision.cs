@@ -15,4 +15,8 @@ public enum AuditDecision
     /// <summary>Not a decision: allowed records were lost here because the queue was full or a write failed; the
     /// record's message says how many.</summary>
     Gap,
+
+    /// <summary>Not an access decision: a step of a Reactor case (trigger, action, verification, undo, escalation,
+    /// answer); the message names the playbook, the step and the case.</summary>
+    Reactor,
 }

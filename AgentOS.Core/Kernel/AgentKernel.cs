@@ -87,7 +87,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             throw;
         }
         _llm = new LlmManager(Llm, new Context.GenerationStore(_storage), LlmEstimator, Contexts);
-        var storage = new StorageManager(_storage);
+        var storage = _storageManager = new StorageManager(_storage);
         _ownsMemoryStore = options.MemoryStore is null;
         _memory = new MemoryManager(memoryStore, _access.MayReadMemory);
         var memoryCost = new MemoryCostEstimator(memoryStore);
@@ -148,6 +148,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router);
         Sessions = CreateSessions(options);
+        Reactor = StartReactor(options.Reactor);
     }
 
     /// <summary>Builds and starts a kernel: its dispatcher threads run until <see cref="StopAsync"/>.</summary>
@@ -310,6 +311,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
     {
         Evolution = EvolutionStatus,
         Computer = Sessions?.Status,
+        Reactor = Reactor?.Status,
     };
 
     /// <summary>
@@ -325,6 +327,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
             return;
         }
         _router.BeginStopping();
+        Reactor?.Dispose();
         if (!drain)
         {
             _router.CancelRunning();

@@ -75,6 +75,8 @@ public sealed class KernelConfig
 
     /// <summary>See <see cref="KernelOptions.Computer"/>: computer-use sessions (absent: none).</summary>
     public Computer.ComputerOptions? Computer { get; set; }
+    /// <summary>See <see cref="KernelOptions.Reactor"/>: automatic repair, on when present (see docs/reactor.md).</summary>
+    public Reactor.ReactorOptions? Reactor { get; set; }
 
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
@@ -144,6 +146,7 @@ public sealed class KernelConfig
             Embeddings = Embeddings,
             StorageConfig = Storage,
             Computer = Computer,
+            Reactor = Reactor is { Enabled: true } ? Reactor : null,
         };
     }
 
@@ -192,6 +195,14 @@ public sealed class KernelConfig
             backend.Validate(source);
         }
         Storage?.Validate(source);
+        try
+        {
+            Reactor?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: {ex.Message}", ex);
+        }
     }
 }
 
@@ -249,6 +260,10 @@ public sealed class LlmBackendConfig
     /// <summary>Tokens per minute (any type; unset: unlimited).</summary>
     public int? TokensPerMinute { get; set; }
 
+    /// <summary>A fault drill on this backend (any type): 429s, 500s, timeouts, cut streams and slow first tokens at
+    /// the given chances and seed (see docs/reactor.md).</summary>
+    public Syscalls.Faults.FaultOptions? Faults { get; set; }
+
     internal void Validate(string source)
     {
         if (Type is not ("echo" or "embedded" or "openai" or "anthropic"))
@@ -275,9 +290,20 @@ public sealed class LlmBackendConfig
         {
             throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}' needs 1-4096 slots and a latency of 0 ms or more.");
         }
+        try
+        {
+            Faults?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KernelConfigException($"{source}: LLM backend '{Name ?? Type}': {ex.Message}", ex);
+        }
     }
 
-    internal ILlmBackend Create(TimeProvider time) => Type switch
+    internal ILlmBackend Create(TimeProvider time) =>
+        Faults is { } faults ? new Llm.Faults.FaultInjectingLlmBackend(CreateBackend(time), new Syscalls.Faults.FaultInjector(faults, time)) : CreateBackend(time);
+
+    private ILlmBackend CreateBackend(TimeProvider time) => Type switch
     {
         "embedded" => new Llm.Embedded.EmbeddedLlmBackend(ModelPath!, TokenizerPath!, Name ?? Type, Slots),
         "openai" => new Llm.Http.OpenAiBackend(new()

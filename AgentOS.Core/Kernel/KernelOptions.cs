@@ -108,6 +108,10 @@ public sealed record KernelOptions
     /// </summary>
     public Time.VirtualClockDriver? VirtualClock { get; init; }
 
+    /// <summary>The Reactor: automatic repair (retry, circuit breaker, failover) with its playbooks' settings;
+    /// <see langword="null"/> (default): off, and a failed syscall's error goes straight to its caller.</summary>
+    public Reactor.ReactorOptions? Reactor { get; init; }
+
     /// <summary>Pin each queue's dispatcher thread to an allowed CPU (round robin over the allowed set).</summary>
     public bool PinDispatchers { get; init; }
 

@@ -23,4 +23,6 @@ public sealed record KernelStatus(string Version, TimeSpan Uptime, IReadOnlyDict
     /// <summary>Computer-use sessions: the sandbox provider (loudly, when it does not isolate) and every live session;
     /// <see langword="null"/> when the kernel offers none.</summary>
     public Computer.Sessions.ComputerStatus? Computer { get; init; }
+    /// <summary>The Reactor's playbooks, fuse and recent cases; <see langword="null"/> when it is off.</summary>
+    public Reactor.ReactorStatus? Reactor { get; init; }
 }

@@ -16,6 +16,9 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
     /// <summary>The backend the syscalls run on.</summary>
     public IStorageBackend Backend => backend;
 
+    /// <summary>Offered every corrupt read of a current version (the Reactor), or <see langword="null"/>: it fails.</summary>
+    public IStorageReadRepair? Repair { get; set; }
+
     /// <summary>Writes batch with writes, reads with reads: a batch never mixes an operation with its own dependency order.</summary>
     public static bool Compatible(Syscall first, Syscall next) =>
         first.Request.Storage!.Operation == next.Request.Storage!.Operation
@@ -44,7 +47,7 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
         var query = syscall.Request.Storage!;
         try
         {
-            var response = await ExecuteAsync(query, syscall.CancellationToken).ConfigureAwait(false);
+            var response = await ExecuteAsync(query, syscall.Request.AgentId, syscall.CancellationToken).ConfigureAwait(false);
             syscall.Record(new SyscallResponse { SyscallId = syscall.Id, Storage = response });
             slot.ReportService(query.Data?.Length ?? response.Data?.Length ?? 0);
         }
@@ -97,7 +100,7 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
         }
     }
 
-    private async ValueTask<StorageResponse> ExecuteAsync(StorageQuery query, CancellationToken cancellationToken)
+    private async ValueTask<StorageResponse> ExecuteAsync(StorageQuery query, string agent, CancellationToken cancellationToken)
     {
         switch (query.Operation)
         {
@@ -105,7 +108,7 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
                 var written = await backend.WriteAsync(query.Path, query.Data ?? throw new InvalidRequestException("A storage write needs 'data'."), cancellationToken).ConfigureAwait(false);
                 return new() { Version = written.Version, Entry = written };
             case StorageOperation.Read:
-                var found = await backend.ReadAsync(query.Path, query.Version, cancellationToken).ConfigureAwait(false)
+                var found = await ReadAsync(query, agent, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidRequestException($"'{query.Path}' does not exist{(query.Version is { } v ? $" at version {v}" : "")}: list the folder or its versions to see what does.");
                 return new() { Data = found.Data.ToArray(), Version = found.Entry.Version, Entry = found.Entry };
             case StorageOperation.Stat:
@@ -124,6 +127,21 @@ internal sealed class StorageManager(IStorageBackend backend) : SyscallExecutor
                 return new() { Version = restored.Version, Entry = restored };
             default:
                 throw new InvalidRequestException($"Unknown storage operation {query.Operation}.");
+        }
+    }
+
+    // A current version that fails its checksum goes to the repair (which may serve the last good version); a version
+    // asked for by number is what the caller wants, so its corruption reaches the caller.
+    private async ValueTask<StorageValue?> ReadAsync(StorageQuery query, string agent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await backend.ReadAsync(query.Path, query.Version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageCorruptException corrupt) when (query.Version is null && Repair is { } repair)
+        {
+            return await repair.RepairAsync(backend, query.Path, corrupt, agent, cancellationToken).ConfigureAwait(false)
+                ?? throw new StorageCorruptException(corrupt.Message + " No intact earlier version was found to serve.", corrupt);
         }
     }
 

@@ -39,6 +39,13 @@ internal sealed partial class LlmManager : SyscallExecutor
     /// (rate limits, Retry-After), zero to start now.</summary>
     public TimeSpan Gate(Syscall syscall)
     {
+        // A backend marked down runs nothing: its queued syscalls start at once, so they fail fast (and the Reactor's
+        // failover moves them) instead of waiting out a hold or a rate limit on a backend that will not serve them.
+        if (Router.IsDown(BackendOf(syscall)))
+        {
+            syscall.RateCharge = -1;
+            return TimeSpan.Zero;
+        }
         var wait = Router.Limiter(BackendOf(syscall)).TryStart(syscall.Access.EstimatedTokens, out long charge);
         syscall.RateCharge = charge;
         return wait;

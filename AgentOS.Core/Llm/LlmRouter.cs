@@ -13,7 +13,9 @@ namespace AgentOS.Llm;
 /// the first that is up and that the agent may use wins. So when a backend is marked down, its queries fail over to
 /// the next qualifying backend — for a backend named outright, to one that serves one of its models.</para>
 /// <para>Marking down and up is the mechanism; the Reactor decides when. A query already queued for a backend that is
-/// then marked down fails with <see cref="BackendFailedException"/> when it would run, and can be resubmitted.</para>
+/// then marked down fails with <see cref="BackendFailedException"/> when it would run (at once: a down backend's
+/// queue is not held), and can be resubmitted; with the Reactor's failover on, the kernel moves it to another backend
+/// that serves its model instead.</para>
 /// </remarks>
 public sealed class LlmRouter
 {

@@ -65,15 +65,10 @@ public sealed class SchedulingTicket
     // The queue's handle in its deadline heap (only when it expires waiting items at their deadline).
     internal int DeadlineHandle { get; set; } = -1;
 
-    /// <summary>Clears inputs and state so a pooled item can be submitted again.</summary>
-    public void Reset()
+    /// <summary>Clears what the queue kept about a finished run, keeping the submitter's inputs, so the same item can be
+    /// enqueued again (a syscall the Reactor retries).</summary>
+    internal void ResetForResubmission()
     {
-        Priority = 0;
-        Deadline = null;
-        EstimatedCost = 0;
-        FlowId = 0;
-        SubmissionId = 0;
-        Weight = 1;
         ArrivalTicks = 0;
         DeadlineTicks = NoDeadline;
         ArrivalSequence = 0;
@@ -84,5 +79,17 @@ public sealed class SchedulingTicket
         HeapHandle = -1;
         PolicyTag = 0;
         DeadlineHandle = -1;
+    }
+
+    /// <summary>Clears inputs and state so a pooled item can be submitted again.</summary>
+    public void Reset()
+    {
+        Priority = 0;
+        Deadline = null;
+        EstimatedCost = 0;
+        FlowId = 0;
+        SubmissionId = 0;
+        Weight = 1;
+        ResetForResubmission();
     }
 }

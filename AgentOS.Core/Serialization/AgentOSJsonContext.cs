@@ -32,6 +32,8 @@ namespace AgentOS.Serialization;
 // Computer-use sessions (branch sandbox): the session event, session.list's result, status' sessions.
 [JsonSerializable(typeof(AgentOS.Computer.Sessions.SessionEvent))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Computer.Sessions.SessionStatus>))]
+// Reactor (branch reactor): its events on the bus and in event logs
+[JsonSerializable(typeof(AgentOS.Reactor.ReactorEvent))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]

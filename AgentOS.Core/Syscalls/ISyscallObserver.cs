@@ -10,6 +10,12 @@ internal interface ISyscallObserver
 
     void OnCompleted(Syscall syscall);
 
+    /// <summary>A run failed with <see cref="Syscall.Error"/> and the syscall will run again (called before the error is
+    /// cleared).</summary>
+    void OnRetrying(Syscall syscall)
+    {
+    }
+
     /// <summary>A request refused before it got an envelope (invalid, denied, over budget, kernel stopping).</summary>
     void OnRefused(SyscallRequest request, Exception error);
 }

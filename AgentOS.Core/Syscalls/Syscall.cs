@@ -67,7 +67,21 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
     // The syscall's span, while a listener wants spans.
     public System.Diagnostics.Activity? Activity { get; set; }
 
+    // How many times the kernel ran it again after a transient failure (the Reactor's retries and failovers).
+    public int Attempt { get; set; }
+
     public void Record(SyscallResponse response) => Response = response;
+
+    /// <summary>Forgets a failed run's outcome so the envelope can run again (a retry or a failover).</summary>
+    public void ClearOutcome()
+    {
+        Response = null;
+        Error = null;
+        TokensUsed = 0;
+        RateCharge = -1;
+        YieldState = null;
+        Ticket.ResetForResubmission();
+    }
 
     public void Record(Exception error) => Error = error;
 
@@ -147,6 +161,7 @@ internal sealed class Syscall : ISchedulable, IValueTaskSource<SyscallResponse>
         Error = null;
         TokensUsed = 0;
         RateCharge = -1;
+        Attempt = 0;
         CancellationToken = default;
         CancelRegistration = default;
         RunToken = default;

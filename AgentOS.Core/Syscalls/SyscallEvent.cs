@@ -11,7 +11,9 @@ namespace AgentOS.Syscalls;
 /// <param name="Stage">The transition.</param>
 /// <param name="At">When, on the kernel's clock.</param>
 /// <param name="Error">The error code, if any.</param>
-public readonly record struct SyscallEvent(long SyscallId, string AgentId, SyscallKind? Kind, SyscallStage Stage, DateTimeOffset At, string? Error = null)
+/// <param name="Target">Where it runs: the LLM backend, the tool, the storage path or the memory owner (none for a
+/// refused request), so a playbook can count failures per backend.</param>
+public readonly record struct SyscallEvent(long SyscallId, string AgentId, SyscallKind? Kind, SyscallStage Stage, DateTimeOffset At, string? Error = null, string? Target = null)
 {
     /// <summary>The event type's name in logs.</summary>
     public const string TypeName = "agentos.syscall";

@@ -13,6 +13,8 @@ internal sealed class SyscallEventPublisher(EventChannel<SyscallEvent> channel, 
     public void OnCompleted(Syscall syscall) =>
         Publish(syscall, syscall.Error is null ? SyscallStage.Completed : SyscallStage.Failed, syscall.Error is { } e ? SyscallError.From(e).Code : null);
 
+    public void OnRetrying(Syscall syscall) => Publish(syscall, SyscallStage.Retrying, SyscallError.From(syscall.Error!).Code);
+
     public void OnRefused(SyscallRequest request, Exception error)
     {
         if (channel.HasSubscribers)
@@ -27,7 +29,7 @@ internal sealed class SyscallEventPublisher(EventChannel<SyscallEvent> channel, 
     {
         if (channel.HasSubscribers)
         {
-            channel.Publish(new SyscallEvent(syscall.Id, syscall.Request.AgentId, syscall.Kind, stage, time.GetUtcNow(), error));
+            channel.Publish(new SyscallEvent(syscall.Id, syscall.Request.AgentId, syscall.Kind, stage, time.GetUtcNow(), error, syscall.Access.Target));
         }
     }
 }

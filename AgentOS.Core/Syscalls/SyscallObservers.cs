@@ -27,6 +27,14 @@ internal sealed class SyscallObservers(params ISyscallObserver[] observers) : IS
         }
     }
 
+    public void OnRetrying(Syscall syscall)
+    {
+        foreach (var observer in observers)
+        {
+            observer.OnRetrying(syscall);
+        }
+    }
+
     public void OnRefused(SyscallRequest request, Exception error)
     {
         foreach (var observer in observers)

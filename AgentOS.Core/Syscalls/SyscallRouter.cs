@@ -16,7 +16,7 @@ namespace AgentOS.Syscalls;
 /// for a human approval. Agents' continuations never run on a dispatcher thread: the envelope completes its awaiter
 /// asynchronously (see <see cref="Syscall"/>).
 /// </remarks>
-internal sealed class SyscallRouter : IDisposable
+internal sealed partial class SyscallRouter : IDisposable
 {
     private readonly AccessManager _access;
     private readonly ResourceQueue<Syscall>[] _queues;
@@ -50,6 +50,7 @@ internal sealed class SyscallRouter : IDisposable
     {
         Volatile.Write(ref _stopping, 1);
         _stoppingSignal.Cancel();
+        FailPendingRetries();
     }
 
     /// <summary>Cancels every running syscall (a stop without draining).</summary>
@@ -84,6 +85,10 @@ internal sealed class SyscallRouter : IDisposable
         catch (Exception ex) when (ex is SyscallException or ArgumentException)
         {
             return Refuse(request, ex as SyscallException ?? new InvalidRequestException(ex.Message));
+        }
+        if (Gate?.Admit(request, kind) is { } held)
+        {
+            return Refuse(request, held);
         }
         if (access.NeedsApproval)
         {
@@ -249,8 +254,18 @@ internal sealed class SyscallRouter : IDisposable
     // Every syscall that got an envelope ends here, exactly once.
     private void End(Syscall syscall)
     {
+        // A failure the Reactor takes on is not the end: the same envelope runs again (see SyscallRouter.Recovery.cs).
+        if (syscall.Error is not null && Recovery is not null && TryRecover(syscall))
+        {
+            return;
+        }
+        if (syscall.Attempt != 0)
+        {
+            Recovery?.Ended(Failure(syscall, syscall.Error as SyscallException));
+        }
         syscall.CompletedAt = _time.GetTimestamp();
         _access.Complete(syscall.Access, syscall.TokensUsed);
+        Gate?.Ended(syscall.Request, syscall.Kind, syscall.TokensUsed, syscall.Error is null);
         _observer?.OnCompleted(syscall);
         syscall.Complete();
     }

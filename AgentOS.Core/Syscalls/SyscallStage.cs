@@ -17,4 +17,8 @@ public enum SyscallStage
 
     /// <summary>Refused before it was queued: invalid, not permitted, over budget, or the kernel was stopping.</summary>
     Refused,
+
+    /// <summary>This run failed (the event's error says how) and the Reactor runs the syscall again, on the same or
+    /// another backend; the caller waits on. Only a <see cref="Completed"/> or <see cref="Failed"/> ends it.</summary>
+    Retrying,
 }

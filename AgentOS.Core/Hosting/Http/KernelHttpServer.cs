@@ -445,6 +445,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         "cancelled" => 499,
         "backend_failed" => 502,
         "kernel_stopping" => 503,
+        "agent_paused" => 423,
         "deadline_exceeded" => 504,
         _ => 500,
     };

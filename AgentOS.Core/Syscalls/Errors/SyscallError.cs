@@ -39,6 +39,7 @@ public sealed class SyscallError
             "invalid_request" => new InvalidRequestException(Message),
             "not_supported" => new CapabilityNotSupportedException(Message),
             "kernel_stopping" => new KernelStoppingException(Message),
+            "agent_paused" => new AgentPausedException(Message),
             "cancelled" => new SyscallCancelledException(Message),
             _ => new BackendFailedException($"The kernel reported an internal error: {Message}"),
         };

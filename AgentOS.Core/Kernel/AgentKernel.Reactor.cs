@@ -1,0 +1,32 @@
+using AgentOS.Reactor;
+
+namespace AgentOS.Kernel;
+
+// The Reactor's wiring: it subscribes to the kernel's bus and takes the syscall router's recovery seam.
+public sealed partial class AgentKernel
+{
+    // The storage manager, whose corrupt reads the Reactor repairs.
+    private readonly StorageManager _storageManager;
+
+    /// <summary>The Reactor (automatic repair), or <see langword="null"/> when <see cref="KernelOptions.Reactor"/> is unset.</summary>
+    public ReactorEngine? Reactor { get; }
+
+    private ReactorEngine? StartReactor(ReactorOptions? options)
+    {
+        if (options is not { Enabled: true })
+        {
+            return null;
+        }
+        var reactor = new ReactorEngine(options, Events, Time, _audit, Approver, Llm, () => _router.RetriesPending);
+        _router.Recovery = reactor.Recovery;
+        if (reactor.Runaway.Enabled)
+        {
+            _router.Gate = reactor.Runaway;
+        }
+        if (reactor.StorageRepair.Enabled)
+        {
+            _storageManager.Repair = reactor.StorageRepair;
+        }
+        return reactor;
+    }
+}
