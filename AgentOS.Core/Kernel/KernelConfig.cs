@@ -18,7 +18,7 @@ namespace AgentOS.Kernel;
 ///     { "type": "anthropic", "models": ["claude-sonnet-4-5"], "api_key_env": "ANTHROPIC_API_KEY", "requests_per_minute": 50 } ] }
 /// </code></example>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class KernelConfig
+public sealed partial class KernelConfig
 {
     /// <summary>The file's format version (<see cref="FormatVersions.Config"/>); a file without it is version 0, which
     /// reads the same. A newer version is refused with how to migrate.</summary>
@@ -72,6 +72,12 @@ public sealed class KernelConfig
 
     /// <summary>The storage backend (default: the file store under the data folder, with a read cache).</summary>
     public StorageConfig? Storage { get; set; }
+
+    /// <summary>External MCP servers whose tools become kernel tools (see <see cref="Tools.Mcp.McpServerConfig"/>).</summary>
+    public IReadOnlyList<Tools.Mcp.McpServerConfig>? McpServers { get; init; }
+
+    /// <summary>HTTP endpoints that become kernel tools (see <see cref="Tools.HttpToolConfig"/>).</summary>
+    public IReadOnlyList<Tools.HttpToolConfig>? HttpTools { get; init; }
 
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
@@ -140,6 +146,8 @@ public sealed class KernelConfig
             Memory = Memory,
             Embeddings = Embeddings,
             StorageConfig = Storage,
+            Tools = ConfiguredTools(clock),
+            McpServers = McpServers,
         };
     }
 
@@ -188,6 +196,7 @@ public sealed class KernelConfig
             backend.Validate(source);
         }
         Storage?.Validate(source);
+        ValidateTools(source);
     }
 }
 

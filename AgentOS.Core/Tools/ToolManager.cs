@@ -1,12 +1,14 @@
 using AgentOS.Scheduling;
 using AgentOS.Syscalls;
+using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Tools;
 
 /// <summary>
 /// Runs tool syscalls. Each tool's own concurrency limit is enforced by the tool queue (per-tool groups), never by a
-/// global lock. A tool that throws gives an error result (the model can read it), not a failed syscall.
+/// global lock. A tool that throws gives an error result (the model can read it), not a failed syscall, unless it
+/// throws a typed <see cref="SyscallException"/> (a tool that is temporarily unavailable).
 /// </summary>
 internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
 {
@@ -25,7 +27,8 @@ internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
             var output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
             result = new ToolResult(call.Name, output.Text, output.IsError) { Id = call.Id, Content = output.Content, Structured = output.Structured };
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        // A typed syscall error (an MCP server that is restarting) fails the syscall with its code and retry time.
+        catch (Exception ex) when (ex is not (OperationCanceledException or SyscallException))
         {
             result = new ToolResult(call.Name, $"{ex.GetType().Name}: {ex.Message}", IsError: true) { Id = call.Id };
         }
