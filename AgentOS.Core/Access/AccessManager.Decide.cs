@@ -50,7 +50,7 @@ public sealed partial class AccessManager
                     : DenialReason.NotGranted;
             case ResourceKind.Tool:
                 return operation == AccessOperation.Call && target is not null &&
-                       (grants.AllTools || grants.Tools.Contains(target))
+                       (grants.AllTools || grants.Tools.Contains(target) || HasPrefix(target, grants.ToolPrefixes))
                     ? DenialReason.None
                     : DenialReason.NotGranted;
             case ResourceKind.Memory:
@@ -95,6 +95,18 @@ public sealed partial class AccessManager
 
     private static bool IsDataOperation(AccessOperation operation) =>
         operation is AccessOperation.Read or AccessOperation.Write or AccessOperation.Delete;
+
+    private static bool HasPrefix(string tool, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (tool.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static bool IsInAny(string path, string[] prefixes)
     {

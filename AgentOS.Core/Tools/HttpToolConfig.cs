@@ -33,8 +33,10 @@ public sealed class HttpToolConfig
     /// <summary>Headers sent with every call (for example <c>Authorization</c>).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    // Settings with a default are settable, not init-only: the source-generated reader sets every init-only property
+    // it does not find in the JSON to 0, losing the default.
     /// <summary>Seconds a call may take (default 30).</summary>
-    public double TimeoutSeconds { get; init; } = 30;
+    public double TimeoutSeconds { get; set; } = 30;
 
     /// <summary>Whether a call cannot be undone (calls then need approval).</summary>
     public bool Irreversible { get; init; }
@@ -43,7 +45,7 @@ public sealed class HttpToolConfig
     public bool Idempotent { get; init; }
 
     /// <summary>How many calls may run at once (default 4).</summary>
-    public int MaxConcurrency { get; init; } = 4;
+    public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">The message names the setting and what is allowed.</exception>

@@ -41,18 +41,20 @@ public sealed class McpServerConfig
     /// <summary>For HTTP: headers sent with every request.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    // Settings with a default are settable, not init-only: the source-generated reader sets every init-only property
+    // it does not find in the JSON to 0, losing the default.
     /// <summary>How many of its calls may run at once, across all its tools (default 4).</summary>
-    public int MaxConcurrency { get; init; } = 4;
+    public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>Seconds a call may take before it fails (default 60).</summary>
-    public double TimeoutSeconds { get; init; } = 60;
+    public double TimeoutSeconds { get; set; } = 60;
 
     /// <summary>The first restart's delay after the server dies, in milliseconds (default 500); each failed restart
     /// doubles it, up to <see cref="MaxRestartDelayMs"/>.</summary>
-    public int RestartDelayMs { get; init; } = 500;
+    public int RestartDelayMs { get; set; } = 500;
 
     /// <summary>The longest delay between restarts, in milliseconds (default 30000).</summary>
-    public int MaxRestartDelayMs { get; init; } = 30_000;
+    public int MaxRestartDelayMs { get; set; } = 30_000;
 
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">The message names the setting and what is allowed.</exception>
