@@ -36,6 +36,12 @@ public sealed partial class AccessManager
         _agents.TryGetValue(agentId, out var agent)
         && EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Llm, AccessOperation.Generate, backend)) == DenialReason.None;
 
+    /// <summary>Whether the agent's grants let it call the tool (nothing is checked against budgets or approvals): the
+    /// tools an agent is shown are the ones it may call.</summary>
+    public bool MayCallTool(string agentId, string tool) =>
+        _agents.TryGetValue(agentId, out var agent)
+        && EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Tool, AccessOperation.Call, tool)) == DenialReason.None;
+
     private static DenialReason EvaluateGrants(AgentState agent, in AccessRequest request)
     {
         var grants = agent.Grants;

@@ -145,7 +145,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
-        Port = new InProcessPort(_router);
+        Port = new InProcessPort(_router, ToolsFor);
         Mcp = StartMcpServers(options);
     }
 

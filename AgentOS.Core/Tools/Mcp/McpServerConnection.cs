@@ -19,6 +19,7 @@ public sealed partial class McpServerConnection : IAsyncDisposable
     private readonly Func<McpServerConfig, ISessionHost>? _sandbox;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string?> _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile McpClient? _client;
     private volatile string _lastError = "it has not started yet";
     private long _nextStartAt;
@@ -85,6 +86,21 @@ public sealed partial class McpServerConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the outcome of the first start: <see langword="null"/> when it started, else why it did not
+    /// (it keeps restarting meanwhile). For whoever adds a server and wants to refuse one that cannot start.</summary>
+    /// <exception cref="TimeoutException">The first start took longer than <paramref name="timeout"/>.</exception>
+    public async Task<string?> FirstStartAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _firstAttempt.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"MCP server '{Name}' did not start within {timeout.TotalSeconds:0.#} s.");
+        }
+    }
+
     /// <summary>The live client, or a typed failure saying the server is down and when it restarts.</summary>
     /// <exception cref="BackendFailedException">The server is not running.</exception>
     public McpClient RequireClient() => _client ?? throw Unavailable();
@@ -112,6 +128,7 @@ public sealed partial class McpServerConnection : IAsyncDisposable
                 State = McpServerState.Ready;
                 failures = 0;
                 _firstReady.TrySetResult();
+                _firstAttempt.TrySetResult(null);
                 _lastError = await client.Completion.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -121,6 +138,7 @@ public sealed partial class McpServerConnection : IAsyncDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _lastError = $"{ex.GetType().Name}: {ex.Message}";
+                _firstAttempt.TrySetResult(_lastError);
             }
             _client = null;
             if (client is not null)
@@ -141,6 +159,7 @@ public sealed partial class McpServerConnection : IAsyncDisposable
             }
         }
         State = McpServerState.Stopped;
+        _firstAttempt.TrySetResult("it was stopped before it started");
     }
 
     private IMcpTransport CreateTransport()
