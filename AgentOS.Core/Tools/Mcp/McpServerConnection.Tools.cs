@@ -44,7 +44,8 @@ public sealed partial class McpServerConnection
         await _syncLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var tools = client.Server.Capabilities.Tools is null ? [] : await client.ListToolsAsync(cancellationToken).ConfigureAwait(false);
+            IEnumerable<Tool> tools = client.Server.Capabilities.Tools is null ? [] : await client.ListToolsAsync(cancellationToken).ConfigureAwait(false);
+            tools = tools.Concat(ResourceAndPromptTools(client.Server.Capabilities));
             var wanted = new Dictionary<string, Tool>(StringComparer.Ordinal);
             var skipped = new List<string>();
             foreach (var tool in tools)
@@ -138,6 +139,10 @@ public sealed partial class McpServerConnection
         CallToolResult result;
         try
         {
+            if (await CallResourceOrPromptAsync(client, tool, arguments, cancellationToken).ConfigureAwait(false) is { } own)
+            {
+                return own;
+            }
             result = await client.CallToolAsync(tool, args, cancellationToken).ConfigureAwait(false);
         }
         catch (McpServerUnavailableException)
