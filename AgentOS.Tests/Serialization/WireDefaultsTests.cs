@@ -32,9 +32,16 @@ public sealed class WireDefaultsTests
             var info = AgentOSJsonContext.Default.GetTypeInfo(type)!;
             object fresh = Activator.CreateInstance(type)!; // what `new T { required members }` gives, defaults and all
             var minimal = new JsonObject();
+            // A required JsonElement (a tool's schema) is unset in a fresh instance: it is given as {} and not compared.
+            var given = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in info.Properties.Where(p => p.IsRequired))
             {
-                minimal[property.Name] = JsonNode.Parse(Serialize(property.Get!(fresh), property.PropertyType));
+                string value = Serialize(property.Get!(fresh), property.PropertyType);
+                minimal[property.Name] = value.StartsWith('(') ? new JsonObject() : JsonNode.Parse(value);
+                if (value.StartsWith('('))
+                {
+                    given.Add(property.Name);
+                }
             }
             object read;
             try
@@ -46,7 +53,7 @@ public sealed class WireDefaultsTests
                 failures.Add($"{type.Name}: {minimal.ToJsonString()} did not read: {ex.Message}");
                 continue;
             }
-            foreach (var property in info.Properties.Where(p => p.Get is not null))
+            foreach (var property in info.Properties.Where(p => p.Get is not null && !given.Contains(p.Name)))
             {
                 string expected = Serialize(property.Get!(fresh), property.PropertyType);
                 string actual = Serialize(property.Get!(read), property.PropertyType);
