@@ -36,6 +36,12 @@ public sealed partial class AccessManager
         _agents.TryGetValue(agentId, out var agent)
         && EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Llm, AccessOperation.Generate, backend)) == DenialReason.None;
 
+    /// <summary>Whether the agent's grants let it call the tool (nothing is checked against budgets or approvals): the
+    /// tools an agent is shown are the ones it may call.</summary>
+    public bool MayCallTool(string agentId, string tool) =>
+        _agents.TryGetValue(agentId, out var agent)
+        && EvaluateGrants(agent, new AccessRequest(agentId, ResourceKind.Tool, AccessOperation.Call, tool)) == DenialReason.None;
+
     private static DenialReason EvaluateGrants(AgentState agent, in AccessRequest request)
     {
         var grants = agent.Grants;
@@ -50,7 +56,7 @@ public sealed partial class AccessManager
                     : DenialReason.NotGranted;
             case ResourceKind.Tool:
                 return operation == AccessOperation.Call && target is not null &&
-                       (grants.AllTools || grants.Tools.Contains(target))
+                       (grants.AllTools || grants.Tools.Contains(target) || HasPrefix(target, grants.ToolPrefixes))
                     ? DenialReason.None
                     : DenialReason.NotGranted;
             case ResourceKind.Memory:
@@ -95,6 +101,18 @@ public sealed partial class AccessManager
 
     private static bool IsDataOperation(AccessOperation operation) =>
         operation is AccessOperation.Read or AccessOperation.Write or AccessOperation.Delete;
+
+    private static bool HasPrefix(string tool, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (tool.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static bool IsInAny(string path, string[] prefixes)
     {

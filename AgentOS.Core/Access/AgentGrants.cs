@@ -19,6 +19,8 @@ internal sealed class AgentGrants
     public string GroupList { get; private init; } = "";
     public bool AllTools { get; private init; }
     public FrozenSet<string> Tools { get; private init; } = FrozenSet<string>.Empty;
+    // "server.*" grants every tool of one MCP server (whose list may change at run time): kept as the prefix "server.".
+    public string[] ToolPrefixes { get; private init; } = [];
     public bool AllBackends { get; private init; }
     public FrozenSet<string> Backends { get; private init; } = FrozenSet<string>.Empty;
     public bool ReadAllMemory { get; private init; }
@@ -65,6 +67,7 @@ internal sealed class AgentGrants
             GroupList = members.Count == 0 ? "none" : string.Join(", ", agent.Groups),
             AllTools = tools.Remove(PrivilegeGroup.Everything),
             Tools = tools.ToFrozenSet(StringComparer.Ordinal),
+            ToolPrefixes = [.. tools.Where(t => t.Length > 2 && t.EndsWith(".*", StringComparison.Ordinal)).Select(t => t[..^1])],
             AllBackends = backends.Remove(PrivilegeGroup.Everything),
             Backends = backends.ToFrozenSet(StringComparer.Ordinal),
             ReadAllMemory = memoryRead.Remove(PrivilegeGroup.Everything),

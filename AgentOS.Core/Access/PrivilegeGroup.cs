@@ -27,7 +27,8 @@ public sealed class PrivilegeGroup
     /// <summary>The group's name, unique in its policy; agents list it in <see cref="AgentIdentity.Groups"/>.</summary>
     public required string Name { get; set; }
 
-    /// <summary>Tools the members may call, by name, or <c>"*"</c> for all.</summary>
+    /// <summary>Tools the members may call, by name, <c>"server.*"</c> for every tool of an MCP server (also those it
+    /// adds later), or <c>"*"</c> for all.</summary>
     public IReadOnlyList<string> Tools { get; set; } = [];
 
     /// <summary>Storage namespaces (folder paths such as <c>shared/</c>, or <c>"*"</c> for the whole store) the members may read.</summary>

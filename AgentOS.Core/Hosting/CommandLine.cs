@@ -20,6 +20,7 @@ internal static class CommandLine
         ("demo", "storyteller agents share the embedded llama2.c model through one kernel\n" + new string(' ', 19) + DemoCommand.Usage),
         ("generate", "llama2.c's run.c on the embedded engine: text to stdout, tok/s to stderr\n" + new string(' ', 19) + GenerateCommand.Usage),
         ("mcp", "serve MCP on stdio (stdout carries only JSON-RPC) as an agent\n" + new string(' ', 19) + McpCommand.Usage),
+        ("mcp-client", "connect to an MCP server (Streamable HTTP), list its tools, and with --call-all call each\n" + new string(' ', 19) + McpClientCommand.Usage),
         ("schemas", "print the JSON Schemas of the syscall request and response bodies (GET /v1/schemas)\n" + new string(' ', 19) + SchemasCommand.Usage),
         ("serve", "run a kernel with its HTTP API on 127.0.0.1 (first stderr line: the URL)\n" + new string(' ', 19) + ServeCommand.Usage),
         ("status", "print a running kernel's queues and memory (resident, evicted, hits, misses, quotas)\n" + new string(' ', 19) + StatusCommand.Usage),
@@ -50,6 +51,8 @@ internal static class CommandLine
                 var protocol = Console.OpenStandardOutput();
                 Console.SetOut(stderr);
                 return McpCommand.Run(args[1..], Console.OpenStandardInput(), protocol, stderr);
+            case "mcp-client":
+                return McpClientCommand.Run(args[1..], stdout, stderr);
             case "schemas":
                 return SchemasCommand.Run(args[1..], stdout, stderr);
             case "serve":

@@ -111,7 +111,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }, _llm);
         _queues[(int)SyscallKind.Memory] = new(ResourceQueues.Memory(options.MemorySlots, SchedulingPolicies.Create(options.MemoryPolicy, estimator: memoryCost), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle, MaxBatch = 256, BatchCompatible = MemoryManager.Compatible }, _memory);
         _queues[(int)SyscallKind.Storage] = new(ResourceQueues.Storage<Syscall>(options.StorageSlots, StorageManager.Compatible, policy: SchedulingPolicies.Create(options.StoragePolicy, estimator: new StorageCostEstimator()), time: Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, storage);
-        _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => s.Request.Tool!.Call.Name, name => Tools.Find(name)?.MaxConcurrency ?? 1, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, tools);
+        _queues[(int)SyscallKind.Tool] = new(ResourceQueues.Tool<Syscall>(options.ToolSlots, s => Tools.GroupOf(s.Request.Tool!.Call.Name), Tools.LimitOf, Policy(options.ToolPolicy), Time) with { DispatcherCpu = Cpu(), ExpireAtDeadline = expire, Idle = idle }, tools);
         if (clock is not null)
         {
             // A queue is quiescent for the clock when its dispatcher is parked and every run it has out waits on a
@@ -146,7 +146,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         var observers = new SyscallObservers(_telemetry, new SyscallEventPublisher(Events.GetChannel<SyscallEvent>(), Time));
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
-        Port = new InProcessPort(_router);
+        Port = new InProcessPort(_router, ToolsFor);
+        Mcp = StartMcpServers(options);
         Sessions = CreateSessions(options);
         Reactor = StartReactor(options.Reactor);
     }
@@ -333,6 +334,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
             _router.CancelRunning();
         }
         await Task.WhenAll(_queues.Select(q => q.StopAsync(drain))).ConfigureAwait(false);
+        // After the tool queue: no call is left that needs its server.
+        await Mcp.DisposeAsync().ConfigureAwait(false);
         _router.Dispose();
         if (Sessions is not null)
         {

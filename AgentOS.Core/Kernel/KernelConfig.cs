@@ -18,7 +18,7 @@ namespace AgentOS.Kernel;
 ///     { "type": "anthropic", "models": ["claude-sonnet-4-5"], "api_key_env": "ANTHROPIC_API_KEY", "requests_per_minute": 50 } ] }
 /// </code></example>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class KernelConfig
+public sealed partial class KernelConfig
 {
     /// <summary>The file's format version (<see cref="FormatVersions.Config"/>); a file without it is version 0, which
     /// reads the same. A newer version is refused with how to migrate.</summary>
@@ -75,8 +75,15 @@ public sealed class KernelConfig
 
     /// <summary>See <see cref="KernelOptions.Computer"/>: computer-use sessions (absent: none).</summary>
     public Computer.ComputerOptions? Computer { get; set; }
+
     /// <summary>See <see cref="KernelOptions.Reactor"/>: automatic repair, on when present (see docs/reactor.md).</summary>
     public Reactor.ReactorOptions? Reactor { get; set; }
+
+    /// <summary>External MCP servers whose tools become kernel tools (see <see cref="Tools.Mcp.McpServerConfig"/>).</summary>
+    public IReadOnlyList<Tools.Mcp.McpServerConfig>? McpServers { get; init; }
+
+    /// <summary>HTTP endpoints that become kernel tools (see <see cref="Tools.HttpToolConfig"/>).</summary>
+    public IReadOnlyList<Tools.HttpToolConfig>? HttpTools { get; init; }
 
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
@@ -147,6 +154,8 @@ public sealed class KernelConfig
             StorageConfig = Storage,
             Computer = Computer,
             Reactor = Reactor is { Enabled: true } ? Reactor : null,
+            Tools = ConfiguredTools(clock),
+            McpServers = McpServers,
         };
     }
 
@@ -203,6 +212,7 @@ public sealed class KernelConfig
         {
             throw new KernelConfigException($"{source}: {ex.Message}", ex);
         }
+        ValidateTools(source);
     }
 }
 

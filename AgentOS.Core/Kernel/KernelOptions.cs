@@ -52,6 +52,14 @@ public sealed record KernelOptions
     /// <summary>The tools agents may call.</summary>
     public ToolRegistry Tools { get; init; } = new();
 
+    /// <summary>External MCP servers the kernel starts; their tools join <see cref="Tools"/> as <c>server.tool</c>
+    /// (<see cref="AgentKernel.Mcp"/> adds more at run time).</summary>
+    public IReadOnlyList<Tools.Mcp.McpServerConfig>? McpServers { get; init; }
+
+    /// <summary>For MCP servers configured with <c>sandbox: true</c>: the sandbox session each runs in. Unset: such
+    /// servers are refused at start.</summary>
+    public Func<Tools.Mcp.McpServerConfig, Computer.ISessionHost>? McpSandbox { get; init; }
+
     /// <summary>Who may do what. Default: every agent may use every tool and LLM backend, its own memory and its own
     /// storage namespace.</summary>
     public AccessPolicy? Access { get; init; }

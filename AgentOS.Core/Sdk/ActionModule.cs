@@ -11,6 +11,15 @@ public sealed class ActionModule : AgentModule
     {
     }
 
+    /// <summary>The tools this agent may call, as a model sees them (pass them to <see cref="PlanningModule.PlanAsync"/>):
+    /// the same list in process and over <see cref="RemoteKernelPort"/>.</summary>
+    /// <exception cref="NotSupportedException">The agent's port cannot list tools (a port of your own: implement
+    /// <see cref="Syscalls.IToolCatalog"/>).</exception>
+    public ValueTask<IReadOnlyList<ToolSpec>> ListToolsAsync(CancellationToken cancellationToken = default) =>
+        Context.Port is Syscalls.IToolCatalog catalog
+            ? catalog.ListToolsAsync(Context.AgentId, cancellationToken)
+            : throw new NotSupportedException($"The port {Context.Port.GetType().Name} cannot list tools: use the kernel's port or a RemoteKernelPort, or implement IToolCatalog.");
+
     /// <summary>Calls one tool.</summary>
     public async ValueTask<ToolResult> CallAsync(ToolCall call, SyscallOptions options = default, CancellationToken cancellationToken = default) =>
         (await SubmitAsync(options, cancellationToken, tool: new ToolQuery { Call = call }).ConfigureAwait(false)).Tool!.Result;

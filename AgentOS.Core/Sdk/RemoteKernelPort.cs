@@ -12,7 +12,7 @@ namespace AgentOS.Sdk;
 /// The port of a kernel in another process (<c>dotnet AgentOS.Core.dll serve</c>): each syscall is a POST to its HTTP
 /// API, and each error comes back as the same typed exception an in-process caller would get.
 /// </summary>
-public sealed class RemoteKernelPort : IKernelPort, IDisposable
+public sealed class RemoteKernelPort : IKernelPort, IToolCatalog, IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
@@ -90,6 +90,32 @@ public sealed class RemoteKernelPort : IKernelPort, IDisposable
                 }
             }
             throw new BackendFailedException($"The kernel at {_http.BaseAddress} ended the stream without a response.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<Syscalls.Queries.ToolSpec>> ListToolsAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        string path = $"v1/tools?agent_id={Uri.EscapeDataString(agentId)}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new BackendFailedException($"Cannot reach the kernel at {_http.BaseAddress}: {ex.Message}", ex);
+        }
+        using (response)
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw ErrorOf(response.StatusCode, bytes, path);
+            }
+            return (JsonSerializer.Deserialize(bytes, AgentOSJsonContext.Default.ToolList)
+                ?? throw new BackendFailedException($"The kernel at {_http.BaseAddress} answered {path} with an empty body.")).Tools;
         }
     }
 

@@ -133,4 +133,8 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Mcp.Protocol.Root))]
 [JsonSerializable(typeof(AgentOS.Mcp.Protocol.ListRootsResult))]
 // (end of MCP block)
+// Tools on a running kernel (MCP client branch): the HTTP API's tool list, and tools and MCP servers added over it.
+[JsonSerializable(typeof(AgentOS.Hosting.Http.ToolList))]
+[JsonSerializable(typeof(AgentOS.Tools.HttpToolConfig))]
+[JsonSerializable(typeof(AgentOS.Tools.Mcp.McpServerConfig))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

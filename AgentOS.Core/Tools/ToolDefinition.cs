@@ -32,8 +32,12 @@ public sealed class ToolDefinition
     /// retried automatically.</summary>
     public bool Idempotent { get; init; }
 
-    /// <summary>How many calls of this tool may run at once. Default 4.</summary>
+    /// <summary>How many calls of this tool may run at once (of its <see cref="ConcurrencyGroup"/>, when it has one). Default 4.</summary>
     public int MaxConcurrency { get; init; } = 4;
+
+    /// <summary>The tool queue's concurrency group: tools sharing one (an MCP server's tools) share its
+    /// <see cref="MaxConcurrency"/> limit, set by the group's first tool. Default: the tool is its own group.</summary>
+    public string? ConcurrencyGroup { get; init; }
 
     /// <summary>The tool as a model sees it.</summary>
     public ToolSpec Spec => new(Name, Description, ParametersSchema);

@@ -1,5 +1,6 @@
 using AgentOS.Scheduling;
 using AgentOS.Syscalls;
+using AgentOS.Syscalls.Errors;
 using AgentOS.Syscalls.Queries;
 
 namespace AgentOS.Tools;

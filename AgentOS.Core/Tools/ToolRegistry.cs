@@ -8,6 +8,9 @@ namespace AgentOS.Tools;
 public sealed class ToolRegistry
 {
     private readonly ConcurrentDictionary<string, ToolDefinition> _tools = new(StringComparer.Ordinal);
+    // A tool's concurrency group outlives the tool: a call queued before Unregister still releases the group it took.
+    private readonly ConcurrentDictionary<string, string> _groupOf = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _groupLimits = new(StringComparer.Ordinal);
 
     /// <summary>Every registered tool.</summary>
     public IReadOnlyCollection<ToolDefinition> All => [.. _tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
@@ -34,11 +37,24 @@ public sealed class ToolRegistry
             throw new ArgumentException($"Tool '{tool.Name}': set exactly one of Handler and Run.", nameof(tool));
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(tool.MaxConcurrency, 1, nameof(tool));
+        if (tool.ConcurrencyGroup is { Length: 0 })
+        {
+            throw new ArgumentException($"Tool '{tool.Name}': the concurrency group is empty; leave it null for a group of its own.", nameof(tool));
+        }
         if (!_tools.TryAdd(tool.Name, tool))
         {
             throw new ArgumentException($"A tool named '{tool.Name}' is already registered.", nameof(tool));
         }
+        string group = tool.ConcurrencyGroup ?? tool.Name;
+        _groupOf[tool.Name] = group;
+        _groupLimits.TryAdd(group, tool.MaxConcurrency);
     }
+
+    /// <summary>The tool queue's concurrency group of a tool (its own name unless it shares one).</summary>
+    public string GroupOf(string toolName) => _groupOf.GetValueOrDefault(toolName) ?? toolName;
+
+    /// <summary>How many calls of a concurrency group may run at once (1 for a group never registered).</summary>
+    public int LimitOf(string group) => _groupLimits.GetValueOrDefault(group, 1);
 
     /// <summary>Registers a tool from its parts.</summary>
     public void Register(string name, string description, string parametersSchemaJson, ToolHandler handler, bool irreversible = false, int maxConcurrency = 4)

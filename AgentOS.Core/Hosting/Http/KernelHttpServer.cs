@@ -177,10 +177,13 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
                 var result = await _kernel.Port.SubmitAsync(syscall).ConfigureAwait(false);
                 await WriteAsync(response, 200, result, AgentOSJsonContext.Default.SyscallResponse).ConfigureAwait(false);
                 return;
+            case (_, ["v1", "tools", ..] or ["v1", "mcp_servers", ..]):
+                await RouteToolsAsync(caller, request, response, segments).ConfigureAwait(false);
+                return;
             case (_, ["v1", "status"] or ["v1", "agents"] or ["v1", "agents", _, "run"] or ["v1", "syscalls"] or ["v1", "events"] or ["v1", "approvals"] or ["v1", "approvals", _]):
                 throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {path}.");
             default:
-                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/schemas, GET /v1/models, POST /v1/chat/completions, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls.");
+                throw new HttpError(404, "not_found", $"No endpoint at {path}. Endpoints: GET /v1/status, GET /v1/agents, GET /v1/schemas, GET /v1/models, POST /v1/chat/completions, GET /v1/events, GET /v1/approvals, POST /v1/approvals/{{id}}, POST /v1/agents/{{name}}/run, POST /v1/syscalls, GET/POST /v1/tools, POST /v1/mcp_servers.");
         }
     }
 

@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json;
+using AgentOS.Mcp;
+using AgentOS.Mcp.Protocol;
+using AgentOS.Syscalls.Queries;
+
+namespace AgentOS.Tools.Mcp;
+
+// The server's tools as kernel tools: registration, re-listing, and each call's result mapped to a ToolOutput.
+public sealed partial class McpServerConnection
+{
+    private readonly SemaphoreSlim _syncLock = new(1, 1);
+    private readonly Dictionary<string, Tool> _registered = new(StringComparer.Ordinal);
+    private readonly List<string> _skipped = [];
+
+    /// <summary>The kernel names of the tools registered for this server.</summary>
+    public IReadOnlyList<string> ToolNames
+    {
+        get
+        {
+            lock (_registered)
+            {
+                return [.. _registered.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Tools the server offers that could not be registered, each with why.</summary>
+    public IReadOnlyList<string> SkippedTools
+    {
+        get
+        {
+            lock (_registered)
+            {
+                return [.. _skipped];
+            }
+        }
+    }
+
+    // Lists the server's tools and makes the registry match: new ones registered, gone ones removed, changed ones
+    // replaced. Serialized, since list_changed may arrive while a listing runs.
+    private async Task SyncToolsAsync(McpClient client, CancellationToken cancellationToken)
+    {
+        await _syncLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IEnumerable<Tool> tools = client.Server.Capabilities.Tools is null ? [] : await client.ListToolsAsync(cancellationToken).ConfigureAwait(false);
+            tools = tools.Concat(ResourceAndPromptTools(client.Server.Capabilities));
+            var wanted = new Dictionary<string, Tool>(StringComparer.Ordinal);
+            var skipped = new List<string>();
+            foreach (var tool in tools)
+            {
+                string name = $"{Name}.{tool.Name}";
+                if (name.Length > 64 || !tool.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') || tool.InputSchema.ValueKind != JsonValueKind.Object)
+                {
+                    skipped.Add($"{tool.Name}: its kernel name '{name}' must be at most 64 letters, digits, '_', '-' or '.', and its input schema an object");
+                    continue;
+                }
+                wanted[name] = tool;
+            }
+            lock (_registered)
+            {
+                foreach (var (name, old) in _registered.ToList())
+                {
+                    if (!wanted.TryGetValue(name, out var now) || !SameTool(old, now))
+                    {
+                        _registry.Unregister(name);
+                        _registered.Remove(name);
+                    }
+                }
+                foreach (var (name, tool) in wanted)
+                {
+                    if (_registered.ContainsKey(name))
+                    {
+                        continue;
+                    }
+                    try
+                    {
+                        _registry.Register(Define(name, tool));
+                        _registered[name] = tool;
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        skipped.Add($"{tool.Name}: {ex.Message}");
+                    }
+                }
+                _skipped.Clear();
+                _skipped.AddRange(skipped);
+            }
+        }
+        finally
+        {
+            _syncLock.Release();
+        }
+    }
+
+    private void UnregisterAll()
+    {
+        lock (_registered)
+        {
+            foreach (var name in _registered.Keys)
+            {
+                _registry.Unregister(name);
+            }
+            _registered.Clear();
+        }
+    }
+
+    private static bool SameTool(Tool a, Tool b) =>
+        a.Description == b.Description
+        && a.InputSchema.GetRawText() == b.InputSchema.GetRawText()
+        && a.OutputSchema?.GetRawText() == b.OutputSchema?.GetRawText()
+        && a.Annotations?.DestructiveHint == b.Annotations?.DestructiveHint
+        && a.Annotations?.IdempotentHint == b.Annotations?.IdempotentHint;
+
+    private ToolDefinition Define(string name, Tool tool)
+    {
+        string remoteName = tool.Name;
+        return new ToolDefinition
+        {
+            Name = name,
+            Description = tool.Description ?? tool.Title ?? tool.Annotations?.Title ?? $"{tool.Name} (MCP server {Name})",
+            ParametersSchema = tool.InputSchema.Clone(),
+            OutputSchema = tool.OutputSchema is { ValueKind: JsonValueKind.Object } output ? output.Clone() : null,
+            // Only an explicit hint counts: MCP's default for an unannotated tool is "destructive", which would put
+            // every call of most servers behind an approval.
+            Irreversible = tool.Annotations?.DestructiveHint == true && tool.Annotations.ReadOnlyHint != true,
+            Idempotent = tool.Annotations?.IdempotentHint == true || tool.Annotations?.ReadOnlyHint == true,
+            MaxConcurrency = Config.MaxConcurrency,
+            ConcurrencyGroup = Group,
+            Run = (context, arguments, cancellationToken) => CallAsync(remoteName, arguments, cancellationToken),
+        };
+    }
+
+    private async ValueTask<ToolOutput> CallAsync(string tool, JsonElement arguments, CancellationToken cancellationToken)
+    {
+        var client = RequireClient();
+        JsonElement? args = arguments.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : arguments;
+        CallToolResult result;
+        try
+        {
+            if (await CallResourceOrPromptAsync(client, tool, arguments, cancellationToken).ConfigureAwait(false) is { } own)
+            {
+                return own;
+            }
+            result = await client.CallToolAsync(tool, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpServerUnavailableException)
+        {
+            throw Unavailable();
+        }
+        catch (McpException ex)
+        {
+            return new ToolOutput($"MCP server '{Name}' refused the call ({ex.Code}): {ex.Message}") { IsError = true };
+        }
+        catch (TimeoutException ex)
+        {
+            return new ToolOutput(ex.Message) { IsError = true };
+        }
+        return ToOutput(result);
+    }
+
+    /// <summary>An MCP tool result as the kernel's: text blocks joined into the text, images and binary resources as
+    /// content, the structured value as is (and as the text when there is no text).</summary>
+    internal static ToolOutput ToOutput(CallToolResult result)
+    {
+        var text = new StringBuilder();
+        var content = new List<ToolContent>();
+        foreach (var block in result.Content)
+        {
+            switch (block.Type)
+            {
+                case ContentTypes.Text:
+                    Line(text, block.Text ?? "");
+                    break;
+                case ContentTypes.Image when block.Data is not null:
+                    content.Add(new ToolContent { Type = "image", MimeType = block.MimeType ?? "application/octet-stream", Data = block.Data });
+                    break;
+                case ContentTypes.Audio when block.Data is not null:
+                    content.Add(new ToolContent { Type = "file", Name = "audio", MimeType = block.MimeType ?? "application/octet-stream", Data = block.Data });
+                    break;
+                case ContentTypes.ResourceLink:
+                    Line(text, $"[resource {block.Name ?? block.Uri}: {block.Uri}]");
+                    break;
+                case ContentTypes.Resource when block.Resource is { } resource:
+                    if (resource.Text is not null)
+                    {
+                        Line(text, resource.Text);
+                    }
+                    else if (resource.Blob is not null)
+                    {
+                        content.Add(new ToolContent { Type = "file", Name = resource.Uri, MimeType = resource.MimeType ?? "application/octet-stream", Data = resource.Blob });
+                    }
+                    break;
+            }
+        }
+        if (text.Length == 0 && result.StructuredContent is { } structured)
+        {
+            text.Append(structured.GetRawText());
+        }
+        return new ToolOutput(text.ToString())
+        {
+            Content = content.Count == 0 ? null : content,
+            Structured = result.StructuredContent?.Clone(),
+            IsError = result.IsError == true,
+        };
+    }
+
+    private static void Line(StringBuilder text, string line)
+    {
+        if (text.Length > 0)
+        {
+            text.Append('\n');
+        }
+        text.Append(line);
+    }
+}
