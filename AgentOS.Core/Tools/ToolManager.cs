@@ -8,7 +8,7 @@ namespace AgentOS.Tools;
 /// <summary>
 /// Runs tool syscalls. Each tool's own concurrency limit is enforced by the tool queue (per-tool groups), never by a
 /// global lock. A tool that throws gives an error result (the model can read it), not a failed syscall — except a
-/// transient typed error (<see cref="Syscalls.Errors.RateLimitedException"/>, <see cref="Syscalls.Errors.BackendFailedException"/>:
+/// transient typed error (<see cref="RateLimitedException"/>, <see cref="BackendFailedException"/>:
 /// its own upstream failed), which fails the syscall with that error so the Reactor can retry an idempotent tool.
 /// </summary>
 internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
@@ -28,7 +28,7 @@ internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
             var output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
             result = new ToolResult(call.Name, output.Text, output.IsError) { Id = call.Id, Content = output.Content, Structured = output.Structured };
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or Syscalls.Errors.RateLimitedException or Syscalls.Errors.BackendFailedException))
+        catch (Exception ex) when (ex is not (OperationCanceledException or RateLimitedException or BackendFailedException))
         {
             result = new ToolResult(call.Name, $"{ex.GetType().Name}: {ex.Message}", IsError: true) { Id = call.Id };
         }
