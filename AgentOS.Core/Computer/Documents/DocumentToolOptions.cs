@@ -4,20 +4,20 @@ namespace AgentOS.Computer.Documents;
 public sealed class DocumentToolOptions
 {
     /// <summary>The most bytes one read returns (the rest is reported as truncated). Default 256 KiB.</summary>
-    public int MaxReadBytes { get; init; } = 256 * 1024;
+    public int MaxReadBytes { get; set; } = 256 * 1024;
 
     /// <summary>The largest file edit and extract load whole. Default 32 MiB.</summary>
-    public long MaxFileBytes { get; init; } = 32L * 1024 * 1024;
+    public long MaxFileBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>The most characters extract returns. Default 200,000.</summary>
-    public int MaxExtractChars { get; init; } = 200_000;
+    public int MaxExtractChars { get; set; } = 200_000;
 
     /// <summary>The most entries a listing returns. Default 1,000.</summary>
-    public int MaxListEntries { get; init; } = 1_000;
+    public int MaxListEntries { get; set; } = 1_000;
 
     /// <summary>How long a converter (pdftotext) may run. Default 60 s.</summary>
-    public TimeSpan ConverterTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConverterTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The pdftotext program as the sandbox finds it. Default <c>pdftotext</c>.</summary>
-    public string PdfToText { get; init; } = "pdftotext";
+    public string PdfToText { get; set; } = "pdftotext";
 }

@@ -70,7 +70,7 @@ public sealed partial class WorkspacePathTests
 
         Assert.False((await f.Write("a/b/c.txt", "deep")).IsError);
         var back = await f.Read("a/b/../../a/./b/c.txt");
-        Assert.Equal("deep\n", back.Text);
+        Assert.Equal("deep", back.Text);
         Assert.Equal("a/b/c.txt", back.Structured!.Value.GetProperty("path").GetString());
     }
 
@@ -110,9 +110,9 @@ public sealed partial class WorkspacePathTests
         File.CreateSymbolicLink(Path.Combine(f.Workspace, "abs"), "/workspace/data/real.txt"); // as a sandboxed process writes it
         File.CreateSymbolicLink(Path.Combine(f.Workspace, "dir"), "data");
         File.CreateSymbolicLink(Path.Combine(f.Workspace, "loop"), "loop");
-        Assert.Equal("inside\n", (await f.Read("rel")).Text);
-        Assert.Equal("inside\n", (await f.Read("abs")).Text);
-        Assert.Equal("inside\n", (await f.Read("dir/real.txt")).Text);
+        Assert.Equal("inside", (await f.Read("rel")).Text);
+        Assert.Equal("inside", (await f.Read("abs")).Text);
+        Assert.Equal("inside", (await f.Read("dir/real.txt")).Text);
         Assert.Equal("data/real.txt", (await f.Read("dir/real.txt")).Structured!.Value.GetProperty("path").GetString());
         Assert.Equal("too_many_links", (await f.Read("loop")).ErrorCode());
     }
@@ -124,7 +124,7 @@ public sealed partial class WorkspacePathTests
         Skip.If(!OperatingSystem.IsLinux(), "the document tools run on Linux only");
         File.WriteAllText(Path.Combine(f.Outside, "b.txt"), "SECRET");
         Assert.False((await f.Write("a/b.txt", "mine")).IsError);
-        Assert.Equal("mine\n", (await f.Read("a/b.txt")).Text);
+        Assert.Equal("mine", (await f.Read("a/b.txt")).Text);
 
         // The session swaps the folder for a symlink out, between two calls.
         Directory.Delete(Path.Combine(f.Workspace, "a"), recursive: true);
@@ -172,7 +172,7 @@ public sealed partial class WorkspacePathTests
                 }
                 else
                 {
-                    Assert.Equal("mine\n", read.Text);
+                    Assert.Equal("mine", read.Text);
                     inside++;
                 }
                 await f.Tools.CallAsync("document.write", new { SessionId = "s1", Path = "a/new.txt", Content = "x", CreateDirs = false });
