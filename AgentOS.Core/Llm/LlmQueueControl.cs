@@ -14,6 +14,7 @@ public sealed class LlmQueueControl : ILlmQueueTarget
 {
     private readonly ResourceQueue<Syscall> _queue;
     private readonly LlmCostEstimator _estimator;
+    private readonly LengthDistributions<Syscall> _lengths;
     private readonly Lock _gate = new();
     private LlmQueueSettings _current;
 
@@ -21,6 +22,7 @@ public sealed class LlmQueueControl : ILlmQueueTarget
     {
         _queue = queue;
         _estimator = estimator;
+        _lengths = estimator.LearnLengths();
         _current = initial;
         _estimator.Learned.SkillThreshold = initial.SkillThreshold;
     }
@@ -45,7 +47,7 @@ public sealed class LlmQueueControl : ILlmQueueTarget
     public void Apply(LlmQueueSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var policy = settings.CreatePolicy<Syscall>(_estimator, _estimator.Lengths);
+        var policy = settings.CreatePolicy<Syscall>(_estimator, _lengths);
         lock (_gate)
         {
             _estimator.Learned.SkillThreshold = settings.SkillThreshold;
