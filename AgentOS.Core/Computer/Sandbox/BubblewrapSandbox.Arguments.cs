@@ -84,9 +84,15 @@ public sealed partial class BubblewrapSandbox
             }
         }
         args.Add("--");
+        args.AddRange(SignalsReset);
         args.AddRange(argv);
         return args;
     }
+
+    /// <summary>Runs the program with every signal's default disposition. An ignored signal is inherited across exec,
+    /// and a kernel started in the background by a shell (or under nohup) ignores SIGINT and SIGQUIT: without this,
+    /// Ctrl-C typed into a session's terminal would reach programs that ignore it.</summary>
+    internal static readonly string[] SignalsReset = ["/usr/bin/env", "--default-signal"];
 
     internal static IEnumerable<(string Name, string Value)> DefaultEnvironment(int uid)
     {

@@ -20,10 +20,12 @@ internal sealed class UnisolatedInstance(string workspace, SandboxLimits limits)
         {
             throw new ArgumentException("argv is empty: give the program to run.", nameof(argv));
         }
-        var start = new ProcessStartInfo(argv[0]) { UseShellExecute = false, WorkingDirectory = workingDirectory ?? workspace };
-        for (int i = 1; i < argv.Count; i++)
+        // On Linux, default signal dispositions as in the sandbox (see BubblewrapSandbox.SignalsReset).
+        IReadOnlyList<string> command = OperatingSystem.IsLinux() ? [.. BubblewrapSandbox.SignalsReset, .. argv] : argv;
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, WorkingDirectory = workingDirectory ?? workspace };
+        for (int i = 1; i < command.Count; i++)
         {
-            start.ArgumentList.Add(argv[i]);
+            start.ArgumentList.Add(command[i]);
         }
         var path = Environment.GetEnvironmentVariable("PATH");
         start.Environment.Clear();
