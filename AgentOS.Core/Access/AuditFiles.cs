@@ -25,7 +25,7 @@ namespace AgentOS.Access;
 internal static partial class AuditFiles
 {
     /// <summary>The format version this AgentOS writes and reads (and every lower one).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string HeaderPrefix = "{\"agentos_audit\":";
 

@@ -4,6 +4,7 @@ namespace AgentOS.Access;
 public sealed partial class AuditLog
 {
     private long _dropsReported;
+    private readonly AllowedCoalescer _coalescer = new();
 
     private void WriterLoop()
     {
@@ -77,11 +78,8 @@ public sealed partial class AuditLog
             {
                 allowed += taken;
                 used = Math.Max(used, taken);
-                for (int i = 0; i < taken; i++)
-                {
-                    records[i] = chunk[i].ToRecord();
-                }
-                _sink.Append(records.AsSpan(0, taken));
+                int written = _options.CoalesceAllowed ? _coalescer.Coalesce(chunk.AsSpan(0, taken), records) : ToRecords(chunk.AsSpan(0, taken), records);
+                _sink.Append(records.AsSpan(0, written));
                 appended = true;
             }
             long dropped = Interlocked.Read(ref _allowedDropped);
@@ -129,6 +127,15 @@ public sealed partial class AuditLog
             Array.Clear(chunk, 0, used);
             Array.Clear(records, 0, used);
         }
+    }
+
+    private static int ToRecords(ReadOnlySpan<AllowedEntry> entries, AuditRecord[] records)
+    {
+        for (int i = 0; i < entries.Length; i++)
+        {
+            records[i] = entries[i].ToRecord();
+        }
+        return entries.Length;
     }
 
     // After the callers are told: their records are durable whatever rotation does. A failed rotation leaves the

@@ -26,6 +26,13 @@ public sealed class AuditLogOptions
     /// marks the loss; the syscall path never waits on disk. Default 16384.</summary>
     public int Capacity { get; init; } = 16384;
 
+    /// <summary>Whether allowed decisions drained in one batch that differ only in their time (same agent, resource,
+    /// operation, target and acting principal) are written as one record with their <see cref="AuditRecord.Count"/>,
+    /// first and last time and summed tokens. On by default: at a million syscalls a second, one line per allowed
+    /// decision costs the syscall path more in serialization, writes and compression than everything else it does.
+    /// Denials, approvals and every other durable record are always written one by one.</summary>
+    public bool CoalesceAllowed { get; init; } = true;
+
     /// <summary>For an in-memory log, how many records it keeps (the oldest go first). Default 100,000.</summary>
     public int MemoryRetention { get; init; } = 100_000;
 

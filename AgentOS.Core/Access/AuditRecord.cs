@@ -15,6 +15,11 @@ namespace AgentOS.Access;
 /// <param name="Approver">Who approved or denied an irreversible request (the authenticated principal, over HTTP).</param>
 /// <param name="ActedBy">The authenticated principal that made the request for <paramref name="Agent"/> ("ActedBy acting
 /// for Agent"), when it is not the agent itself; <see langword="null"/> when the agent acted as itself.</param>
+/// <param name="Count">For allowed decisions written in one batch that differ only in their time (same agent, resource,
+/// operation, target and acting principal): how many this one record stands for, <see langword="null"/> for one.
+/// <paramref name="Time"/> is then the first one's time, <paramref name="Until"/> the last one's, and
+/// <paramref name="Tokens"/> their sum.</param>
+/// <param name="Until">The time of the last decision a record with a <paramref name="Count"/> stands for.</param>
 public readonly record struct AuditRecord(
     DateTimeOffset Time,
     string Agent,
@@ -26,4 +31,11 @@ public readonly record struct AuditRecord(
     string? Message = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Tokens = 0,
     string? Approver = null,
-    string? ActedBy = null);
+    string? ActedBy = null,
+    int? Count = null,
+    DateTimeOffset? Until = null)
+{
+    /// <summary>How many decisions this record stands for: <see cref="Count"/>, or one.</summary>
+    [JsonIgnore]
+    public int Decisions => Count ?? 1;
+}

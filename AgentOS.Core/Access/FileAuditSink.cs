@@ -135,7 +135,8 @@ internal sealed class FileAuditSink : AuditSink
         {
             TruncateTornTail(Path);
             long length = new FileInfo(Path).Length;
-            if (length > 0 && AuditFiles.ReadHeader(Path) is { } header)
+            var existing = length > 0 ? AuditFiles.ReadHeader(Path) : null;
+            if (existing is { Version: AuditFiles.Version } header)
             {
                 _stream = OpenAppend();
                 _number = header.Number;
@@ -146,9 +147,10 @@ internal sealed class FileAuditSink : AuditSink
             }
             if (length > 0)
             {
-                // A version 0 file (before rotation existed): seal it whole as a segment, so new records always go to
-                // a versioned file and the old ones are archived like any other.
-                File.Move(Path, AuditFiles.SealedName(Path, NextNumber()));
+                // A file of an earlier format (version 0, before rotation existed; version 1, before coalesced
+                // records): seal it whole as a segment, so new records always go to a file of this version (an older
+                // AgentOS refuses it instead of misreading it) and the old ones are archived like any other.
+                File.Move(Path, AuditFiles.SealedName(Path, existing?.Number is { } number && number >= NextNumber() ? number : NextNumber()));
             }
             else
             {

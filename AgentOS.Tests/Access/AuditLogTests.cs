@@ -21,12 +21,64 @@ public sealed class AuditLogTests
         await fixture.Audit.FlushAsync();
         Assert.Equal(4L, fixture.Audit.AllowedRecorded);
         Assert.Equal(0, fixture.Audit.AllowedPending);
+        // The three identical tool calls of one batch are one record counting three.
         var records = fixture.AuditOnDisk();
-        Assert.Equal(4, records.Count);
+        Assert.Equal(2, records.Count);
         Assert.True(records.All(r => r.Decision == AuditDecision.Allowed && r.Agent == "alice"));
-        Assert.Equal(42, records[3].Tokens);
-        Assert.Equal(ResourceKind.Llm, records[3].Resource);
-        Assert.Equal("local", records[3].Target);
+        Assert.Equal((3, "search"), (records[0].Decisions, records[0].Target));
+        Assert.Equal((1, 42, "local"), (records[1].Decisions, records[1].Tokens, records[1].Target));
+        Assert.Equal(ResourceKind.Llm, records[1].Resource);
+        Assert.Equal(4, records.Sum(r => r.Decisions));
+    }
+
+    [Test]
+    public async Task AllowedDecisionsAlikeButForTheirTimeAreOneRecordWithTheirCountSpanAndTokens()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("audit.jsonl");
+        var start = ManualTimeProvider.DefaultStart;
+        await using (var log = AuditLog.Open(path, new AuditLogOptions { TimeProvider = new ManualTimeProvider() }))
+        {
+            // Out of time order on purpose: threads read the clock before they publish.
+            log.RecordAllowed(start.AddSeconds(2), "alice", ResourceKind.Llm, AccessOperation.Generate, "local", tokens: 10);
+            log.RecordAllowed(start.AddSeconds(1), "bob", ResourceKind.Llm, AccessOperation.Generate, "local", tokens: 5);
+            log.RecordAllowed(start, "alice", ResourceKind.Llm, AccessOperation.Generate, "local", tokens: 20);
+            log.RecordAllowed(start.AddSeconds(3), "alice", ResourceKind.Llm, AccessOperation.Generate, "other", tokens: 1);
+            log.RecordAllowed(start.AddSeconds(5), "alice", ResourceKind.Llm, AccessOperation.Generate, "local", tokens: int.MaxValue - 30);
+            log.RecordAllowed(start.AddSeconds(6), "alice", ResourceKind.Llm, AccessOperation.Generate, "local", tokens: 1);
+        }
+        var records = AuditLog.ReadFile(path);
+        Assert.SequenceEqual(
+            [
+                $"alice local 3 {int.MaxValue} {start:O}..{start.AddSeconds(5):O}",
+                $"bob local 1 5 {start.AddSeconds(1):O}..",
+                $"alice other 1 1 {start.AddSeconds(3):O}..",
+                // The sum would not fit the record's int: the same key starts another record.
+                $"alice local 1 1 {start.AddSeconds(6):O}..",
+            ],
+            records.Select(r => $"{r.Agent} {r.Target} {r.Decisions} {r.Tokens} {r.Time:O}..{r.Until:O}"));
+        Assert.Null(records[1].Count);
+        var line = File.ReadLines(path).Skip(1).First();
+        Assert.Contains("\"count\":3", line);
+        Assert.Contains("\"until\":", line);
+        Assert.DoesNotContain("\"count\"", File.ReadLines(path).Skip(2).First());
+    }
+
+    [Test]
+    public async Task WithCoalescingOffEveryAllowedDecisionIsItsOwnRecord()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("audit.jsonl");
+        await using (var log = AuditLog.Open(path, new AuditLogOptions { TimeProvider = new ManualTimeProvider(), CoalesceAllowed = false }))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                log.RecordAllowed(ManualTimeProvider.DefaultStart, "alice", ResourceKind.Tool, AccessOperation.Call, "search");
+            }
+        }
+        var records = AuditLog.ReadFile(path);
+        Assert.Equal(5, records.Count);
+        Assert.True(records.All(r => r.Count is null));
     }
 
     [Test]
@@ -95,7 +147,7 @@ public sealed class AuditLogTests
             log.RecordAllowed(ManualTimeProvider.DefaultStart, "alice", ResourceKind.Tool, AccessOperation.Call, "search");
         }
         await log.DisposeAsync();
-        Assert.Equal(100, AuditLog.ReadFile(path).Count);
+        Assert.Equal(100, AuditLog.ReadFile(path).Sum(r => r.Decisions));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => log.RecordDurableAsync(default));
     }
 
@@ -113,7 +165,7 @@ public sealed class AuditLogTests
         }
         var lines = File.ReadAllLines(path);
         Assert.Equal(2, lines.Length, "the header, then one line: newlines inside values are escaped, so a record cannot forge another");
-        Assert.Contains("{\"agentos_audit\":1,\"segment\":1,", lines[0]);
+        Assert.Contains("{\"agentos_audit\":2,\"segment\":1,", lines[0]);
         Assert.Contains("\"decision\":\"Denied\"", lines[1]);
         Assert.Contains("\"reason\":\"ApprovalDenied\"", lines[1]);
         Assert.Equal(record, AuditLog.ReadFile(path).Single());

@@ -39,7 +39,7 @@ public sealed class AuditRotationTests
             using var copy = new MemoryStream();
             await gzip.CopyToAsync(copy);
             Assert.InRange(copy.Length, 4096L, 4096L + 300);
-            Assert.True(copy.ToArray().AsSpan().StartsWith("{\"agentos_audit\":1,"u8), archive);
+            Assert.True(copy.ToArray().AsSpan().StartsWith("{\"agentos_audit\":2,"u8), archive);
         }
         Assert.SequenceEqual(Enumerable.Range(0, 100).Select(i => $"m{i}"), AuditLog.ReadFile(path).Select(r => r.Message!));
     }
@@ -160,7 +160,7 @@ public sealed class AuditRotationTests
         }
         Assert.SequenceEqual(["alice", "bob", "agent"], AuditLog.ReadFile(path).Select(r => r.Agent));
         Assert.True(File.Exists(path + ".000001.d.gz"), "the old file, archived");
-        Assert.Contains("{\"agentos_audit\":1,\"segment\":2,", File.ReadLines(path).First());
+        Assert.Contains("{\"agentos_audit\":2,\"segment\":2,", File.ReadLines(path).First());
     }
 
     [Test]
@@ -170,7 +170,7 @@ public sealed class AuditRotationTests
         var path = directory.Combine("audit.jsonl");
         await File.WriteAllTextAsync(path, "{\"agentos_audit\":9,\"segment\":1,\"created\":\"2030-01-01T00:00:00Z\"}\n");
         var error = Assert.Throws<AuditLogException>(() => AuditLog.Open(path));
-        Assert.Contains("audit format 9, written by a newer AgentOS; this one reads formats 0 to 1", error.Message);
+        Assert.Contains("audit format 9, written by a newer AgentOS; this one reads formats 0 to 2", error.Message);
         Assert.Contains("audit format 9", Assert.Throws<AuditLogException>(() => AuditLog.ReadFile(path)).Message);
     }
 

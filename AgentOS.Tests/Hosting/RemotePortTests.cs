@@ -48,14 +48,14 @@ public sealed class RemotePortTests
         // and the streamed one (allowed decisions are written in batches, so wait for the batch).
         var auditPath = Path.Combine(serve.DataDirectory, "audit.jsonl");
         IReadOnlyList<AgentOS.Access.AuditRecord> tour = [];
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && tour.Count < 11; await Task.Delay(50))
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && tour.Sum(r => r.Decisions) < 11; await Task.Delay(50))
         {
             tour = File.Exists(auditPath) ? [.. AgentOS.Access.AuditLog.ReadFile(auditPath).Where(r => r.Agent == "tour")] : [];
         }
-        Assert.Equal(11, tour.Count);
+        Assert.Equal(11, tour.Sum(r => r.Decisions));
         Assert.True(tour.All(r => r.Decision == AgentOS.Access.AuditDecision.Allowed));
         Assert.SequenceEqual(["Llm:2", "Memory:3", "Storage:5", "Tool:1"],
-            tour.GroupBy(r => r.Resource).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
+            tour.GroupBy(r => r.Resource).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Sum(r => r.Decisions)}"));
     }
 
     [Test(TimeoutSeconds = 120)]
