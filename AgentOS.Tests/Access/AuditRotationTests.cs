@@ -164,6 +164,31 @@ public sealed class AuditRotationTests
     }
 
     [Test]
+    public async Task AnActiveFileOfFormatOneIsSealedSoCountedRecordsNeverGoIntoIt()
+    {
+        using var directory = new TempDirectory("agentos-audit-v1");
+        var path = directory.Combine("audit.jsonl");
+        // Format 1 (before counted records): its header, then plain records. An older AgentOS reading counted records
+        // from a file that says format 1 would count each as one decision.
+        await File.WriteAllTextAsync(path,
+            "{\"agentos_audit\":1,\"segment\":3,\"created\":\"2026-12-01T00:00:00.0000000Z\"}\n" +
+            "{\"time\":\"2026-12-01T00:00:00+00:00\",\"agent\":\"alice\",\"resource\":\"Tool\",\"operation\":\"Call\",\"target\":\"search\",\"decision\":\"Allowed\"}\n");
+        var time = new ManualTimeProvider();
+        await using (var log = AuditLog.Open(path, new AuditLogOptions { TimeProvider = time }))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                log.RecordAllowed(time.GetUtcNow(), "bob", ResourceKind.Tool, AccessOperation.Call, "search");
+            }
+            await log.FlushAsync();
+            await log.ArchivingIdle;
+        }
+        Assert.SequenceEqual(["alice:1", "bob:3"], AuditLog.ReadFile(path).Select(r => $"{r.Agent}:{r.Decisions}"));
+        Assert.True(File.Exists(path + ".000003.gz"), "the format 1 file, sealed under its own number and archived");
+        Assert.Contains("{\"agentos_audit\":2,\"segment\":4,", File.ReadLines(path).First());
+    }
+
+    [Test]
     public async Task AFileOfANewerFormatIsRefusedWithATypedError()
     {
         using var directory = new TempDirectory("agentos-audit-v9");
