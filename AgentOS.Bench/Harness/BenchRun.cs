@@ -55,6 +55,16 @@ public sealed class BenchRun
         Operations = operations;
     }
 
+    /// <summary>Ends a run whose work was timed by another program (an external baseline that reports its own rate,
+    /// so its process start and model load are not charged to it): <paramref name="seconds"/> for
+    /// <paramref name="operations"/>.</summary>
+    public void StopTimedExternally(long operations, double seconds)
+    {
+        AllocatedBytes = 0;
+        ElapsedTicks = (long)(seconds * Stopwatch.Frequency);
+        Operations = operations;
+    }
+
     /// <summary>Records one operation's latency in <see cref="Stopwatch"/> ticks (latency benchmarks). Never allocates:
     /// samples beyond the buffer (1M per run) are dropped.</summary>
     public void Record(long stopwatchTicks)

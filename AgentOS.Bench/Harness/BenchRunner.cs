@@ -133,8 +133,11 @@ internal static class BenchRunner
 
         for (int round = 0; round < warmups + runs; round++)
         {
-            foreach (var c in group)
+            // Each round starts one later in the group, so no benchmark always runs first (on a cold cache, a fresh
+            // folder, a file system that has not yet settled from the previous group's writes).
+            for (int i = 0; i < group.Count; i++)
             {
+                var c = group[(i + round) % group.Count];
                 if (!Console.IsOutputRedirected)
                 {
                     Console.Write($"\r  {c.Name} run {round + 1}/{warmups + runs}   ");

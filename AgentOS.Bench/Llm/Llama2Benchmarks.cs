@@ -6,24 +6,36 @@ namespace AgentOS.Bench.Llm;
 /// <summary>
 /// Single-stream decoding speed of the embedded llama2.c engine on ../shared/data/models/stories260K.bin (greedy,
 /// no prompt, 256 positions; one operation = one token). For reference, DESIGN measured llama2.c's run.c at about
-/// 4,900–6,100 tokens/s with -O3 on this machine class; the run.c comparison in the same run arrives with the engine
-/// issue. Skipped (with a message) where ../shared is absent.
+/// 4,900–6,100 tokens/s with -O3 on this machine class. <c>llm.embedded.stories260k.vs-runc</c> times the same
+/// generation beside run.c itself, interleaved, when <c>AGENTOS_BENCH_RUNC</c> names a run.c binary (built outside the
+/// repository from a fetched llama2.c, e.g. <c>gcc -Ofast -march=native -o run run.c -lm</c>); without it that pair is
+/// skipped, saying so. Skipped (with a message) where ../shared is absent.
 /// </summary>
 internal static class Llama2Benchmarks
 {
-    private static readonly Lazy<Llama2Generator?> Engine = new(() =>
+    private const int Steps = 256;
+
+    private static readonly Lazy<(string Model, string Tokenizer)?> Files = new(() =>
     {
-        var root = AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var model = Path.Combine(dir.FullName, "..", "shared", "data", "models", "stories260K.bin");
-            if (File.Exists(Path.Combine(dir.FullName, "AgentOS.slnx")) && File.Exists(model))
+            var models = Path.Combine(dir.FullName, "..", "shared", "data", "models");
+            if (File.Exists(Path.Combine(dir.FullName, "AgentOS.slnx")) && File.Exists(Path.Combine(models, "stories260K.bin")))
             {
-                var m = new Llama2Model(Llama2Checkpoint.Load(model));
-                return new Llama2Generator(m, Llama2Tokenizer.Load(Path.Combine(dir.FullName, "..", "shared", "data", "models", "tok512.bin"), m.Config.VocabSize));
+                return (Path.GetFullPath(Path.Combine(models, "stories260K.bin")), Path.GetFullPath(Path.Combine(models, "tok512.bin")));
             }
         }
         return null;
+    });
+
+    private static readonly Lazy<Llama2Generator?> Engine = new(() =>
+    {
+        if (Files.Value is not { } files)
+        {
+            return null;
+        }
+        var m = new Llama2Model(Llama2Checkpoint.Load(files.Model));
+        return new Llama2Generator(m, Llama2Tokenizer.Load(files.Tokenizer, m.Config.VocabSize));
     });
 
     [Benchmark("llm.embedded.stories260k.batch4", Baseline = "llm.embedded.stories260k.tokens")]
@@ -66,7 +78,76 @@ internal static class Llama2Benchmarks
     }
 
     [Benchmark("llm.embedded.stories260k.tokens")]
-    public static void Greedy(BenchRun run)
+    public static void Greedy(BenchRun run) => GreedyStories(run);
+
+    // The same as .tokens, paired with run.c so that a missing run.c skips only this pair.
+    [Benchmark("llm.embedded.stories260k.vs-runc", Baseline = "llm.runc.stories260k.tokens")]
+    public static void GreedyBesideRunC(BenchRun run) => GreedyStories(run);
+
+    /// <summary>
+    /// llama2.c's run.c on the same checkpoint, tokenizer, empty prompt, greedy sampling and 256 steps, one process per
+    /// generation. Its time is the one run.c reports ("achieved tok/s", over its pos − 1 tokens after the first step),
+    /// so process start and model load are not charged to it; ours is charged its first step as well.
+    /// </summary>
+    [Benchmark("llm.runc.stories260k.tokens")]
+    public static void RunC(BenchRun run)
+    {
+        string? binary = Environment.GetEnvironmentVariable("AGENTOS_BENCH_RUNC");
+        if (string.IsNullOrEmpty(binary))
+        {
+            BenchRun.Skip("set AGENTOS_BENCH_RUNC to a run.c binary built outside the repository (llama2.c, gcc -Ofast -march=native -o run run.c -lm) to time it beside the embedded engine");
+            return;
+        }
+        if (!File.Exists(binary))
+        {
+            throw new FileNotFoundException($"AGENTOS_BENCH_RUNC names '{binary}', which does not exist; point it at a built run.c binary or unset it.", binary);
+        }
+        if (Files.Value is not { } files)
+        {
+            BenchRun.Skip("needs ../shared/data/models/stories260K.bin and tok512.bin beside the repository");
+            return;
+        }
+        int rounds = run.Size(8, 2);
+        double seconds = 0;
+        long tokens = 0;
+        for (int i = 0; i < rounds; i++)
+        {
+            var (count, elapsed) = RunCOnce(binary, files.Model, files.Tokenizer);
+            tokens += count;
+            seconds += elapsed;
+        }
+        run.StopTimedExternally(tokens, seconds);
+    }
+
+    private static (long Tokens, double Seconds) RunCOnce(string binary, string model, string tokenizer)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])[model, "-z", tokenizer, "-t", "0", "-n", Steps.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = output.GetAwaiter().GetResult();
+        const string Marker = "achieved tok/s:";
+        int at = errors.IndexOf(Marker, StringComparison.Ordinal);
+        if (process.ExitCode != 0 || at < 0 || !double.TryParse(errors.AsSpan(at + Marker.Length).Trim(), System.Globalization.CultureInfo.InvariantCulture, out double rate) || !(rate > 0))
+        {
+            throw new InvalidOperationException($"{binary} exited with {process.ExitCode} without reporting its rate ('{Marker}'): {errors.Trim()}");
+        }
+        // run.c generates until pos reaches steps and reports (pos - 1) tokens over its timed span.
+        long tokens = Steps - 1;
+        return (tokens, tokens / rate);
+    }
+
+    private static void GreedyStories(BenchRun run)
     {
         var engine = Engine.Value;
         if (engine is null)
@@ -79,7 +160,7 @@ internal static class Llama2Benchmarks
         run.Start();
         for (int i = 0; i < rounds; i++)
         {
-            tokens += engine.Generate("", steps: 256, new Llama2Sampler(temperature: 0)).Tokens.Count;
+            tokens += engine.Generate("", steps: Steps, new Llama2Sampler(temperature: 0)).Tokens.Count;
         }
         run.Stop(tokens);
     }

@@ -10,7 +10,7 @@ namespace AgentOS.Bench.Memory;
 internal static class MemoryCorpus
 {
     private static readonly string[] Vocabulary = [.. Enumerable.Range(0, 20_000).Select(Word)];
-    private static readonly Dictionary<(int, bool), BlockMemoryStore> Stores = [];
+    private static readonly Dictionary<(int, bool, bool), BlockMemoryStore> Stores = [];
 
     public static string Note(Random random)
     {
@@ -22,9 +22,10 @@ internal static class MemoryCorpus
         string.Join(' ', Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Vocabulary[Zipf(random)]));
 
     /// <summary>A store holding <paramref name="items"/> notes of agent "a", indexed (a first search absorbs them).</summary>
-    public static BlockMemoryStore Store(int items, bool vectors)
+    // dense: Gaussian embeddings (DenseEmbedder) instead of hashed n-grams.
+    public static BlockMemoryStore Store(int items, bool vectors, bool dense = false)
     {
-        if (Stores.TryGetValue((items, vectors), out var cached))
+        if (Stores.TryGetValue((items, vectors, dense), out var cached))
         {
             return cached;
         }
@@ -34,7 +35,7 @@ internal static class MemoryCorpus
         }
         Stores.Clear();
         var options = new MemoryStoreOptions { GlobalLimitBytes = 4L << 30, AgentQuotaBytes = 4L << 30 };
-        var store = BlockMemoryStore.OpenAsync(options, embedder: vectors ? new HashedNgramEmbedder(384) : null).AsTask().GetAwaiter().GetResult();
+        var store = BlockMemoryStore.OpenAsync(options, embedder: !vectors ? null : dense ? new DenseEmbedder(384) : new HashedNgramEmbedder(384)).AsTask().GetAwaiter().GetResult();
         var random = new Random(1);
         for (int i = 0; i < items; i++)
         {
@@ -42,7 +43,7 @@ internal static class MemoryCorpus
         }
         store.SearchAsync(["a"], "warm", 1).AsTask().GetAwaiter().GetResult();
         GC.Collect();
-        Stores[(items, vectors)] = store;
+        Stores[(items, vectors, dense)] = store;
         return store;
     }
 

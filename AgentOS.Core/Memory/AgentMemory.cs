@@ -6,6 +6,9 @@ internal sealed class AgentMemory(string owner)
 {
     public string Owner { get; } = owner;
 
+    /// <summary>Serializes this agent's adds on the gate's shared side (see <see cref="MemoryGate"/>).</summary>
+    public Lock Sync { get; } = new();
+
     public List<MemoryBlock> Blocks { get; } = [];
 
     public MemoryBlock? Tail => Blocks.Count == 0 ? null : Blocks[^1];
@@ -25,6 +28,8 @@ internal sealed class AgentMemory(string owner)
     public int ResidentBlocks;
     public long EvictedBytes;
     public long Hits;
+    // Hits counted by shared adds, which leave the store's own counter alone (summed into it when read).
+    public long SharedHits;
     public long Misses;
     public long Evictions;
     public long QuotaRejections;

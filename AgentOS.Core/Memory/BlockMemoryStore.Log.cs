@@ -121,7 +121,7 @@ public sealed partial class BlockMemoryStore
         {
             try
             {
-                await _gate.WaitAsync().ConfigureAwait(false);
+                await _gate.EnterAsync().ConfigureAwait(false);
                 try
                 {
                     if (Volatile.Read(ref _disposed) == 0 && _logFailure is null)
@@ -131,7 +131,7 @@ public sealed partial class BlockMemoryStore
                 }
                 finally
                 {
-                    _gate.Release();
+                    _gate.Exit();
                 }
             }
             catch (Exception ex)

@@ -11,7 +11,7 @@ public sealed partial class BlockMemoryStore
         {
             return;
         }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnchangeable();
@@ -19,7 +19,7 @@ public sealed partial class BlockMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -35,7 +35,7 @@ public sealed partial class BlockMemoryStore
                     Volatile.Read(ref a.Evictions), Volatile.Read(ref a.QuotaRejections)))
                 .ToList();
             return new MemoryStatistics(_pool.InUse * block, Volatile.Read(ref _evictedBytes), _options.GlobalLimitBytes, HighWaterBytes,
-                agents.Sum(a => a.Items), Volatile.Read(ref _evictions), Volatile.Read(ref _hits), Volatile.Read(ref _misses),
+                agents.Sum(a => a.Items), Volatile.Read(ref _evictions), Volatile.Read(ref _hits) + _agents.Values.Sum(a => Volatile.Read(ref a.SharedHits)), Volatile.Read(ref _misses),
                 Volatile.Read(ref _quotaRejections), Retrieval, agents);
         }
     }

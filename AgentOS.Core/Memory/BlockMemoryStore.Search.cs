@@ -22,7 +22,7 @@ public sealed partial class BlockMemoryStore
         bool lexical = mode != MemorySearchMode.Vector;
         float[]? query = vectors ? (await _embedder!.EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0] : null;
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
@@ -62,7 +62,7 @@ public sealed partial class BlockMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 

@@ -33,10 +33,11 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     private readonly LruK _lru;
     private readonly IEmbedder? _embedder;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly MemoryGate _gate = new();
     private readonly ConcurrentDictionary<string, AgentMemory> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<long, MemoryBlock> _blocks = [];
     private readonly Func<long, bool> _evictable;
+    private readonly bool _sharedAdds;
     private long _nextId = 1;
     private long _nextSerial = 1;
     private long _evictions;
@@ -56,6 +57,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         _lru = new LruK(options.LruK);
         _embedder = embedder;
         _time = time ?? TimeProvider.System;
+        _sharedAdds = storage is null;
         _evictable = serial => _blocks.TryGetValue(serial, out var block) && block.Resident && !block.Pinned;
     }
 
@@ -110,32 +112,23 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         ArgumentNullException.ThrowIfNull(tags);
         int size = CheckedSize(owner, content, tags);
         var agent = Agent(owner);
-        if (_gate.Wait(0, cancellationToken))
+        if (_sharedAdds && TryAppendShared(agent, size, content, tags, importance, writtenTicks, out long added))
         {
-            long id;
-            ValueTask<StorageEntry> logged;
-            try
-            {
-                ThrowIfUnchangeable();
-                var tail = agent.Tail;
-                if (tail is not { Resident: true } || tail.Used + size > _options.BlockSize || !WithinQuota(agent, size) || !IdReserved)
-                {
-                    goto slow;
-                }
-                id = _nextId++;
-                logged = LogPut(agent, WriteItem(agent, tail, size, id, content, tags, importance, writtenTicks));
-            }
-            finally
-            {
-                _gate.Release();
-            }
-            if (_log is null)
-            {
-                return new(id);
-            }
-            return Settled(id, logged, durability);
+            return new(added);
         }
-    slow:
+        // Encoded before the gate, so the exclusive section is a copy and the bookkeeping.
+        byte[]? rented = null;
+        Span<byte> record = size <= StackEncodeLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size)).AsSpan(0, size);
+        MemoryRecord.Write(record, size, 0, writtenTicks, importance, content, tags);
+        bool appended = TryAppendEncoded(agent, record, out long id, out var logged, cancellationToken);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        if (appended)
+        {
+            return _log is null ? new(id) : Settled(id, logged, durability);
+        }
         return AppendSlowAsync(agent, size, content, tags, importance, writtenTicks, durability, cancellationToken);
     }
 
@@ -144,7 +137,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     public void Reserve(string owner, int items)
     {
         var agent = Agent(owner);
-        _gate.Wait();
+        _gate.Enter();
         try
         {
             agent.Items.EnsureCapacity(agent.Items.Count + items);
@@ -155,7 +148,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -163,7 +156,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     {
         long id;
         ValueTask<StorageEntry> logged;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnchangeable();
@@ -178,7 +171,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
         return await Settled(id, logged, durability).ConfigureAwait(false);
     }
@@ -190,7 +183,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         {
             return null;
         }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
@@ -198,7 +191,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -214,7 +207,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         int size = CheckedSize(owner, content, tags);
         MemoryItem updated;
         ValueTask<StorageEntry> logged;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnchangeable();
@@ -249,7 +242,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
         await Settled(key, logged, durability).ConfigureAwait(false);
         return updated;
@@ -263,7 +256,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             return false;
         }
         ValueTask<StorageEntry> logged;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnchangeable();
@@ -279,7 +272,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
         await Settled(key, logged, durability).ConfigureAwait(false);
         return true;
@@ -351,6 +344,14 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     // The bookkeeping of a record just written at the block's end (a new item, an update, or one replayed from the log).
     private ItemLocation Placed(AgentMemory agent, MemoryBlock block, int size, long id)
     {
+        var at = Account(agent, block, size, id);
+        Touch(block, hit: true);
+        return at;
+    }
+
+    // Placed without the access: the agent's own state only (its lock or the exclusive gate held).
+    private static ItemLocation Account(AgentMemory agent, MemoryBlock block, int size, long id)
+    {
         int offset = block.Used;
         block.Used += size;
         block.LiveBytes += size;
@@ -362,7 +363,6 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         // Indexing waits for the next search (which absorbs every pending item first, so results are always
         // complete): adding stays a copy into the block, and embeddings are computed in batches.
         agent.MarkPending(id);
-        Touch(block, hit: true);
         return new ItemLocation(block, offset);
     }
 

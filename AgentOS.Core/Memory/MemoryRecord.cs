@@ -51,6 +51,8 @@ internal static class MemoryRecord
 
     public static void MarkRemoved(Span<byte> record) => record[4] |= Removed;
 
+    public static void SetId(Span<byte> record, long id) => BinaryPrimitives.WriteInt64LittleEndian(record[9..], id);
+
     public static long Id(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[9..]);
 
     public static ReadOnlySpan<byte> ContentBytes(ReadOnlySpan<byte> record)

@@ -173,7 +173,9 @@ internal sealed partial class VectorIndex
     /// <summary>Σ row[i]·query[i] over int8 row codes and int16-widened query codes, exact in int32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int DotInt8(ref sbyte row, ref short query, int length) =>
-        Avx2.IsSupported ? DotInt8Avx2(ref row, ref query, length) : DotInt8Portable(ref row, ref query, length);
+        Avx512BW.IsSupported && WideKernels ? DotInt8Avx512(ref row, ref query, length)
+        : Avx2.IsSupported ? DotInt8Avx2(ref row, ref query, length)
+        : DotInt8Portable(ref row, ref query, length);
 
     /// <summary>Sign-extends 16 codes to int16 (vpmovsxbw) and multiplies-adds adjacent pairs into int32 (vpmaddwd):
     /// |pair sum| ≤ 2·127² never saturates.</summary>
