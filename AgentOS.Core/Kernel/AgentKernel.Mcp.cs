@@ -10,6 +10,9 @@ public sealed partial class AgentKernel
     /// any added at run time).</summary>
     public McpServers Mcp { get; }
 
+    /// <summary>The settings of this kernel's MCP server (the hosts read them).</summary>
+    internal AgentOS.Mcp.McpOptions McpOptions => _options.Mcp;
+
     /// <summary>The tools <paramref name="agentId"/> may call, as a model sees them, by name (none for an unknown agent).</summary>
     public IReadOnlyList<ToolSpec> ToolsFor(string agentId)
     {
