@@ -139,4 +139,5 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Tools.Mcp.McpServerConfig))]
 // mcpfinish: the MCP server's settings (the kernel config's "mcp" section).
 [JsonSerializable(typeof(AgentOS.Mcp.McpOptions))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Mcp.Protocol.ContentBlock>))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

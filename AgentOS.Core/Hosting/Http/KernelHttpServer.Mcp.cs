@@ -21,7 +21,16 @@ public sealed partial class KernelHttpServer
     private ITimer? _mcpExpiry;
 
     /// <summary>The MCP server behind <c>/mcp</c> (made on first use).</summary>
-    internal McpServer McpServer => LazyInitializer.EnsureInitialized(ref _mcp, () => new McpServer(_kernel));
+    internal McpServer McpServer => LazyInitializer.EnsureInitialized(ref _mcp, () =>
+    {
+        var server = new McpServer(_kernel);
+        // The kernel's sampling backend (serve adds one) asks this server's sessions.
+        foreach (var sampling in _kernel.Llm.Backends.OfType<McpSamplingBackend>())
+        {
+            sampling.Server = server;
+        }
+        return server;
+    });
 
     /// <summary>How many MCP sessions are open.</summary>
     internal int McpSessionCount => _mcpSessions.Count;
