@@ -29,6 +29,7 @@ public sealed class McpSamplingByAgentTests
         using var temp = new TempDirectory("agentos-mcp-sampling-agents");
         var options = new KernelOptions { DataDirectory = temp.Path, Mcp = new McpOptions { SamplingAgents = new Dictionary<string, string> { ["looper"] = "alice" } } };
         var sampling = new McpSamplingBackend(options.Mcp);
+        options.Tools.AddBuiltIns(options.TimeProvider);
         await using var kernel = AgentKernel.Start(options with { LlmBackends = [new EchoLlmBackend(), sampling] });
         foreach (var agent in new[] { "alice", "bob", "carol", "looper" })
         {

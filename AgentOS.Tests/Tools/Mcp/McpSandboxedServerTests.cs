@@ -1,3 +1,4 @@
+using AgentOS.Access;
 using AgentOS.Computer;
 using AgentOS.Kernel;
 using AgentOS.Sdk;
@@ -35,13 +36,14 @@ public sealed class McpSandboxedServerTests
             DataDirectory = temp.Combine("data"),
             Computer = new ComputerOptions { ToolBinds = [McpPeers.NodeModules] },
             McpServers = [fs],
+            Approver = new ApproveAll(), // fs.write_file is destructive: approval is not what this test is about
         });
         await kernel.Mcp.Find("fs")!.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         kernel.RegisterIdentity("alice");
         var alice = new AgentContext("alice", kernel.Port).Action;
 
         // The server runs in a session the kernel holds for it ("mcp:fs"), whose workspace is its /workspace.
-        var held = kernel.Sessions!.List(null).Single(s => s.OwnerAgentId == "mcp:fs");
+        var held = kernel.Sessions!.List(null).Single(s => s.Agent == "mcp:fs");
         string workspace = kernel.Sessions.Get("mcp:fs", held.Id).WorkspaceHostPath;
         var written = await alice.CallAsync("fs.write_file", McpPeers.Json(("path", "/workspace/note.txt"), ("content", "written inside")));
         Assert.False(written.IsError, written.Output);
@@ -58,5 +60,11 @@ public sealed class McpSandboxedServerTests
         }
         var parent = await alice.CallAsync("fs.list_directory", McpPeers.Json(("path", Path.GetDirectoryName(temp.Path)!)));
         Assert.DoesNotContain(Path.GetFileName(temp.Path), parent.Output, "the host's folder beside it is not there");
+    }
+
+    private sealed class ApproveAll : IApprover
+    {
+        public ValueTask<ApprovalResult> RequestAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(ApprovalResult.Approve("test", "the test approves everything"));
     }
 }
