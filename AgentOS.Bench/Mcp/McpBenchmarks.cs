@@ -45,6 +45,31 @@ internal static class McpBenchmarks
     [Benchmark("mcp.http.call.32.ts-sdk", MultiThreaded = true, Runs = 5)]
     public static void HttpThroughputSdk(BenchRun run) => Throughput(run, McpBenchPeers.SdkHttpClients(Callers));
 
+    // The transport's floor: ping touches no kernel resource (no syscall), so tools/call minus ping is what the call's
+    // syscall (queue, access check, audit, tool) adds on each side.
+    [Benchmark("mcp.stdio.ping", Kind = BenchKind.Latency, Baseline = "mcp.stdio.ping.ts-sdk", MultiThreaded = true, Runs = 5)]
+    public static void StdioPing(BenchRun run) => Ping(run, McpBenchPeers.AgentOSStdio);
+
+    [Benchmark("mcp.stdio.ping.ts-sdk", Kind = BenchKind.Latency, MultiThreaded = true, Runs = 5)]
+    public static void StdioPingSdk(BenchRun run) => Ping(run, McpBenchPeers.SdkStdio);
+
+    private static void Ping(BenchRun run, McpBenchPeer peer)
+    {
+        var client = peer.Client;
+        int n = run.Size(2000, 200);
+        Task.Run(async () =>
+        {
+            run.Start();
+            for (int i = 0; i < n; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await client.RequestAsync(McpMethods.Ping, null).ConfigureAwait(false);
+                run.Record(Stopwatch.GetTimestamp() - start);
+            }
+            run.Stop(n);
+        }).GetAwaiter().GetResult();
+    }
+
     private static void Latency(BenchRun run, McpBenchPeer peer)
     {
         var client = peer.Client;
