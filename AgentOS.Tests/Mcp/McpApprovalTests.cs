@@ -20,23 +20,8 @@ public sealed class McpApprovalTests
     public async Task AnIrreversibleCallAsksTheClientsUserWhoMustHoldTheApproveGrant()
     {
         using var temp = new TempDirectory("agentos-mcp-approval");
-        AgentKernel? started = null;
-        var options = new KernelOptions { DataDirectory = temp.Path, Approver = new McpElicitationApprover(DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
-        int runs = 0;
-        options.Tools.Register(new ToolDefinition
-        {
-            Name = "files.shred",
-            Description = "Shreds the files (irreversible).",
-            ParametersSchema = JsonElement.Parse("""{"type":"object","properties":{}}"""),
-            Irreversible = true,
-            Run = (_, _, _) =>
-            {
-                Interlocked.Increment(ref runs);
-                return ValueTask.FromResult(new ToolOutput("shredded"));
-            },
-        });
-        await using var kernel = started = AgentKernel.Start(options);
-        kernel.RegisterIdentity("alice");
+        var shredder = new Shredder();
+        await using var kernel = shredder.Start(temp.Path);
         var server = new McpServer(kernel);
 
         // An administrator's session acting as alice: the client's user approves, then refuses.
@@ -45,7 +30,7 @@ public sealed class McpApprovalTests
         await client.InitializeAsync();
         var approved = await client.CallAsync("files.shred");
         Assert.Equal("shredded", approved.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal(1, runs);
+        Assert.Equal(1, shredder.Runs);
         Assert.Equal(1, client.Asked.Count);
         Assert.Contains("files.shred", client.Asked[0]);
 
@@ -53,7 +38,7 @@ public sealed class McpApprovalTests
         var refused = await client.CallAsync("files.shred");
         Assert.True(refused.GetProperty("isError").GetBoolean());
         Assert.Contains("Approval refused by admin (MCP client test)", refused.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal(1, runs, "a refusal runs nothing");
+        Assert.Equal(1, shredder.Runs, "a refusal runs nothing");
         Assert.Equal(2, client.Asked.Count);
 
         // alice's own session: she lacks the approve grant, so her client's user is not asked and the fallback denies.
@@ -63,7 +48,7 @@ public sealed class McpApprovalTests
         var denied = await own.CallAsync("files.shred");
         Assert.True(denied.GetProperty("isError").GetBoolean());
         Assert.Equal(0, own.Asked.Count, "a principal without the approve grant is never asked");
-        Assert.Equal(1, runs);
+        Assert.Equal(1, shredder.Runs);
 
         string audit = await File.ReadAllTextAsync(Path.Combine(temp.Path, "audit.jsonl"));
         Assert.Contains("\"approver\":\"admin (MCP client test)\"", audit);
@@ -73,19 +58,8 @@ public sealed class McpApprovalTests
     public async Task TwoIdenticalCallsInFlightAreEachAskedOnTheirOwnRequest()
     {
         using var temp = new TempDirectory("agentos-mcp-approval-pair");
-        AgentKernel? started = null;
-        var options = new KernelOptions { DataDirectory = temp.Path, Approver = new McpElicitationApprover(DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
-        int runs = 0;
-        options.Tools.Register(new ToolDefinition
-        {
-            Name = "files.shred",
-            Description = "Shreds the files (irreversible).",
-            ParametersSchema = JsonElement.Parse("""{"type":"object","properties":{}}"""),
-            Irreversible = true,
-            Run = (_, _, _) => ValueTask.FromResult(new ToolOutput("shredded " + Interlocked.Increment(ref runs))),
-        });
-        await using var kernel = started = AgentKernel.Start(options);
-        kernel.RegisterIdentity("alice");
+        var shredder = new Shredder();
+        await using var kernel = shredder.Start(temp.Path);
         var server = new McpServer(kernel);
 
         // Two administrators' clients acting as alice call the same tool at once; neither answers its question until
@@ -108,7 +82,7 @@ public sealed class McpApprovalTests
             no.Session = server.Open(new Principal(Principal.AdminName, IsAdmin: true), "alice", no);
             await yes.InitializeAsync();
             await no.InitializeAsync();
-            int before = runs;
+            int before = shredder.Runs;
 
             var refusedCall = no.CallAsync("files.shred");
             var approvedCall = yes.CallAsync("files.shred");
@@ -119,9 +93,39 @@ public sealed class McpApprovalTests
             Assert.False(approved.TryGetProperty("isError", out var e1) && e1.GetBoolean(), approved.GetRawText());
             Assert.Contains("shredded", approved.GetProperty("content")[0].GetProperty("text").GetString());
             Assert.True(refused.GetProperty("isError").GetBoolean(), refused.GetRawText());
-            Assert.Equal(before + 1, runs, $"round {round}: only the approved call ran");
+            Assert.Equal(before + 1, shredder.Runs, $"round {round}: only the approved call ran");
             await yes.Session.DisposeAsync();
             await no.Session.DisposeAsync();
+        }
+    }
+
+    /// <summary>A kernel whose MCP approvals go by elicitation (deny-all otherwise), with alice and the irreversible tool
+    /// files.shred, which counts its runs.</summary>
+    private sealed class Shredder
+    {
+        private int _runs;
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public AgentKernel Start(string data)
+        {
+            AgentKernel? started = null;
+            var options = new KernelOptions { DataDirectory = data, Approver = new McpElicitationApprover(DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
+            options.Tools.Register(new ToolDefinition
+            {
+                Name = "files.shred",
+                Description = "Shreds the files (irreversible).",
+                ParametersSchema = JsonElement.Parse("""{"type":"object","properties":{}}"""),
+                Irreversible = true,
+                Run = (_, _, _) =>
+                {
+                    Interlocked.Increment(ref _runs);
+                    return ValueTask.FromResult(new ToolOutput("shredded"));
+                },
+            });
+            started = AgentKernel.Start(options);
+            started.RegisterIdentity("alice");
+            return started;
         }
     }
 
