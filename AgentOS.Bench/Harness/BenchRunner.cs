@@ -131,8 +131,17 @@ internal static class BenchRunner
         var totals = group.ToDictionary(c => c.Name, _ => (Ops: 0L, Ticks: 0L, Bytes: 0L));
         var metrics = group.ToDictionary(c => c.Name, _ => new Dictionary<string, double>());
 
+        var skippedCases = new List<BenchCase>();
         for (int round = 0; round < warmups + runs; round++)
         {
+            if (round == 1 && skippedCases.Count > 0)
+            {
+                group = [.. group.Except(skippedCases)];
+                if (group.Count == 0)
+                {
+                    throw new BenchSkippedException("every benchmark of the group was skipped");
+                }
+            }
             // Each round starts one later in the group, so no benchmark always runs first (on a cold cache, a fresh
             // folder, a file system that has not yet settled from the previous group's writes).
             for (int i = 0; i < group.Count; i++)
@@ -143,7 +152,18 @@ internal static class BenchRunner
                     Console.Write($"\r  {c.Name} run {round + 1}/{warmups + runs}   ");
                 }
                 var run = new BenchRun(quick, c.Attribute.MultiThreaded, buffer);
-                c.Invoke(run);
+                try
+                {
+                    c.Invoke(run);
+                }
+                catch (BenchSkippedException skipped) when (round == 0 && group.Count > 1)
+                {
+                    // A comparison whose baseline cannot run here (a peer not installed) still measures the rest,
+                    // without that ratio; the reason is printed.
+                    Console.WriteLine($"  skipped {c.Name}: {skipped.Message}");
+                    skippedCases.Add(c);
+                    continue;
+                }
                 if (run.ElapsedTicks < 0 || run.Operations <= 0)
                 {
                     throw new InvalidOperationException($"benchmark {c.Name} must call Start() and Stop(operations > 0)");
@@ -196,12 +216,13 @@ internal static class BenchRunner
                 Metrics = metrics[c.Name].Count > 0 ? metrics[c.Name] : null,
             };
         }
-        foreach (var c in group.Where(c => c.Baselines.Count > 0))
+        foreach (var c in group.Where(c => c.Baselines.Any(results.ContainsKey)))
         {
             var result = results[c.Name];
-            result.Ratios = c.Baselines.ToDictionary(b => b, b => results[b].Median / result.Median);
-            result.Baseline = c.Baselines[0];
-            result.Ratio = result.Ratios[c.Baselines[0]];
+            var measured = c.Baselines.Where(results.ContainsKey).ToList();
+            result.Ratios = measured.ToDictionary(b => b, b => results[b].Median / result.Median);
+            result.Baseline = measured[0];
+            result.Ratio = result.Ratios[measured[0]];
         }
         return [.. group.Select(c => results[c.Name])];
     }

@@ -29,4 +29,8 @@ public readonly record struct AccessRequest(
 {
     /// <summary>Whether this request needs an approver's yes: it is marked irreversible, or it deletes storage.</summary>
     public bool NeedsApproval => Irreversible || (Resource == ResourceKind.Storage && Operation == AccessOperation.Delete);
+
+    /// <summary>For a tool call: the call's own id (<c>ToolCall.Id</c>), so an approver can tell two identical calls of
+    /// one agent apart and ask about the call that really waits (the MCP server's elicitation finds its request by it).</summary>
+    public string? CallId { get; init; }
 }

@@ -75,7 +75,7 @@ internal static class McpCommand
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
         // The client's own model, when it offers sampling, is one more LLM backend ("mcp-sampling").
-        var sampling = new McpSamplingBackend();
+        var sampling = new McpSamplingBackend(options.Mcp);
         options = options with { LlmBackends = [.. options.LlmBackends ?? [new AgentOS.Llm.EchoLlmBackend(time: options.TimeProvider)], sampling] };
         // Irreversible tool calls ask the client's user (elicitation) when this agent holds the approve grant.
         AgentKernel? started = null;

@@ -60,6 +60,8 @@ internal static class ServeCommand
             return CommandLine.UsageError;
         }
         options.Tools.AddBuiltIns(options.TimeProvider);
+        // Connected MCP clients' models serve their own agents as one more LLM backend ("mcp-sampling").
+        options = options with { LlmBackends = [.. options.LlmBackends ?? [new AgentOS.Llm.EchoLlmBackend(time: options.TimeProvider)], new AgentOS.Hosting.Mcp.McpSamplingBackend(options.Mcp)] };
 
         var kernel = started = AgentKernel.Start(options);
         // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,

@@ -147,8 +147,8 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Llm.MayUse = _access.MayUseLlm;
         _router = new SyscallRouter(_access, _queues, Tools, (agent, query) => Llm.Route(query, agent).Name, Time, observers) { Clock = clock };
         Port = new InProcessPort(_router, ToolsFor);
+        Sessions = CreateSessions(options); // before the MCP servers: those with sandbox: true start inside a session
         Mcp = StartMcpServers(options);
-        Sessions = CreateSessions(options);
         Reactor = StartReactor(options.Reactor);
     }
 

@@ -85,6 +85,9 @@ public sealed partial class KernelConfig
     /// <summary>HTTP endpoints that become kernel tools (see <see cref="Tools.HttpToolConfig"/>).</summary>
     public IReadOnlyList<Tools.HttpToolConfig>? HttpTools { get; init; }
 
+    /// <summary>See <see cref="KernelOptions.Mcp"/>: the MCP server's settings (session idle timeout, sampling by agent).</summary>
+    public AgentOS.Mcp.McpOptions? Mcp { get; set; }
+
     /// <summary>Reads a config file.</summary>
     /// <exception cref="KernelConfigException">The file is missing, not JSON, or has an unknown key or a bad value.</exception>
     public static KernelConfig Load(string path)
@@ -156,6 +159,7 @@ public sealed partial class KernelConfig
             Reactor = Reactor is { Enabled: true } ? Reactor : null,
             Tools = ConfiguredTools(clock),
             McpServers = McpServers,
+            Mcp = Mcp ?? defaults.Mcp,
         };
     }
 
@@ -207,6 +211,7 @@ public sealed partial class KernelConfig
         try
         {
             Reactor?.Validate();
+            Mcp?.Validate();
         }
         catch (ArgumentException ex)
         {

@@ -56,6 +56,10 @@ public sealed record KernelOptions
     /// (<see cref="AgentKernel.Mcp"/> adds more at run time).</summary>
     public IReadOnlyList<Tools.Mcp.McpServerConfig>? McpServers { get; init; }
 
+    /// <summary>The MCP server's settings: how long an idle Streamable HTTP session lives, and whose client's model serves
+    /// each agent on the <c>mcp-sampling</c> backend.</summary>
+    public AgentOS.Mcp.McpOptions Mcp { get; init; } = new();
+
     /// <summary>For MCP servers configured with <c>sandbox: true</c>: the sandbox session each runs in. Unset: such
     /// servers are refused at start.</summary>
     public Func<Tools.Mcp.McpServerConfig, Computer.ISessionHost>? McpSandbox { get; init; }

@@ -112,7 +112,7 @@ internal sealed partial class LlmManager : SyscallExecutor
             }
             else
             {
-                var pending = backend.GenerateAsync(query, syscall.RunToken);
+                var pending = backend is IAgentAwareLlmBackend aware ? aware.GenerateAsync(query, syscall.Request.AgentId, syscall.RunToken) : backend.GenerateAsync(query, syscall.RunToken);
                 response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
             }
         }

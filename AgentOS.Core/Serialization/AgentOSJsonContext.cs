@@ -137,4 +137,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ToolList))]
 [JsonSerializable(typeof(AgentOS.Tools.HttpToolConfig))]
 [JsonSerializable(typeof(AgentOS.Tools.Mcp.McpServerConfig))]
+// mcpfinish: the MCP server's settings (the kernel config's "mcp" section).
+[JsonSerializable(typeof(AgentOS.Mcp.McpOptions))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Mcp.Protocol.ContentBlock>))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

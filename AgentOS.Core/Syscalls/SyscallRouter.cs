@@ -303,8 +303,9 @@ internal sealed partial class SyscallRouter : IDisposable
                 string target = storage.Operation == StorageOperation.List && storage.Path.Length > 1 ? storage.Path.TrimEnd('/') : storage.Path;
                 return new AccessRequest(agent, ResourceKind.Storage, storageOperation, target, Irreversible: storageOperation == AccessOperation.Delete);
             default:
-                var tool = _tools.Get(request.Tool!.Call.Name);
-                return new AccessRequest(agent, ResourceKind.Tool, AccessOperation.Call, tool.Name, Irreversible: tool.Irreversible);
+                var call = request.Tool!.Call;
+                var tool = _tools.Get(call.Name);
+                return new AccessRequest(agent, ResourceKind.Tool, AccessOperation.Call, tool.Name, Irreversible: tool.Irreversible) { CallId = call.Id };
         }
     }
 

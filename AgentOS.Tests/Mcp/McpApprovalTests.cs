@@ -20,23 +20,8 @@ public sealed class McpApprovalTests
     public async Task AnIrreversibleCallAsksTheClientsUserWhoMustHoldTheApproveGrant()
     {
         using var temp = new TempDirectory("agentos-mcp-approval");
-        AgentKernel? started = null;
-        var options = new KernelOptions { DataDirectory = temp.Path, Approver = new McpElicitationApprover(DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
-        int runs = 0;
-        options.Tools.Register(new ToolDefinition
-        {
-            Name = "files.shred",
-            Description = "Shreds the files (irreversible).",
-            ParametersSchema = JsonElement.Parse("""{"type":"object","properties":{}}"""),
-            Irreversible = true,
-            Run = (_, _, _) =>
-            {
-                Interlocked.Increment(ref runs);
-                return ValueTask.FromResult(new ToolOutput("shredded"));
-            },
-        });
-        await using var kernel = started = AgentKernel.Start(options);
-        kernel.RegisterIdentity("alice");
+        var shredder = new Shredder();
+        await using var kernel = shredder.Start(temp.Path);
         var server = new McpServer(kernel);
 
         // An administrator's session acting as alice: the client's user approves, then refuses.
@@ -45,7 +30,7 @@ public sealed class McpApprovalTests
         await client.InitializeAsync();
         var approved = await client.CallAsync("files.shred");
         Assert.Equal("shredded", approved.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal(1, runs);
+        Assert.Equal(1, shredder.Runs);
         Assert.Equal(1, client.Asked.Count);
         Assert.Contains("files.shred", client.Asked[0]);
 
@@ -53,7 +38,7 @@ public sealed class McpApprovalTests
         var refused = await client.CallAsync("files.shred");
         Assert.True(refused.GetProperty("isError").GetBoolean());
         Assert.Contains("Approval refused by admin (MCP client test)", refused.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal(1, runs, "a refusal runs nothing");
+        Assert.Equal(1, shredder.Runs, "a refusal runs nothing");
         Assert.Equal(2, client.Asked.Count);
 
         // alice's own session: she lacks the approve grant, so her client's user is not asked and the fallback denies.
@@ -63,10 +48,85 @@ public sealed class McpApprovalTests
         var denied = await own.CallAsync("files.shred");
         Assert.True(denied.GetProperty("isError").GetBoolean());
         Assert.Equal(0, own.Asked.Count, "a principal without the approve grant is never asked");
-        Assert.Equal(1, runs);
+        Assert.Equal(1, shredder.Runs);
 
         string audit = await File.ReadAllTextAsync(Path.Combine(temp.Path, "audit.jsonl"));
         Assert.Contains("\"approver\":\"admin (MCP client test)\"", audit);
+    }
+
+    [Test(TimeoutSeconds = 60)]
+    public async Task TwoIdenticalCallsInFlightAreEachAskedOnTheirOwnRequest()
+    {
+        using var temp = new TempDirectory("agentos-mcp-approval-pair");
+        var shredder = new Shredder();
+        await using var kernel = shredder.Start(temp.Path);
+        var server = new McpServer(kernel);
+
+        // Two administrators' clients acting as alice call the same tool at once; neither answers its question until
+        // both questions are out, so both calls wait for approval together. Rounds repeat it, since which of two
+        // identical waiting calls a lookup by (agent, tool) would find depends on hashing.
+        for (int round = 0; round < 8; round++)
+        {
+            var bothAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            int asked = 0;
+            void OnAsked()
+            {
+                if (Interlocked.Increment(ref asked) == 2)
+                {
+                    bothAsked.TrySetResult();
+                }
+            }
+            var yes = new ElicitingClient { Approve = true, Hold = bothAsked.Task, OnAsked = OnAsked };
+            var no = new ElicitingClient { Approve = false, Hold = bothAsked.Task, OnAsked = OnAsked };
+            yes.Session = server.Open(new Principal(Principal.AdminName, IsAdmin: true), "alice", yes);
+            no.Session = server.Open(new Principal(Principal.AdminName, IsAdmin: true), "alice", no);
+            await yes.InitializeAsync();
+            await no.InitializeAsync();
+            int before = shredder.Runs;
+
+            var refusedCall = no.CallAsync("files.shred");
+            var approvedCall = yes.CallAsync("files.shred");
+            var (approved, refused) = (await approvedCall, await refusedCall);
+
+            Assert.Equal(1, yes.Asked.Count, $"round {round}: the approving client is asked about its own call, once");
+            Assert.Equal(1, no.Asked.Count, $"round {round}: the declining client is asked about its own call, once");
+            Assert.False(approved.TryGetProperty("isError", out var e1) && e1.GetBoolean(), approved.GetRawText());
+            Assert.Contains("shredded", approved.GetProperty("content")[0].GetProperty("text").GetString());
+            Assert.True(refused.GetProperty("isError").GetBoolean(), refused.GetRawText());
+            Assert.Equal(before + 1, shredder.Runs, $"round {round}: only the approved call ran");
+            await yes.Session.DisposeAsync();
+            await no.Session.DisposeAsync();
+        }
+    }
+
+    /// <summary>A kernel whose MCP approvals go by elicitation (deny-all otherwise), with alice and the irreversible tool
+    /// files.shred, which counts its runs.</summary>
+    private sealed class Shredder
+    {
+        private int _runs;
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public AgentKernel Start(string data)
+        {
+            AgentKernel? started = null;
+            var options = new KernelOptions { DataDirectory = data, Approver = new McpElicitationApprover(DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };
+            options.Tools.Register(new ToolDefinition
+            {
+                Name = "files.shred",
+                Description = "Shreds the files (irreversible).",
+                ParametersSchema = JsonElement.Parse("""{"type":"object","properties":{}}"""),
+                Irreversible = true,
+                Run = (_, _, _) =>
+                {
+                    Interlocked.Increment(ref _runs);
+                    return ValueTask.FromResult(new ToolOutput("shredded"));
+                },
+            });
+            started = AgentKernel.Start(options);
+            started.RegisterIdentity("alice");
+            return started;
+        }
     }
 
     /// <summary>An MCP client in-process: it offers elicitation and answers each approval question with <see cref="Approve"/>.</summary>
@@ -80,6 +140,12 @@ public sealed class McpApprovalTests
 
         public List<string> Asked { get; } = [];
 
+        /// <summary>Answers wait for this (default: answer at once).</summary>
+        public Task Hold { get; init; } = Task.CompletedTask;
+
+        /// <summary>Called as each question arrives.</summary>
+        public Action? OnAsked { get; init; }
+
         public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
         {
             var root = JsonDocument.Parse(message).RootElement;
@@ -89,9 +155,15 @@ public sealed class McpApprovalTests
                 {
                     Asked.Add(root.GetProperty("params").GetProperty("message").GetString()!);
                 }
+                OnAsked?.Invoke();
                 var id = JsonRpcId.FromElement(root.GetProperty("id"));
-                var answer = JsonElement.Parse(Approve ? """{"action":"accept","content":{"approve":true}}""" : """{"action":"decline"}""");
-                _ = Task.Run(async () => await Session.HandleAsync(new JsonRpcResponse(id, answer), this));
+                bool approve = Approve;
+                var answer = JsonElement.Parse(approve ? """{"action":"accept","content":{"approve":true}}""" : """{"action":"decline"}""");
+                _ = Task.Run(async () =>
+                {
+                    await Hold;
+                    await Session.HandleAsync(new JsonRpcResponse(id, answer), this);
+                }, CancellationToken.None);
             }
             return ValueTask.CompletedTask;
         }

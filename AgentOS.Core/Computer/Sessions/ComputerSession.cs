@@ -58,6 +58,9 @@ public sealed class ComputerSession : ISessionHost
 
     internal bool Busy => Volatile.Read(ref _shell) is { Busy: true };
 
+    /// <summary>Held by the kernel for a process it hosts (a sandboxed MCP server): never expired as idle.</summary>
+    internal bool Hosted { get; init; }
+
     internal TimeSpan Idle => _time.GetElapsedTime(Interlocked.Read(ref _lastUsed));
 
     /// <inheritdoc />

@@ -172,7 +172,7 @@ public sealed partial class SessionManager : IAsyncDisposable
         int expired = 0;
         foreach (var session in _sessions.Values)
         {
-            if (!session.Busy && session.Idle >= _options.IdleTimeout)
+            if (!session.Busy && !session.Hosted && session.Idle >= _options.IdleTimeout)
             {
                 Remove(session, $"idle for {_options.IdleTimeout}");
                 expired++;

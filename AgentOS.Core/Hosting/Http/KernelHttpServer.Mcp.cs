@@ -18,8 +18,67 @@ public sealed partial class KernelHttpServer
     private readonly ConcurrentDictionary<string, McpHttpSession> _mcpSessions = new(StringComparer.Ordinal);
     private McpServer? _mcp;
 
+    private ITimer? _mcpExpiry;
+
     /// <summary>The MCP server behind <c>/mcp</c> (made on first use).</summary>
-    internal McpServer McpServer => LazyInitializer.EnsureInitialized(ref _mcp, () => new McpServer(_kernel));
+    internal McpServer McpServer => LazyInitializer.EnsureInitialized(ref _mcp, () =>
+    {
+        var server = new McpServer(_kernel);
+        // The kernel's sampling backend (serve adds one) asks this server's sessions.
+        foreach (var sampling in _kernel.Llm.Backends.OfType<McpSamplingBackend>())
+        {
+            sampling.Server = server;
+        }
+        return server;
+    });
+
+    /// <summary>How many MCP sessions are open.</summary>
+    internal int McpSessionCount => _mcpSessions.Count;
+
+    private TimeSpan McpIdleTimeout => _kernel.McpOptions.SessionIdleTimeout;
+
+    /// <summary>Ends the sessions idle longer than the configured timeout (<c>mcp.session_idle_timeout</c>); a sweep
+    /// runs every quarter of it, and a request naming an idle session ends it too, so none outlives it.</summary>
+    internal int ExpireIdleMcpSessions()
+    {
+        int ended = 0;
+        foreach (var session in _mcpSessions.Values)
+        {
+            if (session.IsIdleFor(McpIdleTimeout) && EndMcpSession(session))
+            {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private bool EndMcpSession(McpHttpSession session)
+    {
+        if (!_mcpSessions.TryRemove(session.Id, out _))
+        {
+            return false;
+        }
+        session.Standalone.Complete();
+        _ = session.Session.DisposeAsync().AsTask();
+        return true;
+    }
+
+    // The sweep's timer starts with the first session and stops with the server.
+    private void EnsureMcpExpiry()
+    {
+        if (Volatile.Read(ref _mcpExpiry) is not null)
+        {
+            return;
+        }
+        var period = McpIdleTimeout / 4;
+        var timer = _kernel.Time.CreateTimer(static s => ((KernelHttpServer)s!).ExpireIdleMcpSessions(), this, period, period);
+        if (Interlocked.CompareExchange(ref _mcpExpiry, timer, null) is not null)
+        {
+            timer.Dispose();
+            return;
+        }
+        _stopping.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
+    }
 
     private async Task HandleMcpAsync(HttpServerRequest request, HttpServerResponse response)
     {
@@ -38,13 +97,31 @@ public sealed partial class KernelHttpServer
         McpHttpSession? session = null;
         if (sessionId is not null)
         {
-            if (!_mcpSessions.TryGetValue(sessionId, out session) || session.Session.Principal.Name != caller.Name)
+            if (_mcpSessions.TryGetValue(sessionId, out session) && session.IsIdleFor(McpIdleTimeout))
+            {
+                EndMcpSession(session); // expired: as gone as a deleted one (the sweep may not have come by yet)
+                session = null;
+            }
+            if (session is null || session.Session.Principal.Name != caller.Name)
             {
                 // Another principal's session is as unknown to this caller as one that ended.
                 await WriteMcpErrorAsync(response, 404, JsonRpcErrorCodes.InvalidRequest, $"No MCP session '{sessionId}': it ended or never existed; initialize a new one.").ConfigureAwait(false);
                 return;
             }
         }
+        session?.BeginUse();
+        try
+        {
+            await HandleMcpMethodAsync(request, response, caller, session).ConfigureAwait(false);
+        }
+        finally
+        {
+            session?.EndUse();
+        }
+    }
+
+    private async Task HandleMcpMethodAsync(HttpServerRequest request, HttpServerResponse response, Principal caller, McpHttpSession? session)
+    {
         switch (request.HttpMethod)
         {
             case "POST":
@@ -58,11 +135,7 @@ public sealed partial class KernelHttpServer
                 await McpGetAsync(request, response, session).ConfigureAwait(false);
                 return;
             case "DELETE":
-                if (_mcpSessions.TryRemove(session.Id, out _))
-                {
-                    session.Standalone.Complete();
-                    await session.Session.DisposeAsync().ConfigureAwait(false);
-                }
+                EndMcpSession(session);
                 response.StatusCode = 204;
                 return;
             default:
@@ -86,9 +159,25 @@ public sealed partial class KernelHttpServer
                 return;
             }
             string agent = McpAgent(request, caller);
-            session = new McpHttpSession(McpServer, caller, agent);
+            session = new McpHttpSession(McpServer, caller, agent, _kernel.Time);
             _mcpSessions[session.Id] = session;
+            EnsureMcpExpiry();
+            session.BeginUse();
+            try
+            {
+                await McpAnswerAsync(request, response, payload, session).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.EndUse();
+            }
+            return;
         }
+        await McpAnswerAsync(request, response, payload, session).ConfigureAwait(false);
+    }
+
+    private async Task McpAnswerAsync(HttpServerRequest request, HttpServerResponse response, JsonRpcPayload payload, McpHttpSession session)
+    {
         response.AddHeader(SessionHeader, session.Id);
         var requests = new List<JsonRpcRequest>();
         foreach (var message in payload.Messages)

@@ -75,7 +75,7 @@ internal static class ConformanceFixtures
             string prompt = args.TryGetProperty("prompt"u8, out var p) ? p.GetString() ?? "" : "";
             var answer = await mcp.RequestAsync(McpMethods.SamplingCreateMessage, new CreateMessageRequestParams
             {
-                Messages = [new SamplingMessage { Role = "user", Content = ContentBlock.FromText(prompt) }],
+                Messages = [new SamplingMessage { Role = "user", Content = [ContentBlock.FromText(prompt)] }],
                 MaxTokens = 100,
             }, AgentOSJsonContext.Default.CreateMessageRequestParams).ConfigureAwait(false);
             string text = answer.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object && content.TryGetProperty("text"u8, out var t) ? t.GetString() ?? "" : "No response";

@@ -22,8 +22,13 @@ internal sealed class McpElicitationApprover(IApprover fallback, Func<Principal,
     public async ValueTask<ApprovalResult> RequestAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
     {
         var access = request.Request;
-        if (access.Resource != ResourceKind.Tool || access.Target is null
-            || McpToolCalls.FindFor(access.AgentId, access.Target) is not { } mcp
+        // By the call's own id, never by (agent, tool): two identical calls in flight at once are two questions, each
+        // asked on its own request's stream and withdrawn with its own cancellation. The id is checked against the
+        // agent and tool too, since any agent may name its calls: a borrowed id must not reach another client's user.
+        if (access.Resource != ResourceKind.Tool
+            || McpToolCalls.Find(access.CallId) is not { } mcp
+            || !string.Equals(mcp.Tool, access.Target, StringComparison.Ordinal)
+            || !string.Equals(mcp.Session.AgentId, access.AgentId, StringComparison.Ordinal)
             || !mcp.Session.ClientElicits || !mayApprove(mcp.Session.Principal))
         {
             return await Fallback.RequestAsync(request, cancellationToken).ConfigureAwait(false);

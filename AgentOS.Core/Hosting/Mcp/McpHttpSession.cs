@@ -20,10 +20,15 @@ internal sealed class McpHttpSession
 
     private readonly ConcurrentDictionary<string, McpHttpStream> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly TimeProvider _time;
     private long _nextStream;
+    private long _lastUsed;
+    private int _active;
 
-    public McpHttpSession(McpServer server, Principal principal, string agentId)
+    public McpHttpSession(McpServer server, Principal principal, string agentId, TimeProvider time)
     {
+        _time = time;
+        _lastUsed = time.GetTimestamp();
         Id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         Standalone = new McpHttpStream("0", KeptSessionEvents);
         _streams[Standalone.Id] = Standalone;
@@ -50,6 +55,24 @@ internal sealed class McpHttpSession
         }
         return stream;
     }
+
+    /// <summary>Marks a request that uses the session as begun: the session is not idle until it ends
+    /// (<see cref="EndUse"/>), however long its stream stays open.</summary>
+    public void BeginUse()
+    {
+        Interlocked.Increment(ref _active);
+        Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
+    }
+
+    /// <summary>Marks a request that used the session as ended; the idle time counts from here.</summary>
+    public void EndUse()
+    {
+        Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
+        Interlocked.Decrement(ref _active);
+    }
+
+    /// <summary>Whether no request has used it for <paramref name="timeout"/> and none is using it now.</summary>
+    public bool IsIdleFor(TimeSpan timeout) => Volatile.Read(ref _active) == 0 && _time.GetElapsedTime(Interlocked.Read(ref _lastUsed)) >= timeout;
 
     /// <summary>The stream an event id belongs to.</summary>
     public McpHttpStream? Find(string streamId) => _streams.GetValueOrDefault(streamId);

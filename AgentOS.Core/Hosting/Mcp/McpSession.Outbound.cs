@@ -19,6 +19,9 @@ internal sealed partial class McpSession
     /// <summary>Whether the client offered sampling (<c>sampling/createMessage</c>).</summary>
     public bool ClientSamples => ClientCapabilities?.Sampling is not null;
 
+    /// <summary>Whether the client offered tools inside sampling (<c>sampling.tools</c>): its model can plan tool calls.</summary>
+    public bool ClientSamplesTools => ClientCapabilities?.Sampling?.Tools is not null;
+
     /// <summary>Whether the client offered elicitation (<c>elicitation/create</c>).</summary>
     public bool ClientElicits => ClientCapabilities?.Elicitation is not null;
 

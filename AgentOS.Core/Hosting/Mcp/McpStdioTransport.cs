@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using AgentOS.Mcp.JsonRpc;
 
@@ -10,22 +12,84 @@ namespace AgentOS.Hosting.Mcp;
 /// </summary>
 internal sealed class McpStdioTransport(Stream input, Stream output) : IMcpSink, IDisposable
 {
-    private readonly SemaphoreSlim _write = new(1, 1);
+    // Answers are written by whichever sender finds the writer free: it writes its own message and every message queued
+    // meanwhile as ONE write of the lines joined (stdout is unbuffered: a write per message and another per newline
+    // woke the client twice per answer, and with many requests in flight cost a system call each). Protocol: enqueue,
+    // then try to become the writer (_writing 0 -> 1); the writer drains, releases (_writing = 0), then rechecks the
+    // queue, so a message enqueued just before the release is never left behind.
+    private readonly ConcurrentQueue<(ReadOnlyMemory<byte> Message, TaskCompletionSource? Written)> _queue = new();
+    private readonly ArrayBufferWriter<byte> _batch = new(4096);
+    private int _writing;
 
-    public void Dispose() => _write.Dispose();
-
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public void Dispose()
     {
-        await _write.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _writing) == 0 && _queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            // Uncontended: write now, on this thread, with the newline in the same write.
+            return WriteAloneAsync(message);
+        }
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Enqueue((message, written));
+        return TryDrainAsync(written.Task);
+    }
+
+    private async ValueTask WriteAloneAsync(ReadOnlyMemory<byte> message)
+    {
         try
         {
-            await output.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
-            output.WriteByte((byte)'\n');
+            _batch.Clear();
+            _batch.Write(message.Span);
+            _batch.Write("\n"u8);
+            await output.WriteAsync(_batch.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            _write.Release();
+            Volatile.Write(ref _writing, 0);
+        }
+        await DrainAsync().ConfigureAwait(false); // what others queued while this one wrote
+    }
+
+    private async ValueTask TryDrainAsync(Task written)
+    {
+        await DrainAsync().ConfigureAwait(false);
+        await written.ConfigureAwait(false);
+    }
+
+    private async ValueTask DrainAsync()
+    {
+        while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            var done = new List<TaskCompletionSource>();
+            try
+            {
+                _batch.Clear();
+                while (_queue.TryDequeue(out var item))
+                {
+                    _batch.Write(item.Message.Span);
+                    _batch.Write("\n"u8);
+                    if (item.Written is not null)
+                    {
+                        done.Add(item.Written);
+                    }
+                }
+                await output.WriteAsync(_batch.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                done.ForEach(d => d.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                done.ForEach(d => d.TrySetException(ex));
+                throw;
+            }
+            finally
+            {
+                Volatile.Write(ref _writing, 0);
+            }
         }
     }
 

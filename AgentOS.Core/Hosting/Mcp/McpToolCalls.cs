@@ -14,17 +14,14 @@ internal static class McpToolCalls
 
     public static string Add(McpRequestContext context)
     {
-        string id = "mcp-" + Interlocked.Increment(ref s_next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Unguessable, since approvals are routed by it: another caller naming its call so must not borrow this one's.
+        string id = "mcp-" + Interlocked.Increment(ref s_next).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         Running[id] = context;
         return id;
     }
 
     public static void Remove(string callId) => Running.TryRemove(callId, out _);
-
-    /// <summary>A running MCP call of <paramref name="tool"/> by a session acting as <paramref name="agentId"/> (the
-    /// approver's way back to the client, since an approval names the agent and the tool, not the call).</summary>
-    public static McpRequestContext? FindFor(string agentId, string tool) =>
-        Running.Values.FirstOrDefault(c => string.Equals(c.Tool, tool, StringComparison.Ordinal) && string.Equals(c.Session.AgentId, agentId, StringComparison.Ordinal));
 
     /// <summary>The MCP request behind a tool call, when an MCP client made it.</summary>
     public static McpRequestContext? Find(string? callId) => callId is not null && Running.TryGetValue(callId, out var context) ? context : null;

@@ -54,6 +54,30 @@ public sealed class ContentBlock
     [JsonPropertyName("_meta")]
     public JsonElement? Meta { get; init; }
 
+    /// <summary>A tool use's id (sampling with tools).</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    /// <summary>A tool use's arguments, an object.</summary>
+    [JsonPropertyName("input")]
+    public JsonElement? Input { get; init; }
+
+    /// <summary>The tool use a tool result answers.</summary>
+    [JsonPropertyName("toolUseId")]
+    public string? ToolUseId { get; init; }
+
+    /// <summary>A tool result's content.</summary>
+    [JsonPropertyName("content")]
+    public IReadOnlyList<ContentBlock>? Content { get; init; }
+
+    /// <summary>A tool result's structured value.</summary>
+    [JsonPropertyName("structuredContent")]
+    public JsonElement? StructuredContent { get; init; }
+
+    /// <summary>The tool call behind a tool result failed.</summary>
+    [JsonPropertyName("isError")]
+    public bool? IsError { get; init; }
+
     /// <summary>A text block.</summary>
     public static ContentBlock FromText(string text) => new() { Type = ContentTypes.Text, Text = text };
 
@@ -66,6 +90,13 @@ public sealed class ContentBlock
     /// <summary>A link to a resource the client may read.</summary>
     public static ContentBlock FromResourceLink(string uri, string name, string? mimeType = null) =>
         new() { Type = ContentTypes.ResourceLink, Uri = uri, Name = name, MimeType = mimeType };
+
+    /// <summary>A model's tool call (sampling with tools).</summary>
+    public static ContentBlock FromToolUse(string id, string name, JsonElement input) => new() { Type = ContentTypes.ToolUse, Id = id, Name = name, Input = input };
+
+    /// <summary>A tool's result for the model (sampling with tools).</summary>
+    public static ContentBlock FromToolResult(string toolUseId, string text, bool isError) =>
+        new() { Type = ContentTypes.ToolResult, ToolUseId = toolUseId, Content = [FromText(text)], IsError = isError ? true : null };
 
     /// <summary>An embedded resource.</summary>
     public static ContentBlock FromResource(ResourceContents resource) => new() { Type = ContentTypes.Resource, Resource = resource };

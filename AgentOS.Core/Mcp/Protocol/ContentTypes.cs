@@ -17,4 +17,10 @@ public static class ContentTypes
 
     /// <summary>An embedded resource.</summary>
     public const string Resource = "resource";
+
+    /// <summary>A model's tool call inside sampling (2025-11-25): <c>id</c>, <c>name</c>, <c>input</c>.</summary>
+    public const string ToolUse = "tool_use";
+
+    /// <summary>A tool's result sent back to the model inside sampling: <c>toolUseId</c>, <c>content</c>, <c>isError</c>.</summary>
+    public const string ToolResult = "tool_result";
 }

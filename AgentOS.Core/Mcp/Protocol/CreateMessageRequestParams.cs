@@ -38,6 +38,14 @@ public sealed class CreateMessageRequestParams
     [JsonPropertyName("metadata")]
     public JsonElement? Metadata { get; init; }
 
+    /// <summary>Tools the model may call (only to a client that declared <c>sampling.tools</c>).</summary>
+    [JsonPropertyName("tools")]
+    public IReadOnlyList<Tool>? Tools { get; init; }
+
+    /// <summary>Whether the model must, may or must not call them.</summary>
+    [JsonPropertyName("toolChoice")]
+    public ToolChoice? ToolChoice { get; init; }
+
     /// <summary>Request metadata.</summary>
     [JsonPropertyName("_meta")]
     public RequestMeta? Meta { get; init; }

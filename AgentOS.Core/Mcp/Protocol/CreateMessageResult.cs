@@ -11,7 +11,8 @@ public sealed class CreateMessageResult
 
     /// <summary>What the model produced.</summary>
     [JsonPropertyName("content")]
-    public required ContentBlock Content { get; init; }
+    [JsonConverter(typeof(ContentBlocksConverter))]
+    public required IReadOnlyList<ContentBlock> Content { get; init; }
 
     /// <summary>The model that produced it.</summary>
     [JsonPropertyName("model")]

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace AgentOS.Mcp.Protocol;
 
-/// <summary>One message of a sampling conversation (one content block; tool use inside sampling is not used by AgentOS).</summary>
+/// <summary>One message of a sampling conversation: one content block, or several (a model's text and tool uses; a
+/// user turn of tool results), written as the spec does — an object for one block, an array for more.</summary>
 public sealed class SamplingMessage
 {
     /// <summary><c>user</c> or <c>assistant</c>.</summary>
@@ -11,5 +12,6 @@ public sealed class SamplingMessage
 
     /// <summary>Its content.</summary>
     [JsonPropertyName("content")]
-    public required ContentBlock Content { get; init; }
+    [JsonConverter(typeof(ContentBlocksConverter))]
+    public required IReadOnlyList<ContentBlock> Content { get; init; }
 }
