@@ -137,4 +137,16 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ToolList))]
 [JsonSerializable(typeof(AgentOS.Tools.HttpToolConfig))]
 [JsonSerializable(typeof(AgentOS.Tools.Mcp.McpServerConfig))]
+// Dashboard branch: the operations endpoints (queues with percentiles, agents' activity, LLM backends, undo) and the
+// dashboard's login.
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.QueueView>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.QueueView))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.QueuePolicyRequest))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.AgentActivity>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.StopAgentResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.LlmBackendView>))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Evolution.EvolutionChange>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardLoginRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardSessionView))]
+// (end of dashboard block)
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
