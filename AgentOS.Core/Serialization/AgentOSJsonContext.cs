@@ -137,4 +137,6 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ToolList))]
 [JsonSerializable(typeof(AgentOS.Tools.HttpToolConfig))]
 [JsonSerializable(typeof(AgentOS.Tools.Mcp.McpServerConfig))]
+// The browser tool (branch browser): DevTools protocol messages read from Chromium's pipe.
+[JsonSerializable(typeof(AgentOS.Computer.Browser.Cdp.CdpMessage))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
