@@ -149,4 +149,6 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardLoginRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardSessionView))]
 // (end of dashboard block)
+// The browser tool (branch browser): DevTools protocol messages read from Chromium's pipe.
+[JsonSerializable(typeof(AgentOS.Computer.Browser.Cdp.CdpMessage))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;
