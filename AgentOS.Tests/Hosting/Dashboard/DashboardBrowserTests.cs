@@ -131,9 +131,10 @@ public sealed class DashboardBrowserTests
         await page.SetViewportAsync(1280, 900, mobile: false);
         await page.LogInAsync(demo.Server.Url, Token);
         await page.WaitForAsync("document.getElementById('approval-count').textContent === '1'", "the pending delete (so Approve and Deny exist)", 60);
-        // Fill the storage browser so its actions exist too.
+        // Fill the storage browser so its actions exist too, once the first agent has saved its answer.
+        await page.WaitForAsync("document.querySelector('#agents-table tr[data-agent=agent-00000] .completed').textContent !== '0'", "the first agent's answer", 120);
         await page.ShowViewAsync("memory");
-        await page.EvaluateAsync("document.getElementById('browse-path').value = 'agents/'");
+        await page.EvaluateAsync("document.getElementById('browse-path').value = ''"); // the page lists the agent's own folder
         await page.ClickAsync("#browse-button");
         await page.WaitForAsync("document.querySelector('#storage-keys button[data-action=versions]')", "stored keys to browse", 60);
         await page.ClickAsync("#storage-keys button[data-action=versions]");
