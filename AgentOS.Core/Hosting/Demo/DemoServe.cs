@@ -66,6 +66,10 @@ internal sealed class DemoServe : IAsyncDisposable
             LlmBackends = [backend],
             Tools = new ToolRegistry().AddBuiltIns(),
             Approver = new ManualApprover(),
+            // Generous budgets, so the Agents view has calls and tokens to show against them.
+            Access = AccessPolicy.CreateBuilder()
+                .AddGroup(AgentKernel.DefaultGroup, g => g.AllowTools(PrivilegeGroup.Everything).UseLlm(PrivilegeGroup.Everything).LimitCalls(10_000).LimitTokens(1_000_000))
+                .Build(),
             ExpireAtDeadline = false,
         });
         token ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
