@@ -264,19 +264,19 @@ internal static class DemoCommand
             stdout.WriteLine($"Dashboard: {demo.Server.Url}  (log in with the token {demo.Token})");
             stdout.WriteLine("Waves of agents keep arriving; a janitor agent's delete waits in Approvals. Ctrl+C stops.");
             stdout.Flush();
+            // Ctrl+C or SIGTERM (as serve stops), or a wave loop that failed.
             using var stopped = new ManualResetEventSlim();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stopped.Set(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                WaitHandle.WaitAny([stopped.WaitHandle, ((IAsyncResult)demo.Running).AsyncWaitHandle]);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+            WaitHandle.WaitAny([stopped.WaitHandle, ((IAsyncResult)demo.Running).AsyncWaitHandle]);
             stdout.WriteLine($"Stopping after {demo.Waves} waves.");
             return demo.Running.IsFaulted ? 1 : 0;
+
+            void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stopped.Set();
+            }
         }
         finally
         {
