@@ -1,5 +1,6 @@
 using System.Globalization;
 using AgentOS.Hosting.Demo;
+using AgentOS.Llm;
 using AgentOS.Llm.Embedded;
 using AgentOS.Llm.Simulation;
 
@@ -15,7 +16,7 @@ namespace AgentOS.Hosting;
 internal static class DemoCommand
 {
     public const string Usage = "demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded|openai] [--slots N] "
-        + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)]";
+        + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)] [--serve [--port N]]";
 
     /// <summary>The policies <c>--compare-policies</c> runs, the kernel's default (sjf on learned lengths) first.</summary>
     public static readonly string[] ComparedPolicies = ["sjf", "fifo", "priority", "edf", "rr", "las", "wfq"];
@@ -30,6 +31,8 @@ internal static class DemoCommand
             bool ok = option switch
             {
                 "--quick" => settings.Quick = true,
+                "--serve" => settings.Serve = true,
+                "--port" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Port) && settings.Port is >= 0 and <= 65_535,
                 "--compare-policies" => settings.Compare = true,
                 "--agents" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Agents) && settings.Agents is >= 1 and <= 20_000,
                 "--slots" => int.TryParse(Next(), CultureInfo.InvariantCulture, out settings.Slots) && settings.Slots is >= 1 and <= 1_024,
@@ -82,6 +85,10 @@ internal static class DemoCommand
         {
             stderr.WriteLine("agentos demo: --backend embedded needs a llama2.c model: pass --model stories260K.bin --tokenizer tok512.bin.");
             return 1;
+        }
+        if (settings.Serve)
+        {
+            return Serve(settings, embedded ? new EmbeddedLlmBackend(model!, tokenizer!, slots: 2) : null, stdout, stderr);
         }
         if (settings.Compare && embedded)
         {
@@ -219,6 +226,65 @@ internal static class DemoCommand
         }
     }
 
+    // The demo with the dashboard: waves of agents on a real-time kernel until Ctrl+C, and the URL to watch them at.
+    private static int Serve(Settings settings, EmbeddedLlmBackend? embedded, TextWriter stdout, TextWriter stderr)
+    {
+        if (settings.Compare)
+        {
+            stderr.WriteLine("agentos demo: --serve runs one policy in real time; drop --compare-policies.");
+            return CommandLine.UsageError;
+        }
+        if (settings.Agents == 0)
+        {
+            settings.Agents = 40; // a wave that ends within a minute, so the page shows waves coming and going
+        }
+        var trace = Arrivals(settings, remote: false, stdout);
+        ILlmBackend backend;
+        IReadOnlyList<DemoRequest> work;
+        if (embedded is not null)
+        {
+            backend = embedded;
+            work = DemoWorkload.Real(trace, TimeSpan.FromSeconds(20));
+            stdout.WriteLine($"Backend: the embedded llama2.c engine ({embedded.Slots} slots), real time.");
+        }
+        else
+        {
+            var latency = new SimulatedLatencyModel();
+            backend = new SimulatedLlmBackend(TimeProvider.System, settings.Slots, latency);
+            work = DemoWorkload.Simulated(trace, settings.Slots, latency);
+            stdout.WriteLine($"Backend: SIMULATOR on the real clock — {SimulatedLlmBackend.Label}, {settings.Slots} slots.");
+        }
+        var demo = DemoServe.Start(backend, work, settings.Port, TimeSpan.FromSeconds(3));
+        try
+        {
+            if (settings.Policy is { } policy)
+            {
+                demo.Kernel.SetQueuePolicy("llm", policy);
+            }
+            stdout.WriteLine($"Dashboard: {demo.Server.Url}  (log in with the token {demo.Token})");
+            stdout.WriteLine("Waves of agents keep arriving; a janitor agent's delete waits in Approvals. Ctrl+C stops.");
+            stdout.Flush();
+            // Ctrl+C or SIGTERM (as serve stops), or a wave loop that failed.
+            using var stopped = new ManualResetEventSlim();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+            WaitHandle.WaitAny([stopped.WaitHandle, ((IAsyncResult)demo.Running).AsyncWaitHandle]);
+            stdout.WriteLine($"Stopping after {demo.Waves} waves.");
+            return demo.Running.IsFaulted ? 1 : 0;
+
+            void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stopped.Set();
+            }
+        }
+        finally
+        {
+            demo.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            (backend as IDisposable)?.Dispose();
+        }
+    }
+
     private sealed class Settings
     {
         public bool Quick;
@@ -230,5 +296,7 @@ internal static class DemoCommand
         public string? Model;
         public string? Tokenizer;
         public string? BaseUrl;
+        public bool Serve;
+        public int Port;
     }
 }

@@ -250,6 +250,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
         Interlocked.Increment(ref entry.Running);
         Events.Publish(new AgentEvent(name, AgentStage.Started, Time.GetUtcNow()));
+        // Each run can be stopped by an operator (StopAgent): its token is the caller's, linked to one of its own.
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken = run.Token;
+        entry.Runs.TryAdd(run, 0);
         try
         {
             var agent = entry.Registration.Factory();
@@ -276,6 +280,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
         finally
         {
+            entry.Runs.TryRemove(run, out _);
             Interlocked.Decrement(ref entry.Running);
         }
     }
@@ -381,5 +386,6 @@ public sealed partial class AgentKernel : IAsyncDisposable
         public int Running;
         public long Completed;
         public long Failed;
+        public readonly ConcurrentDictionary<CancellationTokenSource, byte> Runs = new();
     }
 }

@@ -51,6 +51,23 @@ public sealed class LlmRateLimiter
         }
     }
 
+    /// <summary>The sliding minute as it stands: requests and tokens counted, and the limits (for status pages).</summary>
+    public LlmRateWindow CurrentWindow
+    {
+        get
+        {
+            if (_requestsPerMinute is null && _tokensPerMinute is null)
+            {
+                return new LlmRateWindow(0, 0, null, null);
+            }
+            lock (_gate)
+            {
+                Expire(Now);
+                return new LlmRateWindow(_starts.Count, _tokensInWindow, _requestsPerMinute, _tokensPerMinute);
+            }
+        }
+    }
+
     /// <summary>
     /// Whether a request estimated at <paramref name="estimatedTokens"/> may start now: <see cref="TimeSpan.Zero"/>
     /// counts it as started; otherwise how long to wait before asking again. A request larger than the whole token

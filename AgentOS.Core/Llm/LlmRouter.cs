@@ -107,6 +107,9 @@ public sealed class LlmRouter
         }
     }
 
+    /// <summary>Why the backend is marked down, or <see langword="null"/> while it is up.</summary>
+    public string? DownReason(string name) => Volatile.Read(ref _down) is { } down && down.TryGetValue(name, out var reason) ? reason : null;
+
     /// <summary>Whether the backend is marked down.</summary>
     public bool IsDown(string name) => Volatile.Read(ref _down) is { } down && down.ContainsKey(name);
 

@@ -140,4 +140,18 @@ namespace AgentOS.Serialization;
 // mcpfinish: the MCP server's settings (the kernel config's "mcp" section).
 [JsonSerializable(typeof(AgentOS.Mcp.McpOptions))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Mcp.Protocol.ContentBlock>))]
+// Dashboard branch: the operations endpoints (queues with percentiles, agents' activity, LLM backends, undo) and the
+// dashboard's login.
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.QueueView>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.QueueView))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.QueuePolicyRequest))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.AgentActivity>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.StopAgentResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.LlmBackendView>))]
+[JsonSerializable(typeof(IReadOnlyList<AgentOS.Evolution.EvolutionChange>))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardLoginRequest))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardSessionView))]
+// (end of dashboard block)
+// The browser tool (branch browser): DevTools protocol messages read from Chromium's pipe.
+[JsonSerializable(typeof(AgentOS.Computer.Browser.Cdp.CdpMessage))]
 internal sealed partial class AgentOSJsonContext : JsonSerializerContext;

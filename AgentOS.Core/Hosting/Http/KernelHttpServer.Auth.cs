@@ -15,7 +15,7 @@ public sealed partial class KernelHttpServer
     // OpenAI's clients expect "invalid_api_key" where the native API says "unauthorized".
     private Principal Authenticate(HttpServerRequest request, HttpServerResponse response, string code = "unauthorized")
     {
-        var result = _authenticator.Authenticate(request.Headers["Authorization"]);
+        var result = _authenticator.Authenticate(AuthorizationOf(request)); // the header, or the dashboard's cookie
         if (result.Principal is { } principal)
         {
             return principal;

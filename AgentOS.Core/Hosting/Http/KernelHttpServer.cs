@@ -32,6 +32,8 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     private readonly HttpAuthenticator _authenticator;
     private readonly HttpTransportServer _transport;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly KernelActivity _activity;
+    private readonly Dashboard.DashboardSessions _sessions;
     private int _refusing;
     private int _disposed;
     private long _requests;
@@ -41,6 +43,8 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         _kernel = kernel;
         _options = options;
         _authenticator = authenticator;
+        _activity = new KernelActivity(kernel.Events, kernel.Time);
+        _sessions = new Dashboard.DashboardSessions(kernel.Time);
         _transport = HttpTransportServer.Start(binding.Addresses, options.Port, options.Limits, HandleAsync);
         Url = new Uri($"http://{binding.UrlHost}:{_transport.Port}/");
     }
@@ -90,6 +94,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         StopAccepting();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _transport.StopAsync().ConfigureAwait(false);
+        await _activity.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -140,7 +145,17 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
             await HandleMcpAsync(request, response).ConfigureAwait(false); // MCP's Streamable HTTP (KernelHttpServer.Mcp.cs)
             return;
         }
+        if (IsDashboardPath(segments))
+        {
+            await RouteDashboardAsync(request, response, segments).ConfigureAwait(false); // Hosting/Dashboard
+            return;
+        }
         var caller = Authenticate(request, response);
+        if (IsOperationsPath(segments))
+        {
+            await RouteOperationsAsync(caller, request, response, segments).ConfigureAwait(false); // KernelHttpServer.Operations.cs
+            return;
+        }
         switch (request.HttpMethod, segments)
         {
             case ("GET", ["v1", "status"]):
@@ -161,7 +176,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
                 await WriteSchemaAsync(response, schema).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "events"]):
-                await StreamEventsAsync(caller, request.Headers["Authorization"], response).ConfigureAwait(false);
+                await StreamEventsAsync(caller, () => AuthorizationOf(request), response).ConfigureAwait(false);
                 return;
             case ("GET", ["v1", "approvals"]):
                 await WriteAsync(response, 200, PendingApprovals(caller), AgentOSJsonContext.Default.IReadOnlyListApprovalView).ConfigureAwait(false);
@@ -236,7 +251,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
     // A caller without the monitor grant sees only the events of agents it may act for (its own, at least). The
     // stream outlives the request's authentication, so each event re-checks the caller's credential: a token revoked
     // while the stream is open ends it with an `error` event instead of going on leaking events.
-    private async Task StreamEventsAsync(Principal caller, string? authorization, HttpServerResponse response)
+    private async Task StreamEventsAsync(Principal caller, Func<string?> authorization, HttpServerResponse response)
     {
         BeginEventStream(response);
         bool monitor = Access.MayMonitor(caller);
@@ -257,7 +272,7 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         {
             await foreach (var e in pending.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
-                var now = _authenticator.Authenticate(authorization);
+                var now = _authenticator.Authenticate(authorization());
                 if (now.Principal?.Name != caller.Name)
                 {
                     var refusal = new SyscallError { Code = "unauthorized", Message = $"The credential of this event stream no longer authenticates '{caller.Name}' ({now.Describe()}): the stream ends." };
