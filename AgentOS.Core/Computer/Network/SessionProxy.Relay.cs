@@ -22,21 +22,17 @@ internal sealed partial class SessionProxy
             else
             {
                 var head = Encoding.Latin1.GetBytes(request.Head);
-                if (!Count(head.Length, ref moved))
-                {
-                    cut = true;
-                    return;
-                }
-                await upstream.SendAsync(head, SocketFlags.None, _stopping.Token).ConfigureAwait(false);
+                (moved, cut) = await ForwardAsync(upstream, head, 0).ConfigureAwait(false);
             }
-            if (early.Length > 0)
+            if (!cut && early.Length > 0)
             {
-                if (!Count(early.Length, ref moved))
-                {
-                    cut = true;
-                    return;
-                }
-                await upstream.SendAsync(early, SocketFlags.None, _stopping.Token).ConfigureAwait(false);
+                long sent;
+                (sent, cut) = await ForwardAsync(upstream, early, 0).ConfigureAwait(false);
+                moved += sent;
+            }
+            if (cut)
+            {
+                return;
             }
             var up = PumpAsync(client, upstream);
             var down = PumpAsync(upstream, client);
@@ -89,11 +85,12 @@ internal sealed partial class SessionProxy
                     to.Shutdown(SocketShutdown.Send);
                     return (moved, false);
                 }
-                if (!Count(n, ref moved))
+                var (sent, cut) = await ForwardAsync(to, buffer.AsMemory(0, n), moved).ConfigureAwait(false);
+                moved = sent;
+                if (cut)
                 {
                     return (moved, true);
                 }
-                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stopping.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -107,15 +104,24 @@ internal sealed partial class SessionProxy
         }
     }
 
-    // Takes n bytes from the session's allowance; false when they would exceed it (they are not forwarded, and the
-    // allowance stays spent: the counter is left past the limit, so every later connection is refused).
-    private bool Count(int n, ref long moved)
+    // Sends what the allowance lets through; returns the new running total and whether the allowance cut it.
+    private async Task<(long Moved, bool Cut)> ForwardAsync(Socket to, ReadOnlyMemory<byte> data, long moved)
     {
-        if (Interlocked.Add(ref _bytes, n) > _scope.Options.MaxBytes)
+        int allowed = Take(data.Length);
+        if (allowed > 0)
         {
-            return false;
+            await to.SendAsync(data[..allowed], SocketFlags.None, _stopping.Token).ConfigureAwait(false);
         }
-        moved += n;
-        return true;
+        return (moved + allowed, allowed < data.Length);
+    }
+
+    // Takes up to n bytes from the session's allowance and returns how many may be forwarded: all of them, or (when
+    // they cross the limit) the part that fits, after which the connection is cut. The counter is left past the
+    // limit, so the allowance stays spent and every later connection is refused; concurrent takers each see the
+    // other's bytes in the total, so together they never forward more than the limit.
+    private int Take(int n)
+    {
+        long over = Interlocked.Add(ref _bytes, n) - _scope.Options.MaxBytes;
+        return over <= 0 ? n : (int)Math.Max(0, n - over);
     }
 }
