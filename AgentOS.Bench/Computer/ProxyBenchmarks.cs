@@ -35,9 +35,11 @@ internal static class ProxyBenchmarks
     [Benchmark("computer.proxy.tunnel.roundtrip.direct", Kind = BenchKind.Latency, MultiThreaded = true, Runs = 5)]
     public static void DirectRoundTrip(BenchRun run) => WithEcho((echo, _) => RoundTrips(run, echo, null));
 
-    private static void Measure(BenchRun run, int n, Func<Task> operation) => Task.Run(async () =>
+    private static void Measure(BenchRun run, int n, Func<Task> operation) => Task.Run(() => MeasureAsync(run, n, 50, operation)).GetAwaiter().GetResult();
+
+    private static async Task MeasureAsync(BenchRun run, int n, int warmUp, Func<Task> operation)
     {
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < warmUp; i++)
         {
             await operation().ConfigureAwait(false);
         }
@@ -49,7 +51,7 @@ internal static class ProxyBenchmarks
             run.Record(Stopwatch.GetTimestamp() - start);
         }
         run.Stop(n);
-    }).GetAwaiter().GetResult();
+    }
 
     private static async Task GetAsync(int port, string request)
     {
@@ -86,19 +88,7 @@ internal static class ProxyBenchmarks
             await socket.SendAsync(message, SocketFlags.None).ConfigureAwait(false);
             await ReceiveExactlyAsync(socket, buffer).ConfigureAwait(false);
         }
-        int n = run.Size(20000, 2000);
-        for (int i = 0; i < 200; i++)
-        {
-            await Once().ConfigureAwait(false);
-        }
-        run.Start();
-        for (int i = 0; i < n; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            await Once().ConfigureAwait(false);
-            run.Record(Stopwatch.GetTimestamp() - start);
-        }
-        run.Stop(n);
+        await MeasureAsync(run, run.Size(20000, 2000), 200, Once).ConfigureAwait(false);
     }).GetAwaiter().GetResult();
 
     private static async Task ReceiveExactlyAsync(Socket socket, byte[] buffer)

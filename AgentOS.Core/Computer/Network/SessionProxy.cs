@@ -144,7 +144,9 @@ internal sealed partial class SessionProxy : IDisposable
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            // The client went away or the session ended: its connection is closed below, nothing else to undo.
+            // The client went away or the session ended: its connection is closed below, nothing else to undo. An
+            // AuditLogException (an IOException) lands here too: a refusal that cannot be recorded is not answered
+            // either, the connection closes unforwarded (failing closed), and the log keeps the error in LastError.
         }
         finally
         {
