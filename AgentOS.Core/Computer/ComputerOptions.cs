@@ -60,6 +60,9 @@ public sealed class ComputerOptions
     /// <summary>The document tools' settings (<c>document.*</c>: read and file caps, the PDF converter).</summary>
     public Documents.DocumentToolOptions Documents { get; set; } = new();
 
+    /// <summary>The browser tool's settings (<c>browser.*</c>: Chromium's executable and limits, timeouts, caps).</summary>
+    public Browser.BrowserToolOptions Browser { get; set; } = new();
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
