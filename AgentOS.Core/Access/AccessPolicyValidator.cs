@@ -94,6 +94,7 @@ internal static class AccessPolicyValidator
         {
             throw new AccessPolicyException($"Group '{group.Name}' has session_disk_bytes: {group.SessionDiskBytes}; a workspace needs at least 4096 bytes (leave it out for the kernel's default).");
         }
+        NetworkAllowList.Parse(Required(group, group.Network, "network"), group.Name);
     }
 
     private static IReadOnlyList<string> Required(PrivilegeGroup group, IReadOnlyList<string>? list, string field)

@@ -40,6 +40,7 @@ internal sealed class AgentGrants
     public int MaxConcurrent { get; private init; } = int.MaxValue;
     public int? MaxSessions { get; private init; }
     public long? SessionDiskBytes { get; private init; }
+    public NetworkAllowList Network { get; private init; } = NetworkAllowList.None;
 
     /// <summary>Compiles the union of <paramref name="agent"/>'s groups (the most generous value of each budget).</summary>
     /// <exception cref="ArgumentException">The agent names a group the policy lacks.</exception>
@@ -87,6 +88,7 @@ internal sealed class AgentGrants
             MaxConcurrent = (int)MostGenerous(members, g => g.MaxConcurrent, int.MaxValue),
             MaxSessions = LargestSet(members, g => g.MaxSessions),
             SessionDiskBytes = LargestSet(members, g => g.SessionDiskBytes),
+            Network = NetworkAllowList.Union(members.Select(g => NetworkAllowList.Parse(g.Network, g.Name))),
         };
     }
 

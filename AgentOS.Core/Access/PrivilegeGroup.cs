@@ -80,6 +80,11 @@ public sealed class PrivilegeGroup
     /// kernel's <c>computer.limits.disk_bytes</c>. With several groups, the largest value any of them sets.</summary>
     public long? SessionDiskBytes { get; set; }
 
+    /// <summary>Where the members' computer-use sessions may connect, through the kernel's proxy: entries
+    /// <c>HOST:PORT</c> (see <see cref="NetworkAllowList"/>: names, <c>*.suffix</c>, addresses, networks, port ranges).
+    /// Empty (the default): sessions have no network at all. With several groups, the union.</summary>
+    public IReadOnlyList<string> Network { get; set; } = [];
+
     /// <summary>The group's name.</summary>
     public override string ToString() => Name;
 
@@ -101,5 +106,6 @@ public sealed class PrivilegeGroup
         MaxConcurrent = MaxConcurrent,
         MaxSessions = MaxSessions,
         SessionDiskBytes = SessionDiskBytes,
+        Network = [.. Network],
     };
 }

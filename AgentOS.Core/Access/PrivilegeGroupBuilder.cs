@@ -52,6 +52,10 @@ public sealed class PrivilegeGroupBuilder
         g.SessionDiskBytes = diskBytes;
     });
 
+    /// <summary>Lets members' sessions connect, through the kernel's proxy, to <paramref name="entries"/>
+    /// (<c>HOST:PORT</c>; see <see cref="NetworkAllowList"/>).</summary>
+    public PrivilegeGroupBuilder AllowNetwork(params string[] entries) => With(g => g.Network = [.. g.Network, .. entries]);
+
     internal PrivilegeGroup Build(string name)
     {
         var group = _group.Snapshot();

@@ -63,11 +63,16 @@ public sealed class ComputerOptions
     /// <summary>The browser tool's settings (<c>browser.*</c>: Chromium's executable and limits, timeouts, caps).</summary>
     public Browser.BrowserToolOptions Browser { get; set; } = new();
 
+    /// <summary>The network proxy's per-session limits (<c>network</c>: connections, bytes, timeouts, the port inside
+    /// the sandbox). Where sessions may connect is each agent's grant (<c>network</c> in its groups).</summary>
+    public Network.NetworkOptions Network { get; set; } = new();
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
     {
         (Limits ?? throw new ArgumentException("computer.limits is null: leave it out for the defaults.")).Validate();
+        (Network ?? throw new ArgumentException("computer.network is null: leave it out for the defaults.")).Validate();
         if (MaxSessions < 1 || UidCount < 1 || FirstUid < 1000 || MaxOutputBytes < 1)
         {
             throw new ArgumentException("computer.max_sessions, uid_count and max_output_bytes must be at least 1, and first_uid at least 1000.");

@@ -25,6 +25,16 @@ public interface ISessionHost
     string WorkspaceSandboxPath { get; }
 
     /// <summary>
+    /// The kernel's HTTP proxy as the session's processes reach it (<c>http://127.0.0.1:3128</c> inside a sandbox; a
+    /// loopback port of the host for unisolated sessions), or <see langword="null"/> when the owning agent's grant
+    /// allows no network. It tunnels CONNECT and forwards absolute-form plain HTTP to the destinations the grant allows
+    /// and refuses the rest with a 403. Processes the session starts already have <c>HTTP_PROXY</c>,
+    /// <c>HTTPS_PROXY</c>, <c>ALL_PROXY</c> (and the lower-case forms) set to it; a program that ignores them (a
+    /// browser) must be told (<c>--proxy-server</c>). Stable for the session's life.
+    /// </summary>
+    string? ProxyUrl => null;
+
+    /// <summary>
     /// How to start <paramref name="argv"/> inside the session's sandbox, with its limits, as an unprivileged user; the
     /// caller redirects and starts it. Killing the started process ends everything it started.
     /// </summary>

@@ -30,7 +30,7 @@ public sealed partial class AgentKernel
             return null;
         }
         var sandbox = computer.CreateSandbox(options.DataDirectory);
-        var sessions = new SessionManager(sandbox, computer, Time, Events, _audit, _access.SessionGrants, _storage);
+        var sessions = new SessionManager(sandbox, computer, Time, Events, _audit, _access.SessionGrants, _storage, _access.NetworkGrant);
         sessions.RegisterTools(Tools);
         DocumentTools.Register(Tools, sessions.Resolver, Time, computer.Documents);
         var code = CodeTools.Register(Tools, sessions.Resolver, Time, computer.Code);

@@ -31,6 +31,8 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Kernel.AgentEvent))]
 // Computer-use sessions (branch sandbox): the session event, session.list's result, status' sessions.
 [JsonSerializable(typeof(AgentOS.Computer.Sessions.SessionEvent))]
+// The session network proxy (issue 15): its connection events on the bus.
+[JsonSerializable(typeof(AgentOS.Computer.Network.NetworkEvent))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Computer.Sessions.SessionStatus>))]
 // Reactor (branch reactor): its events on the bus and in event logs
 [JsonSerializable(typeof(AgentOS.Reactor.ReactorEvent))]

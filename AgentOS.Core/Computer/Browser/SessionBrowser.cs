@@ -53,7 +53,7 @@ internal sealed partial class SessionBrowser : IAsyncDisposable
         {
             ExecutablePath = options.Executable,
             UserDataDirectory = hostProfile ?? SandboxProfile,
-            ProxyServer = ProxyOf(host),
+            ProxyServer = host.ProxyUrl,
             WindowWidth = options.ViewportWidth,
             WindowHeight = options.ViewportHeight,
             StartupTimeout = options.StartupTimeout,
@@ -166,9 +166,6 @@ internal sealed partial class SessionBrowser : IAsyncDisposable
         }
         return result.GetProperty("result").TryGetProperty("value", out var value) ? value : default;
     }
-
-    // TEMPORARY until the proxy branch is merged (it adds ISessionHost.ProxyUrl).
-    private static string? ProxyOf(ISessionHost host) => host is null ? null : null;
 
     private static string Json(string value) => JsonSerializer.Serialize(value, AgentOSJsonContext.Default.String);
 

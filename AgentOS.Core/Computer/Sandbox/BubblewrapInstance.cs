@@ -17,6 +17,8 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
 
     public SandboxLimits Limits => limits;
 
+    public SandboxProxy? Proxy { get; set; }
+
     public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) =>
         Start(argv, workingDirectory, environment, null);
 
@@ -39,7 +41,7 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
         }
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var start = new ProcessStartInfo(provider.PrlimitPath) { UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var arg in provider.CommandLine(workspace, claim.Uid, processLimits ?? limits, argv, workingDirectory, environment, terminal))
+        foreach (var arg in provider.CommandLine(workspace, claim.Uid, processLimits ?? limits, argv, workingDirectory, environment, terminal, Proxy))
         {
             start.ArgumentList.Add(arg);
         }
@@ -49,7 +51,9 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
         return start;
     }
 
-    public int KillAllExcept(int started, int keepHostPid) => ProcessTree.KillDescendantsExcept(started, keepHostPid);
+    // A timed-out command's processes die, but not the shell's network relay: later commands still need it.
+    public int KillAllExcept(int started, int keepHostPid) =>
+        ProcessTree.KillDescendantsExcept(started, keepHostPid, Proxy is { HostSocketPath: not null } proxy ? pid => NetworkRelay.Is(pid, proxy.SandboxPort) : null);
 
     public int HostPidOf(int started, int sandboxPid) => ProcessTree.FindByNamespacePid(started, sandboxPid);
 

@@ -25,7 +25,7 @@ public sealed partial class BubblewrapSandbox
     /// bwrap (namespaces and mounts) → <paramref name="argv"/>. A <paramref name="terminal"/> (a pty slave's host path,
     /// owned by the session's uid) is bound in as <see cref="SandboxTerminal"/>, the only host device a session sees
     /// beyond bubblewrap's own <c>/dev</c>.</summary>
-    internal List<string> CommandLine(string workspaceHost, int uid, SandboxLimits limits, IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal = null)
+    internal List<string> CommandLine(string workspaceHost, int uid, SandboxLimits limits, IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal = null, SandboxProxy? proxy = null)
     {
         var args = new List<string>(96)
         {
@@ -73,8 +73,12 @@ public sealed partial class BubblewrapSandbox
         {
             args.AddRange(["--dev-bind", terminal, SandboxTerminal]);
         }
+        if (proxy is { HostSocketPath: { } socket })
+        {
+            args.AddRange(["--bind", socket, NetworkRelay.SandboxSocket]);
+        }
         args.AddRange(["--bind", workspaceHost, SandboxWorkspace, "--chdir", workingDirectory ?? SandboxWorkspace, "--clearenv"]);
-        foreach (var (name, value) in DefaultEnvironment(uid))
+        foreach (var (name, value) in DefaultEnvironment(uid).Concat(proxy?.Environment() ?? []))
         {
             args.AddRange(["--setenv", name, value]);
         }
@@ -86,7 +90,7 @@ public sealed partial class BubblewrapSandbox
             }
         }
         args.Add("--");
-        args.AddRange(argv);
+        args.AddRange(proxy is { HostSocketPath: not null } ? NetworkRelay.Wrap(argv, proxy.SandboxPort) : argv);
         return args;
     }
 

@@ -18,6 +18,10 @@ public interface ISandboxInstance : IDisposable
     /// <summary>The limits the instance enforces.</summary>
     SandboxLimits Limits { get; }
 
+    /// <summary>The kernel's proxy, once the session has network (processes started afterwards get it, with the proxy
+    /// variables in their environment); <see langword="null"/>: no network.</summary>
+    SandboxProxy? Proxy { get; set; }
+
     /// <summary>How to start <paramref name="argv"/> inside the sandbox with the session's limits and a clean
     /// environment; the caller redirects and starts it.</summary>
     ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null);

@@ -97,8 +97,9 @@ internal static class ProcessTree
     /// <summary>
     /// Kills everything under <paramref name="root"/> except <paramref name="keep"/> and the processes between it and
     /// the root: stops each (so it cannot fork while its siblings die), then kills them, until a pass finds none.
+    /// Children of <paramref name="keep"/> that <paramref name="spare"/> picks live on, with what they started.
     /// </summary>
-    public static int KillDescendantsExcept(int root, int keep)
+    public static int KillDescendantsExcept(int root, int keep, Func<int, bool>? spare = null)
     {
         int killed = 0;
         for (int pass = 0; pass < MaxPasses; pass++)
@@ -106,6 +107,18 @@ internal static class ProcessTree
             var entries = Snapshot();
             var victims = Descendants(entries, root);
             victims.ExceptWith(Ancestors(entries, keep));
+            if (spare is not null)
+            {
+                // A spared child of keep (the session's network relay) lives on with everything it started.
+                foreach (var entry in entries)
+                {
+                    if (entry.ParentPid == keep && spare(entry.Pid))
+                    {
+                        victims.Remove(entry.Pid);
+                        victims.ExceptWith(Descendants(entries, entry.Pid));
+                    }
+                }
+            }
             if (victims.Count == 0)
             {
                 break;

@@ -13,6 +13,8 @@ internal sealed class UnisolatedInstance(string workspace, SandboxLimits limits)
 
     public SandboxLimits Limits => limits;
 
+    public SandboxProxy? Proxy { get; set; }
+
     public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(argv);
@@ -30,6 +32,10 @@ internal sealed class UnisolatedInstance(string workspace, SandboxLimits limits)
         start.Environment["PATH"] = path;
         start.Environment["HOME"] = workspace;
         start.Environment["LANG"] = "C.UTF-8";
+        foreach (var (name, value) in Proxy?.Environment() ?? [])
+        {
+            start.Environment[name] = value;
+        }
         if (environment is not null)
         {
             foreach (var (name, value) in environment)

@@ -44,6 +44,12 @@ public sealed class ComputerSession : ISessionHost
     /// <inheritdoc />
     public string WorkspaceSandboxPath => Instance.WorkspaceSandboxPath;
 
+    /// <inheritdoc />
+    public string? ProxyUrl => Instance.Proxy?.Url;
+
+    /// <summary>The session's network proxy on the host (null: no network).</summary>
+    internal Network.SessionProxy? Proxy { get; set; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset Created { get; }
 
@@ -158,6 +164,7 @@ public sealed class ComputerSession : ISessionHost
     {
         KillInteractive();
         Interlocked.Exchange(ref _shell, null)?.Dispose();
+        Proxy?.Dispose();
         Instance.Dispose();
     }
 }

@@ -37,8 +37,10 @@ public sealed partial class SessionManager : IAsyncDisposable
     /// <param name="audit">Where session refusals and the no-isolation opt-in are recorded.</param>
     /// <param name="grants">An agent's session grants (null for an unknown agent); default: the options' defaults for everyone.</param>
     /// <param name="storage">Where workspace snapshots go; without it snapshots are refused.</param>
+    /// <param name="network">Where an agent's sessions may connect through the kernel's proxy (null or empty: no
+    /// network); default: nowhere, for everyone.</param>
     public SessionManager(ISandbox sandbox, ComputerOptions options, TimeProvider time, EventBus? events = null, AuditLog? audit = null,
-        Func<string, (int? MaxSessions, long? DiskBytes)?>? grants = null, IStorageBackend? storage = null)
+        Func<string, (int? MaxSessions, long? DiskBytes)?>? grants = null, IStorageBackend? storage = null, Func<string, NetworkAllowList?>? network = null)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,6 +57,8 @@ public sealed partial class SessionManager : IAsyncDisposable
             events.Types.Register(SessionEvent.TypeName, Serialization.AgentOSJsonContext.Default.SessionEvent);
             _events = events.GetChannel<SessionEvent>();
         }
+        _network = network ?? (_ => NetworkAllowList.None);
+        _networkEvents = NetworkChannel(events);
         if (!sandbox.Isolated)
         {
             // Never silent: the opt-in is in the audit log, durably, before any session can exist.
@@ -123,6 +127,7 @@ public sealed partial class SessionManager : IAsyncDisposable
             var limits = _options.Limits with { DiskBytes = diskBytes ?? maxDisk };
             var instance = Sandbox.Create(id, limits);
             session = new ComputerSession(id, agentId, Sandbox, instance, _time);
+            StartProxy(session);
             await session.ShellAsync(cancellationToken).ConfigureAwait(false);
             _sessions[id] = session;
             Publish(new SessionEvent(id, agentId, SessionStage.Created, _time.GetUtcNow(), Sandbox.Name));

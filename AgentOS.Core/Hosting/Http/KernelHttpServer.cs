@@ -43,6 +43,11 @@ public sealed partial class KernelHttpServer : IAsyncDisposable
         _authenticator = authenticator;
         _transport = HttpTransportServer.Start(binding.Addresses, options.Port, options.Limits, HandleAsync);
         Url = new Uri($"http://{binding.UrlHost}:{_transport.Port}/");
+        // Sessions' network proxy never forwards to the kernel's own API, whatever a grant says.
+        foreach (var endpoint in _transport.EndPoints)
+        {
+            kernel.Sessions?.KernelEndpoints.Add(endpoint);
+        }
     }
 
     /// <summary>The base URL it listens on, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
