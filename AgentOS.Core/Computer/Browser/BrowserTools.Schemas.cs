@@ -10,6 +10,7 @@ public static partial class BrowserTools
         string.Concat(required.Select(r => ",\"" + r + "\"")) + "]}";
 
     private static readonly string SessionOnly = Schema("");
+    private static readonly string TextSchema = Schema("\"wait_for_text\":{\"type\":\"string\",\"description\":\"Wait until the page's text contains this.\"},\"wait_ms\":{\"type\":\"integer\",\"minimum\":1,\"default\":10000}");
     private static readonly string NavigateSchema = Schema("\"url\":{\"type\":\"string\",\"description\":\"An http:// or https:// address (or about:blank).\"}", "url");
     private static readonly string ClickSchema = Schema(Ref, "ref");
     private static readonly string TypeSchema = Schema(Ref + ",\"text\":{\"type\":\"string\"},\"clear\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Replace the field's value (else append).\"},\"submit\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Press Enter afterwards.\"}", "ref", "text");

@@ -42,8 +42,8 @@ public static partial class BrowserTools
         var run = OperatingSystem.IsLinux() ? Bodies(settings) : null;
         Add(registry, sessions, pool, "browser.navigate", "Opens an http(s) page in the session's browser (current tab) and waits for it to load. Only hosts the agent's network grant allows are reachable; file:// and browser-internal pages are refused.",
             NavigateSchema, Output(), idempotent: false, run?["browser.navigate"]);
-        Add(registry, sessions, pool, "browser.text", "Returns the current page's readable text (what a person sees, without markup).",
-            SessionOnly, Output("\"text\":{\"type\":\"string\"},\"chars\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}"), idempotent: true, run?["browser.text"]);
+        Add(registry, sessions, pool, "browser.text", "Returns the current page's readable text (what a person sees, without markup); with wait_for_text, first waits (up to wait_ms) for text a script adds after the page loaded.",
+            TextSchema, Output("\"text\":{\"type\":\"string\"},\"chars\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}"), idempotent: true, run?["browser.text"]);
         Add(registry, sessions, pool, "browser.snapshot", "Lists the current page's interactive elements (links, buttons, fields, selects) with references like e12 that stay valid while the page lives; use them with click, type, select, press and scroll.",
             SessionOnly, Output("\"elements\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"truncated\":{\"type\":\"boolean\"}"), idempotent: true, run?["browser.snapshot"]);
         Add(registry, sessions, pool, "browser.click", "Clicks an element (a reference from browser.snapshot) with the mouse; waits for the page it opens, if any.",
@@ -73,7 +73,7 @@ public static partial class BrowserTools
     private static Dictionary<string, Body> Bodies(BrowserToolOptions settings) => new()
     {
         ["browser.navigate"] = (_, b, a, ct) => Page(b.NavigateAsync(ToolArguments.String(a, "url"), ct)),
-        ["browser.text"] = (_, b, a, ct) => Text(b, a, ct),
+        ["browser.text"] = (_, b, a, ct) => Text(b, a, settings, ct),
         ["browser.snapshot"] = (_, b, a, ct) => Snapshot(b, a, ct),
         ["browser.click"] = (_, b, a, ct) => Page(b.ClickAsync(ToolArguments.String(a, "ref"), ct)),
         ["browser.type"] = (_, b, a, ct) => Page(b.TypeAsync(ToolArguments.String(a, "ref"), ToolArguments.String(a, "text"), ToolArguments.Boolean(a, "clear", true), ToolArguments.Boolean(a, "submit", false), ct)),
@@ -141,9 +141,14 @@ public static partial class BrowserTools
     }
 
     [SupportedOSPlatform("linux")]
-    private static async Task<ToolOutput> Text(SessionBrowser browser, JsonElement arguments, CancellationToken cancellationToken)
+    private static async Task<ToolOutput> Text(SessionBrowser browser, JsonElement arguments, BrowserToolOptions settings, CancellationToken cancellationToken)
     {
-        var (state, text) = await browser.TextAsync(cancellationToken).ConfigureAwait(false);
+        var waitMs = ToolArguments.Integer(arguments, "wait_ms", 1) ?? 10_000;
+        if (waitMs > (long)settings.NavigationTimeout.TotalMilliseconds)
+        {
+            throw new InvalidRequestException($"wait_ms may be at most {settings.NavigationTimeout.TotalMilliseconds:0}.");
+        }
+        var (state, text) = await browser.TextAsync(ToolArguments.OptionalString(arguments, "wait_for_text"), (int)waitMs, cancellationToken).ConfigureAwait(false);
         var body = text.GetProperty("text").GetString() ?? "";
         var truncated = text.GetProperty("truncated").GetBoolean();
         return new ToolOutput($"{Describe(state)}\n\n{body}{(truncated ? "\n(text cut; scroll or read in parts)" : "")}")

@@ -50,6 +50,20 @@ internal static class PageScripts
         }
         """;
 
+    // Polls in the page (a MutationObserver misses text that changes through layout alone) until the text appears.
+    public const string WaitText = """
+        (needle, ms) => new Promise(resolve => {
+          const start = Date.now();
+          const check = () => {
+            const text = document.body ? document.body.innerText : '';
+            if (text.includes(needle)) resolve(true);
+            else if (Date.now() - start >= ms) resolve(false);
+            else setTimeout(check, 50);
+          };
+          check();
+        })
+        """;
+
     public const string Center = "(ref) => { " + Find + """
          if (!el) return null;
           el.scrollIntoView({ block: 'center', inline: 'center' });

@@ -8,9 +8,21 @@ internal sealed partial class SessionBrowser
 {
     /// <summary>The current page's readable text (what a person sees, without markup), cut at
     /// <see cref="BrowserToolOptions.MaxTextChars"/>.</summary>
-    public async Task<(PageState State, JsonElement Text)> TextAsync(CancellationToken cancellationToken)
+    /// <param name="waitFor">Text to wait for first (content a script adds after the load), or null.</param>
+    /// <param name="waitMilliseconds">How long to wait for it.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="BrowserActionException">The awaited text did not appear.</exception>
+    public async Task<(PageState State, JsonElement Text)> TextAsync(string? waitFor, int waitMilliseconds, CancellationToken cancellationToken)
     {
         var tab = await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (waitFor is not null)
+        {
+            var appeared = await CallAsync(tab, PageScripts.WaitText, Json(waitFor) + "," + Json(waitMilliseconds), cancellationToken).ConfigureAwait(false);
+            if (appeared.ValueKind != JsonValueKind.True)
+            {
+                throw new BrowserActionException("text_not_found", $"'{waitFor}' did not appear on the page within {waitMilliseconds} ms.");
+            }
+        }
         var state = await StateAsync(tab, false, cancellationToken).ConfigureAwait(false);
         return (state, await CallAsync(tab, PageScripts.Text, Json(_options.MaxTextChars), cancellationToken).ConfigureAwait(false));
     }
