@@ -50,7 +50,10 @@ internal sealed partial class SessionBrowser
     public async Task CloseTabAsync(string tabId, CancellationToken cancellationToken)
     {
         var target = await FindTabAsync(tabId, cancellationToken).ConfigureAwait(false);
+        // closeTarget answers before the target is gone from the list: wait until the browser says it is destroyed.
+        var destroyed = _chromium.Connection.WaitForEventAsync("Target.targetDestroyed", match: e => e.Params.GetProperty("targetId").GetString() == target, cancellationToken: cancellationToken);
         await _chromium.Connection.SendAsync("Target.closeTarget", new JsonObject { ["targetId"] = target }, null, cancellationToken).ConfigureAwait(false);
+        await destroyed.ConfigureAwait(false);
         lock (_tabs)
         {
             _tabs.Remove(target);

@@ -78,6 +78,8 @@ internal sealed partial class SessionBrowser : IAsyncDisposable
         try
         {
             await chromium.Connection.SendAsync("Browser.setDownloadBehavior", new JsonObject { ["behavior"] = "deny" }, null, cancellationToken).ConfigureAwait(false);
+            // Target.targetDestroyed tells a closed tab is gone.
+            await chromium.Connection.SendAsync("Target.setDiscoverTargets", new JsonObject { ["discover"] = true }, null, cancellationToken).ConfigureAwait(false);
             var targets = await chromium.Connection.SendAsync("Target.getTargets", null, null, cancellationToken).ConfigureAwait(false);
             var first = targets.GetProperty("targetInfos").EnumerateArray().FirstOrDefault(t => t.GetProperty("type").GetString() == "page");
             if (first.ValueKind == JsonValueKind.Object)
