@@ -65,13 +65,13 @@ public sealed class BrowserEscapeSuiteTests
 
         var control = await f.Call("browser.navigate", BrowserFixture.Arg("url", kernelPort.Url));
         Assert.False(control.IsError, "control: a granted loopback port is reached through the proxy: " + control.Text);
-        Assert.Equal(1, kernelPort.Requests.Count);
+        Assert.True(kernelPort.Requests.Any(r => r.Path == "/"));
 
         f.DeclareKernelEndpoint(kernelPort.Port);
         var refused = await f.Call("browser.navigate", BrowserFixture.Arg("url", kernelPort.Url + "again"));
         Assert.Equal("refused_by_proxy", refused.ErrorCode());
         Assert.Contains("kernel's own endpoints", refused.Text);
-        Assert.Equal(1, kernelPort.Requests.Count, "the kernel's port got nothing more, although the grant names it");
+        Assert.False(kernelPort.Requests.Any(r => r.Path == "/again"), "the kernel's port never got the request, although the grant names it");
         var inNamespace = await f.Call("browser.navigate", BrowserFixture.Arg("url", $"http://localhost:{f.RefusedPort}/"));
         Assert.True(inNamespace.IsError, "localhost is loopback too: through the proxy, and refused");
         Assert.Equal(0, f.Network.P2Connections);
