@@ -60,6 +60,9 @@ public sealed class ComputerOptions
     /// <summary>The document tools' settings (<c>document.*</c>: read and file caps, the PDF converter).</summary>
     public Documents.DocumentToolOptions Documents { get; set; } = new();
 
+    /// <summary>The browser tool's settings (<c>browser.*</c>: Chromium's executable and limits, timeouts, caps).</summary>
+    public Browser.BrowserToolOptions Browser { get; set; } = new();
+
     /// <summary>The network proxy's per-session limits (<c>network</c>: connections, bytes, timeouts, the port inside
     /// the sandbox). Where sessions may connect is each agent's grant (<c>network</c> in its groups).</summary>
     public Network.NetworkOptions Network { get; set; } = new();

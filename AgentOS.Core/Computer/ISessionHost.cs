@@ -42,6 +42,16 @@ public interface ISessionHost
     /// <param name="workingDirectory">A folder inside the sandbox; the workspace when null.</param>
     /// <param name="environment">Variables to set besides the session's own.</param>
     ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null);
+
+    /// <summary>
+    /// As <see cref="CreateStartInfo(IReadOnlyList{string}, string?, IReadOnlyDictionary{string, string}?)"/>, but with
+    /// per-process limits other than the session's (the workspace's disk cap stays). Only the kernel's own tools choose
+    /// them, for a program they trust to need more: Chromium reserves hundreds of GiB of address space it never uses
+    /// and runs hundreds of threads, so the session's defaults would stop it at start. Hosts without per-process limits
+    /// ignore them.
+    /// </summary>
+    ProcessStartInfo CreateStartInfoWithLimits(IReadOnlyList<string> argv, Sandbox.SandboxLimits limits, IReadOnlyDictionary<string, string>? environment = null) =>
+        CreateStartInfo(argv, null, environment);
 }
 
 /// <summary>Finds the session a tool call names, for its caller.</summary>

@@ -15,7 +15,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class DemoCommand
 {
-    public const string Usage = "demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded|openai] [--slots N] "
+    public const string Usage = "demo --computer-use [--out DIR] | demo [--quick] [--agents N] [--policy NAME] [--compare-policies] [--backend simulated|embedded|openai] [--slots N] "
         + "[--model FILE --tokenizer FILE] [--base-url URL --model NAME (openai; key from OPENAI_API_KEY)] [--serve [--port N]]";
 
     /// <summary>The policies <c>--compare-policies</c> runs, the kernel's default (sjf on learned lengths) first.</summary>
@@ -23,6 +23,12 @@ internal static class DemoCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Contains("--computer-use"))
+        {
+            int at = Array.IndexOf(args, "--out");
+            var folder = at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.Combine("artifacts", "computer-use-demo");
+            return Demo.ComputerUseDemo.RunAsync(folder, stdout, stderr).GetAwaiter().GetResult();
+        }
         var settings = new Settings();
         for (int i = 0; i < args.Length; i++)
         {

@@ -1,3 +1,4 @@
+using AgentOS.Computer.Browser;
 using AgentOS.Computer.Code;
 using AgentOS.Computer.Documents;
 using AgentOS.Computer.Sessions;
@@ -14,6 +15,11 @@ public sealed partial class AgentKernel
     private CodeInterpreterPool? _codeInterpreters;
 
     internal CodeInterpreterPool? CodeInterpreters => _codeInterpreters;
+
+    // The sessions' browsers (browser.*), closed with their session and with the kernel.
+    private BrowserPool? _browsers;
+
+    internal BrowserPool? Browsers => _browsers;
 
     // Sessions are a resource like the others: their tools go through the tool queue and the access manager (a grant
     // names them; max_sessions and session_disk_bytes limit them), their events on the bus, refusals in the audit.
@@ -32,6 +38,9 @@ public sealed partial class AgentKernel
         // the destroy, so it runs on its own.
         sessions.Destroyed += id => _ = code.CloseSessionAsync(id);
         _codeInterpreters = code;
+        var browsers = BrowserTools.Register(Tools, sessions.Resolver, Time, computer.Browser);
+        sessions.Destroyed += id => _ = browsers.CloseSessionAsync(id);
+        _browsers = browsers;
         return sessions;
     }
 }

@@ -346,6 +346,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         {
             await Sessions.DisposeAsync().ConfigureAwait(false);
             await _codeInterpreters!.DisposeAsync().ConfigureAwait(false);
+            await _browsers!.DisposeAsync().ConfigureAwait(false);
         }
         _telemetry.Dispose();
         _memoryTelemetry.Dispose();

@@ -22,10 +22,17 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
     public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) =>
         Start(argv, workingDirectory, environment, null);
 
+    public ProcessStartInfo CreateStartInfoWithLimits(IReadOnlyList<string> argv, SandboxLimits processLimits, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(processLimits);
+        processLimits.Validate();
+        return Start(argv, null, environment, null, processLimits);
+    }
+
     public ProcessStartInfo CreateTerminalStartInfo(IReadOnlyList<string> argv, string terminalHostPath) =>
         Start(TerminalWrapper.Wrap(argv, BubblewrapSandbox.SandboxTerminal), null, TerminalWrapper.Environment, terminalHostPath);
 
-    private ProcessStartInfo Start(IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal)
+    private ProcessStartInfo Start(IReadOnlyList<string> argv, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? terminal, SandboxLimits? processLimits = null)
     {
         ArgumentNullException.ThrowIfNull(argv);
         if (argv.Count == 0)
@@ -34,7 +41,7 @@ internal sealed class BubblewrapInstance(BubblewrapSandbox provider, string work
         }
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var start = new ProcessStartInfo(provider.PrlimitPath) { UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var arg in provider.CommandLine(workspace, claim.Uid, limits, argv, workingDirectory, environment, terminal, Proxy))
+        foreach (var arg in provider.CommandLine(workspace, claim.Uid, processLimits ?? limits, argv, workingDirectory, environment, terminal, Proxy))
         {
             start.ArgumentList.Add(arg);
         }

@@ -11,12 +11,14 @@ public sealed partial class BubblewrapSandbox
     internal const string SandboxTerminal = "/dev/agent-tty";
 
     // Files of /etc a program may need that hold no secret: the loader's cache, the alternatives symlinks (python3 and
-    // friends on Debian), name service order, time zone, public CA certificates. Never the whole /etc: shadow,
+    // friends on Debian), name service order, time zone, public CA certificates, font configuration (the browser
+    // renders text with it). Never the whole /etc: shadow,
     // gshadow, sudoers, ssh host keys and any credential file stay out of every sandbox.
     private static readonly string[] EtcFiles =
     [
         "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/nsswitch.conf",
         "/etc/localtime", "/etc/ssl/certs", "/etc/ca-certificates", "/etc/mime.types", "/etc/python3", "/etc/python3.11",
+        "/etc/fonts",
     ];
 
     /// <summary>The full command line: prlimit (limits, as root) → setpriv (the session's uid, no new privileges) →

@@ -26,6 +26,12 @@ public interface ISandboxInstance : IDisposable
     /// environment; the caller redirects and starts it.</summary>
     ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null);
 
+    /// <summary>As <see cref="CreateStartInfo(IReadOnlyList{string}, string?, IReadOnlyDictionary{string, string}?)"/>
+    /// with other per-process limits (see <see cref="ISessionHost.CreateStartInfoWithLimits"/>);
+    /// an instance that enforces no per-process limits ignores them.</summary>
+    ProcessStartInfo CreateStartInfoWithLimits(IReadOnlyList<string> argv, SandboxLimits limits, IReadOnlyDictionary<string, string>? environment = null) =>
+        CreateStartInfo(argv, null, environment);
+
     /// <summary>How to start <paramref name="argv"/> inside the sandbox as <see cref="CreateStartInfo"/> does, but
     /// with the pseudo-terminal whose slave is <paramref name="terminalHostPath"/> as its standard input, output, error
     /// and controlling terminal (so Ctrl-C written to the master interrupts it). The caller still redirects the

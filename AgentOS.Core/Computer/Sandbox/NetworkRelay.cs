@@ -29,7 +29,9 @@ internal static class NetworkRelay
         // the program still runs, and its connections fail as if there were no network.
         string listening = string.Create(CultureInfo.InvariantCulture, $" 0100007F:{port:X4} 00000000:0000 0A");
         string script =
-            $"{Socat.Value} {RelayArguments(port)} </dev/null >/dev/null 2>&1 & " +
+            // 3 and 4 closed for the relay: a browser's DevTools pipe arrives there, and a relay holding its ends
+            // would keep the pipe open after the browser died (the kernel would wait instead of seeing it gone).
+            $"{Socat.Value} {RelayArguments(port)} </dev/null >/dev/null 2>&1 3<&- 4>&- & " +
             $"i=0; while ! grep -q '{listening}' /proc/net/tcp && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.002; done; exec \"$@\"";
         return ["/bin/sh", "-c", script, "agentos-relay", .. argv];
     }

@@ -76,6 +76,13 @@ public sealed class ComputerSession : ISessionHost
         return Instance.CreateStartInfo(argv, workingDirectory, environment);
     }
 
+    /// <inheritdoc />
+    public ProcessStartInfo CreateStartInfoWithLimits(IReadOnlyList<string> argv, SandboxLimits limits, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Touch();
+        return Instance.CreateStartInfoWithLimits(argv, limits, environment);
+    }
+
     internal void Touch() => Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
 
     /// <summary>The session's shell, started (again) if it is not running.</summary>
