@@ -25,7 +25,8 @@ public sealed class OpenAiClientTests
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(90)), node.Stderr);
 
         var checks = node.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(c => c.GetProperty("check").GetString()!);
-        Assert.SequenceEqual(["echo"], checks["models"].GetProperty("ids").EnumerateArray().Select(e => e.GetString()!));
+        // serve always registers the MCP sampling backend (a connected MCP client's model, chosen per agent).
+        Assert.SequenceEqual(["echo", "mcp-sampling"], checks["models"].GetProperty("ids").EnumerateArray().Select(e => e.GetString()!));
 
         var plain = checks["plain"];
         Assert.Equal("hello from node", plain.GetProperty("content").GetString());
