@@ -149,6 +149,7 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(AgentOS.Hosting.Http.QueuePolicyRequest))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.AgentActivity>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.StopAgentResponse))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.TerminalOutputView))] // dashshot branch: GET /v1/sessions/{id}/terminal
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Hosting.Http.LlmBackendView>))]
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Evolution.EvolutionChange>))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.DashboardLoginRequest))]

@@ -28,6 +28,27 @@ public sealed class BrowserPool : IAsyncDisposable
     public int? ProcessIdOf(string sessionId) =>
         _browsers.TryGetValue(sessionId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully ? entry.Value.Result.ProcessId : null;
 
+    /// <summary>A PNG of the current page of a session's browser, or null when the session has no live browser: an
+    /// operator's look never starts one (that would spend the session's memory and network on a watcher).</summary>
+    [SupportedOSPlatform("linux")]
+    internal async Task<byte[]?> ScreenshotIfRunningAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (!_browsers.TryGetValue(sessionId, out var entry) || !entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully
+            || entry.Value.Result.Browser is not SessionBrowser { Alive: true } browser)
+        {
+            return null;
+        }
+        try
+        {
+            var (_, png) = await browser.RunAsync(() => browser.ScreenshotAsync(false, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return Convert.FromBase64String(png);
+        }
+        catch (Exception e) when (e is CdpException or IOException or ObjectDisposedException)
+        {
+            return null; // it closed while we asked: no browser, as far as a watcher is concerned
+        }
+    }
+
     /// <summary>Closes a session's browser (the session was destroyed).</summary>
     public async Task CloseSessionAsync(string sessionId)
     {

@@ -62,6 +62,9 @@ public sealed class ComputerSession : ISessionHost
 
     internal long Commands => Interlocked.Read(ref _commands);
 
+    /// <summary>What its terminal showed recently (the dashboard's view of the session).</summary>
+    internal TerminalTranscript Transcript { get; } = new();
+
     internal bool Busy => Volatile.Read(ref _shell) is { Busy: true };
 
     /// <summary>Held by the kernel for a process it hosts (a sandboxed MCP server): never expired as idle.</summary>

@@ -70,6 +70,7 @@ public sealed partial class SessionManager
         {
             session.Touch();
         }
+        session.Transcript.Append(result.Output);
         if (!result.Running && session.EndInteractive(program))
         {
             var now = _time.GetUtcNow();

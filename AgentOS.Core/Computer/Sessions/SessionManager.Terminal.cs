@@ -34,6 +34,7 @@ public sealed partial class SessionManager
         {
             session.Touch();
         }
+        session.Transcript.Append($"$ {command}\n{result.Stdout}{result.Stderr}");
         var now = _time.GetUtcNow();
         Publish(new SessionEvent(session.Id, agentId, SessionStage.CommandFinished, now, Abbreviate(command), result.ExitCode,
             result.StdoutBytes + result.StderrBytes, result.Duration.TotalMilliseconds));

@@ -14,7 +14,8 @@ public sealed partial class KernelHttpServer
 {
     private static bool IsOperationsPath(string[] segments) => segments is
         ["v1", "queues", ..] or ["v1", "llm", "backends"] or ["v1", "agents", "activity"] or ["v1", "agents", _, "stop"]
-        or ["v1", "reactor", "paused", _, "resume"] or ["v1", "evolution", "changes", _, "undo"];
+        or ["v1", "reactor", "paused", _, "resume"] or ["v1", "evolution", "changes", _, "undo"]
+        or ["v1", "sessions", _, "screenshot" or "terminal"];
 
     private async Task RouteOperationsAsync(Principal caller, HttpServerRequest request, HttpServerResponse response, string[] segments)
     {
@@ -48,8 +49,14 @@ public sealed partial class KernelHttpServer
             case ("POST", ["v1", "evolution", "changes", var version, "undo"]):
                 await UndoEvolutionAsync(caller, response, version).ConfigureAwait(false);
                 return;
+            case ("GET", ["v1", "sessions", var session, "screenshot"]):
+                await WriteScreenshotAsync(caller, response, Uri.UnescapeDataString(session)).ConfigureAwait(false); // KernelHttpServer.SessionViews.cs
+                return;
+            case ("GET", ["v1", "sessions", var session, "terminal"]):
+                await WriteTerminalAsync(caller, response, Uri.UnescapeDataString(session)).ConfigureAwait(false);
+                return;
             default:
-                throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {request.Url?.AbsolutePath}: GET /v1/queues, PUT /v1/queues/{{name}}/policy, GET /v1/agents/activity, POST /v1/agents/{{name}}/stop, GET /v1/llm/backends, POST /v1/reactor/paused/{{agent}}/resume, POST /v1/evolution/changes/{{version}}/undo.");
+                throw new HttpError(405, "method_not_allowed", $"{request.HttpMethod} is not allowed on {request.Url?.AbsolutePath}: GET /v1/queues, PUT /v1/queues/{{name}}/policy, GET /v1/agents/activity, POST /v1/agents/{{name}}/stop, GET /v1/llm/backends, POST /v1/reactor/paused/{{agent}}/resume, POST /v1/evolution/changes/{{version}}/undo, GET /v1/sessions/{{id}}/screenshot, GET /v1/sessions/{{id}}/terminal.");
         }
     }
 

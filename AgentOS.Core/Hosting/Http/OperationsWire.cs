@@ -32,6 +32,11 @@ public sealed record AgentActivity(
 /// <summary>The answer of <c>POST /v1/agents/{name}/stop</c>: how many runs were cancelled.</summary>
 public sealed record StopAgentResponse(string Agent, int Stopped);
 
+/// <summary><c>GET /v1/sessions/{id}/terminal</c>: the last <see cref="CapacityChars"/> characters the session's
+/// terminal showed (each command as <c>$ command</c> then what it printed, and its interactive program's output),
+/// appended as each command or exchange ends; <see cref="DroppedChars"/> older ones are gone.</summary>
+public sealed record TerminalOutputView(string Session, string Agent, string Output, long DroppedChars, int CapacityChars, bool Busy, long Commands);
+
 /// <summary>One LLM backend as <c>GET /v1/llm/backends</c> shows it: slots, whether routing skips it (and why), its
 /// circuit breaker, its rate-limit window and hold, and the embedded engine's counters when it is one.</summary>
 public sealed record LlmBackendView(

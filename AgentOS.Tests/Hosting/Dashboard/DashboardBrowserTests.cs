@@ -217,7 +217,7 @@ public sealed class DashboardBrowserTests
         return DemoServe.Start(new SimulatedLlmBackend(TimeProvider.System, 2, latency), work, port: 0, pause: TimeSpan.FromSeconds(1), Token);
     }
 
-    private static async Task<BrowserPage> OpenAsync()
+    internal static async Task<BrowserPage> OpenAsync()
     {
         var chromium = await ChromiumProcess.LaunchAsync(new ChromiumLaunchOptions { WindowWidth = 1280, WindowHeight = 900 });
         try
@@ -234,7 +234,7 @@ public sealed class DashboardBrowserTests
         }
     }
 
-    private sealed class BrowserPage(ChromiumProcess chromium, DashboardBrowser page) : IAsyncDisposable
+    internal sealed class BrowserPage(ChromiumProcess chromium, DashboardBrowser page) : IAsyncDisposable
     {
         public DashboardBrowser Page { get; } = page;
 

@@ -21,6 +21,9 @@ internal sealed class DashboardServer : IAsyncDisposable
     public const string AdminToken = "dash-admin-token";
     public const string AliceKey = "sk-alice";
 
+    /// <summary>Agent <c>bob</c>'s key: neither alice nor a monitor (he sees none of her sessions).</summary>
+    public const string BobKey = "sk-bob";
+
     private readonly TempDirectory _data;
 
     private DashboardServer(TempDirectory data, AgentKernel kernel, KernelHttpServer server)
@@ -55,7 +58,7 @@ internal sealed class DashboardServer : IAsyncDisposable
         var server = KernelHttpServer.Start(kernel, new HttpServerOptions
         {
             BearerToken = AdminToken,
-            ApiKeys = new Dictionary<string, string> { [AliceKey] = "alice" },
+            ApiKeys = new Dictionary<string, string> { [AliceKey] = "alice", [BobKey] = "bob" },
         });
         return new DashboardServer(data, kernel, server);
     }

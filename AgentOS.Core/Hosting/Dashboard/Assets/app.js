@@ -171,17 +171,58 @@
     render($('memory-table').tBodies[0], rows || '<tr><td>No agent holds memory yet.</td></tr>');
   }
 
+  // Each session keeps its own card: the facts re-render every second, while its screenshot <img> and terminal <pre>
+  // stay in place (recreating them would reload the image each second) and refresh every few seconds (watchSessions).
   function renderComputer() {
     const c = state.status && state.status.computer;
-    if (!c) { $('sandbox').textContent = 'This kernel offers no computer-use sessions (computer.enabled in the config).'; render($('sessions'), ''); return; }
+    const box = $('sessions');
+    if (!c) { $('sandbox').textContent = 'This kernel offers no computer-use sessions (computer.enabled in the config).'; box.replaceChildren(); return; }
     $('sandbox').textContent = `Sandbox: ${c.sandbox}${c.isolated ? '' : ' (NOT isolated)'}: ${c.description}`;
-    const html = c.sessions.map((s) => `<article class="card" data-session="${esc(s.id)}"><h3>${esc(s.id)}</h3><dl>` +
-      `<dt>Agent</dt><dd>${esc(s.agent)}</dd><dt>Sandbox</dt><dd>${esc(s.sandbox)}</dd><dt>State</dt><dd>${s.busy ? 'running a command' : 'idle ' + s.idle_seconds.toFixed(0) + ' s'}</dd>` +
-      `<dt>Commands</dt><dd>${s.commands}</dd><dt>Disk</dt><dd>${meter(s.disk_bytes, s.disk_limit_bytes)}</dd></dl>` +
-      `<p class="shot">Browser screenshot: none yet. The browser tool (issue: network proxy and browser tool) has not landed in this kernel; its live screenshot appears here once sessions have a browser.</p>` +
-      `<p class="note">Terminal: ${s.commands} command(s) run; the recent output is not yet served by the API.</p></article>`).join('');
-    render($('sessions'), html || '<p class="note">No live sessions.</p>');
+    const live = new Set(c.sessions.map((s) => s.id));
+    for (const card of [...box.querySelectorAll('article[data-session]')]) if (!live.has(card.dataset.session)) card.remove();
+    for (const s of c.sessions) {
+      let card = box.querySelector(`article[data-session="${CSS.escape(s.id)}"]`);
+      if (!card) {
+        card = document.createElement('article');
+        card.className = 'card';
+        card.dataset.session = s.id;
+        card.innerHTML = `<h3>${esc(s.id)}</h3><div class="facts"></div>` +
+          `<img class="screenshot" hidden alt="${esc(`The current page of session ${s.id}'s browser`)}">` +
+          `<p class="shot">No browser is running in this session.</p>` +
+          `<h4>Terminal</h4><pre class="terminal" aria-label="${esc(`Recent terminal output of session ${s.id}`)}"></pre>`;
+        box.append(card);
+        watchSession(card);
+      }
+      render(card.querySelector('.facts'), `<dl><dt>Agent</dt><dd>${esc(s.agent)}</dd><dt>Sandbox</dt><dd>${esc(s.sandbox)}</dd><dt>State</dt><dd>${s.busy ? 'running a command' : 'idle ' + s.idle_seconds.toFixed(0) + ' s'}</dd>` +
+        `<dt>Commands</dt><dd>${s.commands}</dd><dt>Disk</dt><dd>${meter(s.disk_bytes, s.disk_limit_bytes)}</dd></dl>`);
+    }
+    let none = box.querySelector('p.none');
+    if (c.sessions.length === 0 && !none) { none = document.createElement('p'); none.className = 'note none'; none.textContent = 'No live sessions.'; box.append(none); }
+    if (c.sessions.length > 0 && none) none.remove();
   }
+
+  // One session's live views: the browser's page as a PNG (the API answers 404 while the session has no browser;
+  // asking never starts one) and the terminal's recent output.
+  async function watchSession(card) {
+    const id = encodeURIComponent(card.dataset.session);
+    const img = card.querySelector('img.screenshot'), empty = card.querySelector('p.shot');
+    img.onload = () => { img.hidden = false; empty.hidden = true; };
+    img.onerror = () => { img.hidden = true; empty.hidden = false; };
+    img.src = `/v1/sessions/${id}/screenshot?at=${Date.now()}`;
+    try {
+      const t = await api('GET', `/v1/sessions/${id}/terminal`);
+      const pre = card.querySelector('pre.terminal');
+      const text = (t.dropped_chars > 0 ? `… (${t.dropped_chars} older characters dropped)\n` : '') + (t.output || '(nothing printed yet)');
+      if (pre.textContent !== text) { pre.textContent = text; pre.scrollTop = pre.scrollHeight; }
+    } catch (e) {
+      // The session ended between two polls: the next status refresh removes its card.
+    }
+  }
+
+  const SCREENSHOT_MS = 3000;
+  setInterval(() => {
+    if (state.view === 'computer') for (const card of document.querySelectorAll('#sessions article[data-session]')) watchSession(card);
+  }, SCREENSHOT_MS);
 
   function renderReactor() {
     const r = state.status && state.status.reactor;
