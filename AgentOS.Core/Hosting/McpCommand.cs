@@ -3,7 +3,6 @@ using AgentOS.Access;
 using AgentOS.Hosting.Mcp;
 using AgentOS.Kernel;
 using AgentOS.Sdk;
-using AgentOS.Tools;
 
 namespace AgentOS.Hosting;
 
@@ -73,10 +72,9 @@ internal static class McpCommand
             stderr.WriteLine($"agentos mcp: {ex.Message}");
             return CommandLine.UsageError;
         }
-        options.Tools.AddBuiltIns(options.TimeProvider);
         // The client's own model, when it offers sampling, is one more LLM backend ("mcp-sampling").
         var sampling = new McpSamplingBackend(options.Mcp);
-        options = options with { LlmBackends = [.. options.LlmBackends ?? [new AgentOS.Llm.EchoLlmBackend(time: options.TimeProvider)], sampling] };
+        options = HostKernelOptions.WithHostDefaults(options, sampling);
         // Irreversible tool calls ask the client's user (elicitation) when this agent holds the approve grant.
         AgentKernel? started = null;
         options = options with { Approver = new McpElicitationApprover(options.Approver ?? DenyAllApprover.Instance, p => started!.AccessManager.MayApprove(p)) };

@@ -3,7 +3,6 @@ using AgentOS.Access;
 using AgentOS.Hosting.Http;
 using AgentOS.Kernel;
 using AgentOS.Sdk;
-using AgentOS.Tools;
 
 namespace AgentOS.Hosting;
 
@@ -59,9 +58,8 @@ internal static class ServeCommand
             stderr.WriteLine($"agentos serve: the access policy: {ex.Message}");
             return CommandLine.UsageError;
         }
-        options.Tools.AddBuiltIns(options.TimeProvider);
         // Connected MCP clients' models serve their own agents as one more LLM backend ("mcp-sampling").
-        options = options with { LlmBackends = [.. options.LlmBackends ?? [new AgentOS.Llm.EchoLlmBackend(time: options.TimeProvider)], new AgentOS.Hosting.Mcp.McpSamplingBackend(options.Mcp)] };
+        options = HostKernelOptions.WithHostDefaults(options, new AgentOS.Hosting.Mcp.McpSamplingBackend(options.Mcp));
 
         var kernel = started = AgentKernel.Start(options);
         // Agents that submit their own syscalls (over /v1/syscalls or as an API key's agent) join the default group,
