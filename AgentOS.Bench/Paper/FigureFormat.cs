@@ -27,7 +27,7 @@ internal static class FigureFormat
         }
         // Three significant digits below 100, trailing zeros dropped (0.000123, 1.5, 42.1).
         int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(magnitude)), 0, 12);
-        return Math.Round(value, decimals).ToString("0." + new string('#', Math.Max(decimals, 1)), Invariant);
+        return Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString("0." + new string('#', Math.Max(decimals, 1)), Invariant);
     }
 
     public static string Value(FigureValue value) => value.Number is { } n ? Number(n) : value.Text ?? "";

@@ -2,17 +2,17 @@ namespace AgentOS.Bench.Paper;
 
 /// <summary>
 /// <c>dotnet run --project AgentOS.Bench -c Release -- paper [--report DIR] [--out DIR] [--check]</c>: fills
-/// docs/paper/paper.html from the report's results.json and charts, writes paper.html and prints it to paper.pdf with
+/// docs/paper/paper.html (or <c>--template FILE</c>) from the report's results.json and charts, writes paper.html and prints it to paper.pdf with
 /// headless Chromium. <c>--check</c> then reads the PDF back with pdftotext and fails unless every section title and
 /// every headline figure is in it (the CI check). Exit codes: 0 built (and checked), 1 failed, 2 usage error.
 /// </summary>
 internal static class PaperCommand
 {
-    private const string Usage = "usage: dotnet run --project AgentOS.Bench -c Release -- paper [--report DIR] [--out DIR] [--check]";
+    private const string Usage = "usage: dotnet run --project AgentOS.Bench -c Release -- paper [--report DIR] [--out DIR] [--template FILE] [--check]";
 
     public static int Execute(string[] args)
     {
-        string? report = null, output = null;
+        string? report = null, output = null, templatePath = null;
         bool check = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -23,6 +23,9 @@ internal static class PaperCommand
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = Path.GetFullPath(args[++i]);
+                    break;
+                case "--template" when i + 1 < args.Length:
+                    templatePath = Path.GetFullPath(args[++i]);
                     break;
                 case "--check":
                     check = true;
@@ -43,7 +46,12 @@ internal static class PaperCommand
             report ??= Path.Combine(root, "docs", "report");
             output ??= Path.Combine(root, "artifacts", "paper");
             var results = ReportResults.Load(report);
-            string template = File.ReadAllText(Path.Combine(root, "docs", "paper", "paper.html"));
+            templatePath ??= Path.Combine(root, "docs", "paper", "paper.html");
+            if (!File.Exists(templatePath))
+            {
+                throw new PaperException($"no paper template at {templatePath}: restore docs/paper/paper.html, or name one with --template FILE.");
+            }
+            string template = File.ReadAllText(templatePath);
             Directory.CreateDirectory(output);
             string html = Path.Combine(output, "paper.html"), pdf = Path.Combine(output, "paper.pdf");
             File.WriteAllText(html, PaperRenderer.Render(template, results, report, root));

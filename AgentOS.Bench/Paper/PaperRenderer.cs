@@ -66,7 +66,7 @@ internal static partial class PaperRenderer
             }
             if (f.Ratio is { } ratio)
             {
-                html.Append(" (<span class=\"figure\">").Append(FigureFormat.Ratio(ratio)).Append("</span>)");
+                html.Append(" (<span class=\"figure\">").Append(Encode(FigureFormat.Ratio(ratio))).Append("</span>)");
             }
             html.Append("</li>\n");
         }
@@ -81,7 +81,7 @@ internal static partial class PaperRenderer
             Encode(FigureFormat.WithUnit(f.Value, f.Unit)),
             Encode(f.BaselineName ?? "–"),
             f.BaselineValue is { } b ? Encode(FigureFormat.WithUnit(b, f.Unit)) : "–",
-            f.Ratio is { } r ? FigureFormat.Ratio(r) : "–",
+            f.Ratio is { } r ? Encode(FigureFormat.Ratio(r)) : "–",
         }),
         "The report marks no figures.");
 
