@@ -20,9 +20,15 @@ internal static partial class PaperRenderer
     [GeneratedRegex(@"<[^>]+>")]
     private static partial Regex Tag();
 
-    /// <summary>The filled page. <paramref name="repoRoot"/> resolves <c>{{image:PATH}}</c>; <paramref name="reportDirectory"/> the charts.</summary>
+    [GeneratedRegex(@"<!--.*?-->\s*", RegexOptions.Singleline)]
+    private static partial Regex Comment();
+
+    /// <summary>
+    /// The filled page. <paramref name="repoRoot"/> resolves <c>{{image:PATH}}</c>; <paramref name="reportDirectory"/> the
+    /// charts. The template's comments (notes to its authors) are left out of the page.
+    /// </summary>
     public static string Render(string template, ReportResults report, string reportDirectory, string repoRoot) =>
-        Placeholder().Replace(template, m => m.Groups["name"].Value switch
+        Placeholder().Replace(Comment().Replace(template, ""), m => m.Groups["name"].Value switch
         {
             "commit" => Encode(report.Commit),
             "date" => Encode(report.Date),
