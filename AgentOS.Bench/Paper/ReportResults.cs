@@ -38,11 +38,11 @@ internal sealed record ReportResults(
             return new ReportResults(
                 Text(root, "commit"),
                 Text(root, "date"),
-                Text(root, "machine"),
+                ReadMachine(root),
                 Text(root, "dotnet"),
                 root.TryGetProperty("quick", out var quick) && quick.ValueKind == JsonValueKind.True,
                 Array(root, "figures", e => new ReportFigure(
-                    Text(e, "id"), Text(e, "title"), Value(e, "value") ?? Missing("figures[].value"), Text(e, "unit"),
+                    OptionalText(e, "id") ?? "", Text(e, "title"), Value(e, "value") ?? Missing("figures[].value"), OptionalText(e, "unit") ?? "",
                     OptionalText(e, "baseline_name"), Value(e, "baseline_value"), Number(e, "ratio"),
                     e.TryGetProperty("headline", out var h) && h.ValueKind == JsonValueKind.True)),
                 Array(root, "peers", e => new ReportPeer(
@@ -64,6 +64,17 @@ internal sealed record ReportResults(
             throw new PaperException($"{path}: {e.Message}", e);
         }
     }
+
+    // A string as the contract says; the bench's own results.json writes an object (processor, cores, os), taken too.
+    private static string ReadMachine(JsonElement root) =>
+        root.TryGetProperty("machine", out var machine) && machine.ValueKind == JsonValueKind.Object
+            ? string.Join(", ", machine.EnumerateObject().Select(p => p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Number => $"{p.Value.GetRawText()} {p.Name}",
+                _ => null,
+            }).OfType<string>())
+            : Text(root, "machine");
 
     private static IReadOnlyList<T> Array<T>(JsonElement root, string name, Func<JsonElement, T> read)
     {

@@ -102,6 +102,24 @@ public sealed class PaperTests
         Assert.Contains("unknown placeholder {{no_such_thing}}", stderr);
     }
 
+    [Test(TimeoutSeconds = 300)]
+    [RequiresCommand("chromium")]
+    public async Task A_machine_written_as_the_benchs_object_reads_as_text()
+    {
+        using var folder = new TempDirectory("agentos-paper-machine");
+        Directory.CreateDirectory(folder.Combine("report"));
+        string results = await File.ReadAllTextAsync(Path.Combine(Fixture, "results.json"));
+        await File.WriteAllTextAsync(folder.Combine("report", "results.json"), results
+            .Replace("\"FIXTURE machine, 2 cores, Linux\"", "{\"processor\": \"Fixture CPU\", \"cores\": 2, \"os\": \"Linux\"}", StringComparison.Ordinal)
+            .Replace("\"charts\": [", "\"charts\": [], \"unused_charts\": [", StringComparison.Ordinal));
+        string template = folder.Combine("machine.html");
+        await File.WriteAllTextAsync(template, "<html><body><h1>On {{machine}}</h1></body></html>");
+
+        var (exit, stdout, stderr) = await PaperAsync(["--report", folder.Combine("report"), "--out", folder.Combine("out"), "--template", template]);
+        Assert.Equal(0, exit, stdout + "\n" + stderr);
+        Assert.Contains("<h1>On Fixture CPU, 2 cores, Linux</h1>", await File.ReadAllTextAsync(folder.Combine("out", "paper.html")));
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> PaperAsync(string[] arguments)
     {
         using var paper = ChildProcess.StartDotnet(RepoPaths.BenchDll, ["paper", .. arguments], RepoPaths.Root);
