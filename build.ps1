@@ -17,6 +17,8 @@ usage: ./build.ps1 <verb> [args]
   demo              run the main demo
   serve             start the kernel's HTTP server
   mcp               start the kernel's MCP server on stdio
+  paper             build the paper (artifacts/paper/paper.html and .pdf) from docs/report/results.json
+                    (run `report` first); --check also checks the PDF's text, --report DIR, --out DIR
 '@
 }
 
@@ -70,6 +72,7 @@ switch ($verb) {
         & dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp @rest
         exit $LASTEXITCODE
     }
+    'paper' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Bench' (@('paper') + $rest) }
     { $_ -in @('help', '-h', '--help') } { Show-Usage; exit 0 }
     '' { [Console]::Error.WriteLine((Show-Usage)); exit 2 }
     default { [Console]::Error.WriteLine("build.ps1: unknown verb '$verb'"); [Console]::Error.WriteLine((Show-Usage)); exit 2 }

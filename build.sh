@@ -14,6 +14,8 @@ usage: ./build.sh <verb> [args]
   demo              run the main demo
   serve             start the kernel's HTTP server
   mcp               start the kernel's MCP server on stdio
+  paper             build the paper (artifacts/paper/paper.html and .pdf) from docs/report/results.json
+                    (run `report` first); --check also checks the PDF's text, --report DIR, --out DIR
 USAGE
 }
 
@@ -84,6 +86,10 @@ case "$verb" in
     # launch it), never `dotnet run`, whose own messages would land on stdout.
     build_first AgentOS.Core
     exec dotnet AgentOS.Core/bin/Release/net10.0/AgentOS.Core.dll mcp "$@"
+    ;;
+  paper)
+    require_sdk
+    build_and_run AgentOS.Bench paper "$@"
     ;;
   ""|-h|--help|help)
     usage
