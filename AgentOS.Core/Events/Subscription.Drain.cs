@@ -21,18 +21,13 @@ internal sealed partial class Subscription<TEvent>
         }
     }
 
-    // An activation that delivered something lingers once instead of going idle: it re-queues itself behind the pool
-    // work already waiting (the agents' continuations, which publish), so the next activation finds a batch, and
-    // publishers meanwhile find it scheduled and queue nothing. An activation that finds nothing goes idle. Under a
-    // steady stream this halves the pool hand-offs per event without spinning; when the stream stops it costs one
-    // empty activation.
     private void DrainUntilIdle()
     {
         while (true)
         {
-            if (DrainBatch(out bool delivered) || delivered)
+            if (DrainBatch())
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false); // more to do (or lingering): yield the pool thread, stay scheduled
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false); // more to do: yield the pool thread, stay scheduled
                 return;
             }
             Volatile.Write(ref _scheduled, 0);
@@ -50,11 +45,9 @@ internal sealed partial class Subscription<TEvent>
         return !_ring.IsEmpty || Volatile.Read(ref _spillMode) != 0 || state == Draining || state == Discarding;
     }
 
-    /// <summary>Delivers up to one batch; returns <see langword="true"/> when the batch ran out before the events.
-    /// <paramref name="delivered"/> says whether it delivered any (an ending subscription reports none: it lingers not).</summary>
-    private bool DrainBatch(out bool delivered)
+    /// <summary>Delivers up to one batch; returns <see langword="true"/> when the batch ran out before the events.</summary>
+    private bool DrainBatch()
     {
-        delivered = false;
         for (int i = 0; i < _batchSize; i++)
         {
             int state = Volatile.Read(ref _state);
@@ -73,9 +66,7 @@ internal sealed partial class Subscription<TEvent>
                 if (state == Draining)
                 {
                     Finish(); // everything published before the DisposeAsync call has been delivered
-                    return false;
                 }
-                delivered = i > 0;
                 return false;
             }
             Deliver(in e);
