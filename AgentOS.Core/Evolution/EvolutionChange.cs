@@ -16,6 +16,9 @@ namespace AgentOS.Evolution;
 /// <param name="Gain">Mean latency gain per request, seconds (predicted for apply, measured for rollback/keep).</param>
 /// <param name="LowerBound">The bootstrap's lower bound of the gain (apply only).</param>
 /// <param name="Requests">Requests the proof or the watch was measured on.</param>
+/// <param name="Parameter">For <c>pin</c> and <c>unpin</c>: the parameter (a restarted loop reads its pins back from
+/// these).</param>
+/// <param name="Value">For <c>pin</c>: the value it was pinned to.</param>
 public sealed record EvolutionChange(
     long Version, DateTimeOffset At, string Kind, LlmQueueSettings From, LlmQueueSettings To, string Reason,
-    double Gain = 0, double LowerBound = 0, int Requests = 0);
+    double Gain = 0, double LowerBound = 0, int Requests = 0, string? Parameter = null, string? Value = null);

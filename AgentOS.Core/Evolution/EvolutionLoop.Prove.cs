@@ -14,17 +14,23 @@ public sealed partial class EvolutionLoop
         {
             return null;
         }
-        var model = TrafficProfile.Learn(window).Model;
+        var profile = TrafficProfile.Learn(window);
+        var model = profile.Model;
+        var backends = ReplayBackends.For(_target.Backends, profile);
         int slots = _options.Slots;
         int warm = (int)(window.Count * _options.WarmupFraction);
         int scored = window.Count - warm;
         var current = _target.Current;
-        var baseline = Simulate(current, prior, window, model, slots);
+        var baseline = Simulate(current, prior, window, model, slots, backends);
         var (baseMean, baseP99) = Scored(baseline.Latencies, warm);
         double liveMean = window.Skip(warm).Average(c => c.Latency);
 
         var candidates = new List<LlmQueueSettings>();
-        foreach (var raw in _options.Candidates ?? EvolutionOptions.DefaultCandidates)
+        // Policy candidates keep the backends' settings in force; backend candidates keep the policy: one change at a time.
+        var raws = (_options.Candidates ?? EvolutionOptions.DefaultCandidates)
+            .Select(raw => raw with { BackendSlots = current.BackendSlots, RoutingWeights = current.RoutingWeights })
+            .Concat(BackendCandidates(current, backends, window));
+        foreach (var raw in raws)
         {
             var candidate = WithPins(raw);
             if (!candidate.Equals(current) && !candidates.Contains(candidate))
@@ -43,12 +49,12 @@ public sealed partial class EvolutionLoop
             }
             candidates.RemoveAll(_cooldown.ContainsKey);
         }
-        var fifo = new LlmQueueSettings { Policy = "fifo" };
+        var fifo = new LlmQueueSettings { Policy = "fifo", BackendSlots = current.BackendSlots, RoutingWeights = current.RoutingWeights };
         double fifoP99 = current.Policy == "fifo" ? baseP99 : double.NaN;
         var outcomes = new List<(LlmQueueSettings Settings, double[] Latencies)>();
         foreach (var candidate in candidates)
         {
-            var outcome = Simulate(candidate, prior, window, model, slots);
+            var outcome = Simulate(candidate, prior, window, model, slots, backends);
             outcomes.Add((candidate, outcome.Latencies));
             if (candidate.Policy == "fifo" && candidate.Equals(WithPins(fifo)))
             {
@@ -57,7 +63,7 @@ public sealed partial class EvolutionLoop
         }
         if (double.IsNaN(fifoP99))
         {
-            fifoP99 = Scored(Simulate(WithPins(fifo), prior, window, model, slots).Latencies, warm).P99;
+            fifoP99 = Scored(Simulate(WithPins(fifo), prior, window, model, slots, backends).Latencies, warm).P99;
         }
 
         var results = new List<CandidateResult>();

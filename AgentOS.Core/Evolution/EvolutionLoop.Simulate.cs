@@ -13,7 +13,11 @@ public sealed partial class EvolutionLoop
     /// window) taught and learn on as replayed calls finish — never from calls not yet finished, so a replay knows no
     /// more than the live queue did.
     /// </summary>
-    internal static ReplayOutcome Simulate(LlmQueueSettings settings, IReadOnlyList<TrafficRecord> prior, IReadOnlyList<TrafficRecord> window, SimulatedLatencyModel model, int slots)
+    /// <remarks>With <paramref name="backends"/>, the replay runs each backend on its own slots (as the settings
+    /// give them) and latency fit, the calls routed as the settings route them; without, on one pool of
+    /// <paramref name="slots"/> identical slots of <paramref name="model"/>.</remarks>
+    internal static ReplayOutcome Simulate(LlmQueueSettings settings, IReadOnlyList<TrafficRecord> prior, IReadOnlyList<TrafficRecord> window, SimulatedLatencyModel model, int slots,
+        ReplayBackends? backends = null)
     {
         var estimator = new OnlineCostEstimator<ReplayRequest>(static r => (r.Agent, r.Site)) { SkillThreshold = settings.SkillThreshold };
         var lengths = new LengthDistributions<ReplayRequest>(static r => (r.Agent, r.Site));
@@ -23,19 +27,22 @@ public sealed partial class EvolutionLoop
             lengths.Observe(call.Agent, call.Site, call.OutputTokens);
         }
         double start = window[0].Arrival;
+        var route = backends?.Route(settings, window);
+        var pool = backends?.Pool(settings);
+        SimulatedLatencyModel ModelOf(int backend) => pool is null ? model : pool.Models[backend];
         var requests = new ReplayRequest[window.Count];
         for (int i = 0; i < requests.Length; i++)
         {
             var c = window[i];
+            int backend = route?[i] ?? 0;
             requests[i] = new ReplayRequest(i, c.Agent, c.Site, c.Arrival - start, c.InputTokens, Math.Max(1, c.OutputTokens),
-                10 * model.Service(c.InputTokens, c.OutputTokens).TotalSeconds);
+                10 * ModelOf(backend).Service(c.InputTokens, c.OutputTokens).TotalSeconds) { Backend = backend };
         }
-        double tpot = model.DecodePerToken.TotalSeconds;
-        return TrafficReplay.Run(requests, _ => settings.CreatePolicy(estimator, lengths, r => model.TimeToFirstToken(r.Input).TotalSeconds / tpot), slots, model, r =>
+        return TrafficReplay.Run(requests, _ => settings.CreatePolicy(estimator, lengths, r => ModelOf(r.Backend).TimeToFirstToken(r.Input).TotalSeconds / ModelOf(r.Backend).DecodePerToken.TotalSeconds), slots, model, r =>
         {
             estimator.Observe(r.Agent, r.Site, r.Output);
             lengths.Observe(r.Agent, r.Site, r.Output);
-        });
+        }, pool: pool);
     }
 
     // Mean and p99 of latencies from index `from` on.

@@ -36,8 +36,8 @@ public sealed partial class EvolutionLoop
         var warm = before.GetRange(from, before.Count - from);
         var prior = before.GetRange(0, from);
         var window = warm.Concat(after).ToList();
-        var model = TrafficProfile.Learn(window).Model;
-        var previous = Simulate(watch.Previous, prior, window, model, _options.Slots);
+        var profile = TrafficProfile.Learn(window);
+        var previous = Simulate(watch.Previous, prior, window, profile.Model, _options.Slots, ReplayBackends.For(_target.Backends, profile));
         double previousMean = Scored(previous.Latencies, warm.Count).Mean;
         double live = after.Average(c => c.Latency);
         double expected = previousMean * watch.Calibration;

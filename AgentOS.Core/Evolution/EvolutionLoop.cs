@@ -48,6 +48,18 @@ public sealed partial class EvolutionLoop
         if (history is not null)
         {
             _history.AddRange(history.OrderBy(c => c.Version));
+            // The operator's pins outlive a restart: replay the pin and unpin changes in order.
+            foreach (var change in _history.Where(c => c.Parameter is not null))
+            {
+                if (change.Kind == "pin")
+                {
+                    _pins[change.Parameter!] = change.Value ?? change.To.Get(change.Parameter!);
+                }
+                else if (change.Kind == "unpin")
+                {
+                    _pins.Remove(change.Parameter!);
+                }
+            }
         }
         foreach (var (name, value) in _options.Pins ?? new Dictionary<string, string>())
         {
@@ -167,18 +179,33 @@ public sealed partial class EvolutionLoop
     }
 
     /// <summary>Pins a parameter to a value: the loop never changes it, and it takes effect now (a versioned change).</summary>
-    /// <exception cref="ArgumentException">Unknown parameter or a value it does not take.</exception>
+    /// <returns>The change, or <see langword="null"/> when the parameter was already pinned to that value and has it
+    /// (nothing changed, nothing recorded).</returns>
+    /// <exception cref="ArgumentException">Unknown parameter or a value it does not take (nothing changes).</exception>
     public EvolutionChange? Pin(string parameter, string value)
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         lock (_stepGate)
         {
             var from = _target.Current;
             var to = from.With(parameter, value);
             lock (_gate)
             {
+                if (_pins.TryGetValue(parameter, out var pinned) && pinned == value && to.Equals(from))
+                {
+                    return null;
+                }
+            }
+            // Applied first: a value the queue refuses (a backend it does not have) leaves no pin behind.
+            if (!Equals(from, to))
+            {
+                _target.Apply(to);
+            }
+            lock (_gate)
+            {
                 _pins[parameter] = value;
             }
-            return Record("pin", from, to, $"{parameter} pinned to '{value}' by the operator");
+            return Record("pin", from, to, $"{parameter} pinned to '{value}' by the operator", parameter: parameter, value: value, applied: true);
         }
     }
 
@@ -195,16 +222,17 @@ public sealed partial class EvolutionLoop
             }
             if (removed)
             {
-                Record("unpin", _target.Current, _target.Current, $"{parameter} unpinned by the operator");
+                Record("unpin", _target.Current, _target.Current, $"{parameter} unpinned by the operator", parameter: parameter);
             }
             return removed;
         }
     }
 
     // Applies `to` (when it differs) and records the change; every change of the queue's settings goes through here.
-    private EvolutionChange Record(string kind, LlmQueueSettings from, LlmQueueSettings to, string reason, double gain = 0, double lowerBound = 0, int requests = 0)
+    private EvolutionChange Record(string kind, LlmQueueSettings from, LlmQueueSettings to, string reason, double gain = 0, double lowerBound = 0, int requests = 0,
+        string? parameter = null, string? value = null, bool applied = false)
     {
-        if (!Equals(from, to))
+        if (!applied && !Equals(from, to))
         {
             _target.Apply(to);
         }
@@ -212,7 +240,7 @@ public sealed partial class EvolutionLoop
         lock (_gate)
         {
             long version = _history.Count == 0 ? 1 : _history[^1].Version + 1;
-            change = new EvolutionChange(version, _time.GetUtcNow(), kind, from, to, reason, gain, lowerBound, requests);
+            change = new EvolutionChange(version, _time.GetUtcNow(), kind, from, to, reason, gain, lowerBound, requests, parameter, value);
             _history.Add(change);
         }
         Changed?.Invoke(change);

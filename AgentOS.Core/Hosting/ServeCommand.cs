@@ -16,7 +16,7 @@ namespace AgentOS.Hosting;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS] [--mcp-conformance-fixtures]";
+    public const string Usage = "serve [--port N] [--host 127.0.0.1|::1|localhost|0.0.0.0|::|+|*|IP] [--token T] [--api-key KEY=AGENT ...] [--credentials FILE] [--insecure-no-auth] [--data DIR] [--config FILE] [--policy FILE] [--agents a,b,...] [--max-body BYTES] [--idle-trim SECONDS] [--mcp-conformance-fixtures] [--evolve]";
 
     /// <summary>The credentials file <c>serve</c> reads from the data folder unless <c>--credentials</c> names another.</summary>
     public const string CredentialsFileName = "credentials.json";
@@ -30,9 +30,13 @@ internal static class ServeCommand
         }
         KernelOptions options;
         AgentKernel? started = null; // the approver asks the kernel's access manager who may approve
+        AgentOS.Evolution.EvolutionConfig? evolution;
         try
         {
-            options = parsed.Config is { } file ? KernelConfig.Load(file).ToOptions() : new KernelOptions();
+            var config = parsed.Config is { } file ? KernelConfig.Load(file) : null;
+            options = config?.ToOptions() ?? new KernelOptions();
+            // The self-improving loop runs with --evolve (and the config's pins, if any) or "evolution": {"enabled": true}.
+            evolution = parsed.Evolve ? config?.Evolution ?? new() : config?.Evolution is { Enabled: true } configured ? configured : null;
         }
         catch (KernelConfigException ex)
         {
@@ -72,10 +76,14 @@ internal static class ServeCommand
             {
                 kernel.RegisterIdentity(agent);
             }
+            if (evolution is not null)
+            {
+                kernel.StartEvolutionAsync(evolution.ToOptions(kernel.Llm.Backends.Sum(b => b.Slots))).GetAwaiter().GetResult();
+            }
         }
         catch (ArgumentException ex)
         {
-            // An agent id that is invalid or clashes (only in case) with one the policy registers.
+            // An agent id that is invalid or clashes (only in case) with one the policy registers; a pin the loop refuses.
             stderr.WriteLine($"agentos serve: {ex.Message}");
             kernel.StopAsync().GetAwaiter().GetResult();
             return CommandLine.UsageError;
@@ -106,6 +114,10 @@ internal static class ServeCommand
             {
                 // The tools, resources and prompts the official MCP conformance suite calls by name.
                 AgentOS.Hosting.Mcp.ConformanceFixtures.Register(kernel.Tools, server.McpServer, options.TimeProvider);
+            }
+            if (kernel.Evolution is { } loop)
+            {
+                notes.Add($"self-improving loop on: LLM queue {loop.Current}; pins {(loop.Pins.Count == 0 ? "none" : string.Join(", ", loop.Pins.Select(p => $"{p.Key}={p.Value}")))} (GET /v1/evolution, PUT/DELETE /v1/evolution/pins/{{parameter}})");
             }
             notes.Add($"credentials: {credentials.Count} (file {credentials.FilePath}, reloaded when it changes)");
         }
@@ -176,14 +188,14 @@ internal static class ServeCommand
         }
     }
 
-    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds, bool McpFixtures)
+    private sealed record Options(int Port, string Host, string? Token, string? Data, string? Config, string? Policy, IReadOnlyList<string> Agents, IReadOnlyDictionary<string, string> ApiKeys, long MaxBody, string? Credentials, bool InsecureNoAuth, int IdleTrimSeconds, bool McpFixtures, bool Evolve)
     {
         public static Options? Parse(string[] args, TextWriter stderr)
         {
             int port = 0;
             string host = "127.0.0.1";
             string? token = null, data = null, config = null, policy = null, credentials = null;
-            bool open = false, mcpFixtures = false;
+            bool open = false, mcpFixtures = false, evolve = false;
             var agents = new List<string>();
             var apiKeys = new Dictionary<string, string>(StringComparer.Ordinal);
             long maxBody = new HttpServerOptions().MaxBodyBytes;
@@ -216,6 +228,9 @@ internal static class ServeCommand
                     case "--mcp-conformance-fixtures":
                         mcpFixtures = true;
                         break;
+                    case "--evolve":
+                        evolve = true;
+                        break;
                     case "--data" when Next() is { } d:
                         data = d;
                         break;
@@ -240,7 +255,7 @@ internal static class ServeCommand
                         return null;
                 }
             }
-            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim, mcpFixtures);
+            return new Options(port, host, token, data, config, policy, agents, apiKeys, maxBody, credentials, open, idleTrim, mcpFixtures, evolve);
         }
     }
 }

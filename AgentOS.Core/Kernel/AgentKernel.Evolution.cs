@@ -1,5 +1,4 @@
 using AgentOS.Evolution;
-using AgentOS.Llm;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Queries;
 
@@ -17,7 +16,7 @@ public sealed partial class AgentKernel
 
     /// <summary>The loop's settings, pins and history for <see cref="Status"/> (<see langword="null"/> while it is off).</summary>
     public EvolutionStatus? EvolutionStatus => Evolution is { } loop
-        ? new EvolutionStatus(loop.Current, LlmQueueSettings.ParameterNames.ToDictionary(n => n, loop.Current.Get, StringComparer.Ordinal),
+        ? new EvolutionStatus(loop.Current, loop.Current.Parameters(),
             loop.Pins, loop.Watching, loop.Observed, loop.History, Volatile.Read(ref _evolutionError))
         : null;
 

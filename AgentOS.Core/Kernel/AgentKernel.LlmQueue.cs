@@ -9,7 +9,7 @@ public sealed partial class AgentKernel
 
     /// <summary>The LLM queue's settings (policy and parameters), readable and replaceable while the kernel runs: the
     /// face the self-improving loop and operators change it through.</summary>
-    public LlmQueueControl LlmQueue => LazyInitializer.EnsureInitialized(ref _llmQueue, () => new LlmQueueControl(_queues[(int)SyscallKind.Llm], LlmEstimator, new LlmQueueSettings
+    public LlmQueueControl LlmQueue => LazyInitializer.EnsureInitialized(ref _llmQueue, () => new LlmQueueControl(_queues[(int)SyscallKind.Llm], Llm, LlmEstimator, new LlmQueueSettings
     {
         Policy = _options.LlmPolicy.ToLowerInvariant(),
         Quantum = _options.LlmQuantum,

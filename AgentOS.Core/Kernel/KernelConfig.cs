@@ -79,6 +79,10 @@ public sealed partial class KernelConfig
     /// <summary>See <see cref="KernelOptions.Reactor"/>: automatic repair, on when present (see docs/reactor.md).</summary>
     public Reactor.ReactorOptions? Reactor { get; set; }
 
+    /// <summary>The self-improving loop over the LLM queue: <c>serve</c> starts it when present and enabled, with its
+    /// pins (see docs/evolution.md).</summary>
+    public Evolution.EvolutionConfig? Evolution { get; set; }
+
     /// <summary>External MCP servers whose tools become kernel tools (see <see cref="Tools.Mcp.McpServerConfig"/>).</summary>
     public IReadOnlyList<Tools.Mcp.McpServerConfig>? McpServers { get; init; }
 
@@ -212,6 +216,7 @@ public sealed partial class KernelConfig
         {
             Reactor?.Validate();
             Mcp?.Validate();
+            Evolution?.Validate();
         }
         catch (ArgumentException ex)
         {

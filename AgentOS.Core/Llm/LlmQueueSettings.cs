@@ -9,7 +9,7 @@ namespace AgentOS.Llm;
 /// The self-improving loop proposes, proves, applies and rolls back whole values of this record, so a rollback
 /// restores every field exactly; operators pin fields by their <see cref="ParameterNames"/>.
 /// </summary>
-public sealed record LlmQueueSettings
+public sealed partial record LlmQueueSettings
 {
     /// <summary>The default settings: <c>sjf</c> on learned lengths, no aging, skill threshold 0.2.</summary>
     public LlmQueueSettings()
@@ -28,7 +28,8 @@ public sealed record LlmQueueSettings
     /// <summary>The policies the LLM queue can run: the built-in ones and <c>gittins</c> (over learned length distributions).</summary>
     public static IReadOnlyList<string> PolicyNames { get; } = [.. SchedulingPolicies.Names, "gittins"];
 
-    /// <summary>The parameter names operators pin: policy, service_quantum, quantum_ms, aging_rate, skill_threshold.</summary>
+    /// <summary>The parameter names operators pin: policy, service_quantum, quantum_ms, aging_rate, skill_threshold (and
+    /// per backend <c>slots.NAME</c> and <c>weight.NAME</c>, see <see cref="BackendSlots"/> and <see cref="RoutingWeights"/>).</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = ["policy", "service_quantum", "quantum_ms", "aging_rate", "skill_threshold"];
 
     /// <summary>The policy (see <see cref="PolicyNames"/>). Default <c>sjf</c> on learned lengths.</summary>
@@ -70,6 +71,7 @@ public sealed record LlmQueueSettings
         {
             throw new ArgumentException($"skill_threshold is a rank concordance in -1..1, not {SkillThreshold}.", nameof(SkillThreshold));
         }
+        ValidateBackends();
     }
 
     /// <summary>A parameter's value as text ("" for the policy's default).</summary>
@@ -81,7 +83,7 @@ public sealed record LlmQueueSettings
         "quantum_ms" => Quantum?.TotalMilliseconds.ToString("R", CultureInfo.InvariantCulture) ?? "",
         "aging_rate" => AgingRate.ToString("R", CultureInfo.InvariantCulture),
         "skill_threshold" => SkillThreshold.ToString("R", CultureInfo.InvariantCulture),
-        _ => throw UnknownParameter(parameter),
+        _ => GetBackendParameter(parameter) ?? throw UnknownParameter(parameter),
     };
 
     /// <summary>These settings with one parameter set from text ("" restores the policy's default where it has one).</summary>
@@ -96,7 +98,7 @@ public sealed record LlmQueueSettings
             "quantum_ms" => this with { Quantum = value.Length == 0 ? null : TimeSpan.FromMilliseconds(Number(parameter, value)) },
             "aging_rate" => this with { AgingRate = Number(parameter, value) },
             "skill_threshold" => this with { SkillThreshold = Number(parameter, value) },
-            _ => throw UnknownParameter(parameter),
+            _ => WithBackendParameter(parameter, value) ?? throw UnknownParameter(parameter),
         };
         next.Validate();
         return next;
@@ -141,7 +143,7 @@ public sealed record LlmQueueSettings
         {
             text += string.Create(CultureInfo.InvariantCulture, $" skill={SkillThreshold}");
         }
-        return text;
+        return text + BackendsText();
     }
 
     private static double Number(string parameter, string value) =>
@@ -150,5 +152,5 @@ public sealed record LlmQueueSettings
             : throw new ArgumentException($"{parameter} takes a number, not '{value}'.", nameof(value));
 
     private static ArgumentException UnknownParameter(string parameter) =>
-        new($"Unknown LLM queue parameter '{parameter}'. Use one of: {string.Join(", ", ParameterNames)}.", nameof(parameter));
+        new($"Unknown LLM queue parameter '{parameter}'. Use one of: {string.Join(", ", ParameterNames)}, slots.BACKEND, weight.BACKEND.", nameof(parameter));
 }

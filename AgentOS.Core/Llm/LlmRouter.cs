@@ -17,7 +17,7 @@ namespace AgentOS.Llm;
 /// queue is not held), and can be resubmitted; with the Reactor's failover on, the kernel moves it to another backend
 /// that serves its model instead.</para>
 /// </remarks>
-public sealed class LlmRouter
+public sealed partial class LlmRouter
 {
     private readonly ILlmBackend[] _backends;
     private readonly Dictionary<string, ILlmBackend> _byName;
@@ -126,6 +126,10 @@ public sealed class LlmRouter
         if (named is not null && Try(named, query, agentId, ref scan))
         {
             return named;
+        }
+        if (wanted is null && Volatile.Read(ref _weights) is { } weights && PickWeighted(weights, query, agentId) is { } weighted)
+        {
+            return weighted; // LlmRouter.Weights.cs
         }
         foreach (var backend in _backends)
         {

@@ -436,6 +436,9 @@ public sealed partial class ResourceQueue<T>
                 Volatile.Write(ref _policyName, next.Name);
                 old.Dispose();
                 break;
+            case ControlKind.SetConcurrencyLimit:
+                SetGroupLimit(request.Key!, (int)request.SubmissionId, now); // ResourceQueue.Groups.cs
+                break;
         }
     }
 

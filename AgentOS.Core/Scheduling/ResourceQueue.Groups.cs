@@ -17,6 +17,18 @@ public sealed partial class ResourceQueue<T>
         return group;
     }
 
+    // A new limit for the group; its parked items go back to the policy with their original sequence (those still over
+    // the limit are parked again, in order), so a raised limit takes effect at once.
+    private void SetGroupLimit(string key, int limit, long now)
+    {
+        var group = Group(key);
+        group.Limit = limit;
+        while (group.Deferred.TryDequeue(out var released))
+        {
+            _policy.Enqueue(released, now);
+        }
+    }
+
     private void ReleaseGroup(T item, long now)
     {
         if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group))
@@ -66,7 +78,7 @@ public sealed partial class ResourceQueue<T>
 
     private sealed class ConcurrencyGroup(int limit)
     {
-        public int Limit { get; } = limit;
+        public int Limit { get; set; } = limit;
         public int Running { get; set; }
         // Queue ticks until which the group's items wait whatever its free capacity (StartGate); 0 when not held.
         public long HeldUntil { get; set; }

@@ -154,6 +154,19 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         PostControl(new ControlRequest(ControlKind.SwapPolicy, null, policy, 0));
     }
 
+    /// <summary>
+    /// Sets a concurrency group's limit while the queue runs (<see cref="ResourceQueueOptions{T}.ConcurrencyKey"/>):
+    /// a raised limit lets the group's parked items back to the policy at once; a lowered one stops new starts until
+    /// the group's running items drop below it (running items are not preempted).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is below 1.</exception>
+    public void SetConcurrencyLimit(string key, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        PostControl(new ControlRequest(ControlKind.SetConcurrencyLimit, null, null, limit, key));
+    }
+
     /// <summary>How many items wait right now (an executor need not yield a slot nobody is waiting for).</summary>
     internal int WaitingCount => Volatile.Read(ref _waiting);
 
@@ -329,7 +342,9 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     {
         Cancel,
         SwapPolicy,
+        SetConcurrencyLimit,
     }
 
-    private sealed record ControlRequest(ControlKind Kind, T? Item, ISchedulingPolicy<T>? Policy, long SubmissionId);
+    // SubmissionId carries the limit for SetConcurrencyLimit, Key the group.
+    private sealed record ControlRequest(ControlKind Kind, T? Item, ISchedulingPolicy<T>? Policy, long SubmissionId, string? Key = null);
 }

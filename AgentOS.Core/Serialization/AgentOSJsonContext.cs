@@ -58,6 +58,9 @@ namespace AgentOS.Serialization;
 // Evolution (the self-improving loop): its changes as kept in storage and published, and its status.
 [JsonSerializable(typeof(AgentOS.Evolution.EvolutionChange))]
 [JsonSerializable(typeof(AgentOS.Evolution.EvolutionStatus))]
+// Evolution's config key and its HTTP pin body (branch evolve).
+[JsonSerializable(typeof(AgentOS.Evolution.EvolutionConfig))]
+[JsonSerializable(typeof(AgentOS.Hosting.Http.EvolutionPinRequest))]
 // LLM backends' wire formats (requests sent, responses and stream events read)
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatRequest))]
 [JsonSerializable(typeof(AgentOS.Llm.Http.OpenAiChatResponse))]

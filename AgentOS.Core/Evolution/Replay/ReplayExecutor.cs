@@ -10,7 +10,7 @@ namespace AgentOS.Evolution.Replay;
 /// yield request stops it at the next token boundary. Timers on the virtual clock end runs; the finished requests
 /// teach the estimator.
 /// </summary>
-internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyModel model, Action<ReplayRequest>? finished) : IJobExecutor<ReplayRequest>
+internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyModel defaultModel, Action<ReplayRequest>? finished, ReplayPool? pool = null) : IJobExecutor<ReplayRequest>
 {
     private static readonly object Prefilled = new();
     private readonly Dictionary<ExecutionSlot<ReplayRequest>, Run> _runs = [];
@@ -28,6 +28,7 @@ internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyMo
     public void Start(ExecutionSlot<ReplayRequest> slot)
     {
         var request = slot.Item;
+        var model = ModelOf(request);
         double tpot = model.DecodePerToken.TotalSeconds;
         double remaining = request.Output - request.Ticket.AttainedService;
         double budget = Math.Max(1, Math.Floor(slot.ServiceBudget));
@@ -57,8 +58,8 @@ internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyMo
         {
             return;
         }
-        double tpot = model.DecodePerToken.TotalSeconds;
         var request = run.Request;
+        double tpot = ModelOf(request).DecodePerToken.TotalSeconds;
         int done = (int)Math.Ceiling(Math.Max(0, Now - request.DecodeStart) / tpot - 1e-9);
         int stopAt = Math.Clamp(Math.Max(1, done), 1, run.Tokens);
         if (stopAt < run.Tokens)
@@ -67,6 +68,8 @@ internal sealed class ReplayExecutor(ManualTimeProvider time, SimulatedLatencyMo
             run.Timer!.Change(TimeSpan.FromSeconds(Math.Max(0, request.DecodeStart + stopAt * tpot - Now)), Timeout.InfiniteTimeSpan);
         }
     }
+
+    private SimulatedLatencyModel ModelOf(ReplayRequest request) => pool is null ? defaultModel : pool.Models[request.Backend];
 
     public void Reject(ReplayRequest item, JobRejection reason) =>
         throw new InvalidOperationException($"request {item.Index} rejected ({reason}); the replay never cancels or expires requests");

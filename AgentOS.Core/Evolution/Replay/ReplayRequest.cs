@@ -19,6 +19,9 @@ internal sealed class ReplayRequest(int index, string agent, string site, double
 
     public SchedulingTicket Ticket { get; } = new();
 
+    /// <summary>The backend it runs on, an index into the replay's <see cref="ReplayPool"/> (0 without one).</summary>
+    public int Backend { get; init; }
+
     // Set by the executor while the request runs: when its current decode stretch started, and the service then.
     public double DecodeStart { get; set; }
     public double ServiceAtDecodeStart { get; set; }
@@ -27,5 +30,5 @@ internal sealed class ReplayRequest(int index, string agent, string site, double
     /// <summary>Seconds since the replay began when it finished (set before the replay's learn callback sees it).</summary>
     public double Completion { get; set; }
 
-    public ReplayRequest Fresh() => new(Index, Agent, Site, Arrival, Input, Output, Slo);
+    public ReplayRequest Fresh() => new(Index, Agent, Site, Arrival, Input, Output, Slo) { Backend = Backend };
 }

@@ -13,7 +13,8 @@ namespace AgentOS.Evolution.Replay;
 /// started callback gets the queue once it runs, so a caller can change its policy mid-replay.</remarks>
 internal static class TrafficReplay
 {
-    public static ReplayOutcome Run(ReplayRequest[] template, Func<ManualTimeProvider, ISchedulingPolicy<ReplayRequest>> policy, int slots, SimulatedLatencyModel model, Action<ReplayRequest>? learn = null, Action<ResourceQueue<ReplayRequest>>? started = null)
+    public static ReplayOutcome Run(ReplayRequest[] template, Func<ManualTimeProvider, ISchedulingPolicy<ReplayRequest>> policy, int slots, SimulatedLatencyModel model, Action<ReplayRequest>? learn = null, Action<ResourceQueue<ReplayRequest>>? started = null,
+        ReplayPool? pool = null)
     {
         var requests = template.Select(r => r.Fresh()).ToArray();
         var time = new ManualTimeProvider();
@@ -23,13 +24,17 @@ internal static class TrafficReplay
         {
             learn?.Invoke(r);
             Interlocked.Increment(ref finished);
-        });
+        }, pool);
+        // With a pool, each backend is a concurrency group of its own slots, as in the kernel's LLM queue.
+        string[]? keys = pool is null ? null : [.. Enumerable.Range(0, pool.Slots.Length).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         executor.Reset(requests.Length);
         var queue = new ResourceQueue<ReplayRequest>(new ResourceQueueOptions<ReplayRequest>
         {
             Name = "llm",
             Policy = policy(time),
-            Slots = slots,
+            Slots = pool?.Slots.Sum() ?? slots,
+            ConcurrencyKey = keys is null ? null : r => keys[r.Backend],
+            ConcurrencyLimit = pool is null ? null : key => pool.Slots[int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)],
             TimeProvider = time,
             InboxCapacity = 1 << 15,
             Idle = driver.Wake,

@@ -15,10 +15,15 @@ public sealed partial class KernelHttpServer
     private static bool IsOperationsPath(string[] segments) => segments is
         ["v1", "queues", ..] or ["v1", "llm", "backends"] or ["v1", "agents", "activity"] or ["v1", "agents", _, "stop"]
         or ["v1", "reactor", "paused", _, "resume"] or ["v1", "evolution", "changes", _, "undo"]
-        or ["v1", "sessions", _, "screenshot" or "terminal"];
+        or ["v1", "sessions", _, "screenshot" or "terminal"] || IsEvolutionPath(segments);
 
     private async Task RouteOperationsAsync(Principal caller, HttpServerRequest request, HttpServerResponse response, string[] segments)
     {
+        if (IsEvolutionPath(segments))
+        {
+            await RouteEvolutionAsync(caller, request, response, segments).ConfigureAwait(false); // KernelHttpServer.Evolution.cs
+            return;
+        }
         switch (request.HttpMethod, segments)
         {
             case ("GET", ["v1", "queues"]):
@@ -143,13 +148,13 @@ public sealed partial class KernelHttpServer
     private async Task UndoEvolutionAsync(Principal caller, HttpServerResponse response, string versionText)
     {
         RequireOperator(caller, "undo a change of the self-improving loop");
-        var loop = _kernel.Evolution ?? throw new HttpError(404, "not_found", "The self-improving loop is off in this kernel (evolution.enabled in the config).");
+        var loop = _kernel.Evolution ?? throw new HttpError(404, "not_found", "The self-improving loop is off in this kernel: start serve with --evolve, or set \"evolution\": {\"enabled\": true} in the config.");
         if (!long.TryParse(versionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long version)
             || loop.History.FirstOrDefault(c => c.Version == version) is not { } change)
         {
             throw new HttpError(404, "not_found", $"The self-improving loop has no change '{versionText}' (GET /v1/status lists evolution.history).");
         }
-        var moved = AgentOS.Llm.LlmQueueSettings.ParameterNames.Where(p => change.From.Get(p) != change.To.Get(p)).ToList();
+        var moved = change.From.Parameters().Keys.Union(change.To.Parameters().Keys).Where(p => change.From.Get(p) != change.To.Get(p)).ToList();
         if (moved.Count == 0)
         {
             throw new HttpError(409, "invalid_request", $"Change {version} ({change.Kind}) moved no parameter: there is nothing to undo.");
