@@ -57,6 +57,13 @@ internal sealed class ReactorRecovery : ISyscallRecovery
         {
             return FailOver(failure, backend);
         }
+        // A transient failure (a 429, a 500, a timeout, a cut stream) with another backend serving the model that is
+        // up and not held: run it there at once rather than wait out this backend's Retry-After or backoff.
+        if (Failover.Enabled && Retry.Enabled && failure.Kind == SyscallKind.Llm && failure.Target is { } failed && RetryPlaybook.Transient(failure)
+            && _engine.Llm.Alternative(failure.Request.Llm!, failure.AgentId, failed) is { } other)
+        {
+            return MoveAtOnce(failure, failed, other.Name);
+        }
         return Retry.Enabled && RetryPlaybook.Transient(failure) ? RetryLater(failure) : null;
     }
 
@@ -93,6 +100,21 @@ internal sealed class ReactorRecovery : ISyscallRecovery
             return null;
         }
         _engine.Record(Failover.Name, ReactorStage.Acted, c.Number, ResourceKind.Llm, target, failure.AgentId, failure.SyscallId, $"moved from '{backend}' to '{target}'");
+        c.TakeOver(Failover);
+        return new SyscallRetry(TimeSpan.Zero, target);
+    }
+
+    private SyscallRetry? MoveAtOnce(in SyscallFailure failure, string failed, string target)
+    {
+        var c = Open(failure, Failover);
+        var error = failure.Error!;
+        _engine.Record(Failover.Name, ReactorStage.Triggered, c.Number, ResourceKind.Llm, failed, failure.AgentId, failure.SyscallId,
+            $"run {failure.Attempt + 1} failed on '{failed}': {error.Code}{(error.RetryAfter is { } after ? $" (retry after {after.TotalMilliseconds:0} ms)" : "")}; '{target}' serves its model and is free");
+        if (!Affordable(failure, Failover, c))
+        {
+            return null;
+        }
+        _engine.Record(Failover.Name, ReactorStage.Acted, c.Number, ResourceKind.Llm, target, failure.AgentId, failure.SyscallId, $"run {failure.Attempt + 2} moved from '{failed}' to '{target}' at once");
         c.TakeOver(Failover);
         return new SyscallRetry(TimeSpan.Zero, target);
     }
