@@ -50,7 +50,11 @@ public sealed class McpCircuitBreakerTests
 
         public string Failing { get; }
 
-        public async Task<string> Work() => (await Alice.CallAsync("flaky.work", "{}")).Output;
+        private int _calls;
+
+        // Each call with its own arguments, as an agent's distinct steps would be (the runaway playbook pauses an agent
+        // that repeats one call).
+        public async Task<string> Work() => (await Alice.CallAsync("flaky.work", $"{{\"step\":{Interlocked.Increment(ref _calls)}}}")).Output;
 
         public async Task<int> ReachedServer() => int.Parse((await Alice.CallAsync("flaky.count", "{}")).Output, System.Globalization.CultureInfo.InvariantCulture);
 
