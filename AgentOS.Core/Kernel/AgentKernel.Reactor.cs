@@ -21,6 +21,10 @@ public sealed partial class AgentKernel
         _router.Recovery = reactor.Recovery;
         // Failover also routes new syscalls around a backend a Retry-After holds, to another that serves their model.
         Llm.RouteAroundHolds = reactor.Recovery.Failover.Enabled;
+        if (reactor.Recovery.Failover.Enabled && reactor.Recovery.MoveAfter is not null)
+        {
+            _llm.RunWatch = reactor.Recovery;
+        }
         if (reactor.Runaway.Enabled)
         {
             _router.Gate = reactor.Runaway;

@@ -42,7 +42,7 @@ public sealed partial class ReactorEngine : IDisposable
         _fuse = new SlidingCounter(TimeSpan.FromMinutes(1), time);
         bus.Types.Register(ReactorEvent.TypeName, Serialization.AgentOSJsonContext.Default.ReactorEvent);
         _channel = bus.GetChannel<ReactorEvent>();
-        Recovery = new ReactorRecovery(this, options.Retry, options.Failover);
+        Recovery = new ReactorRecovery(this, options.Retry, options.Failover) { MoveAfter = options.Failover.MoveAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
         Runaway = new RunawayPlaybook(options.Runaway);
         StorageRepair = new StorageCorruptionPlaybook(options.StorageCorruption);
         MemoryPressure = new MemoryPressurePlaybook(options.MemoryPressure);

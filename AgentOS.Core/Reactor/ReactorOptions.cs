@@ -63,6 +63,7 @@ public sealed class ReactorOptions
         Breaker(McpCircuitBreaker, "mcp_circuit_breaker");
         Check(Runaway.RepeatedCalls is >= 2 and <= 1_000_000, "reactor.runaway.repeated_calls must be between 2 and 1000000");
         Check(Runaway.WindowSeconds is > 0 and <= 86_400, "reactor.runaway.window_seconds must be above 0 and at most 86400");
+        Check(Failover.MoveAfterMs is null or (>= 1 and <= 600_000), "reactor.failover.move_after_ms must be between 1 and 600000 (or unset)");
         Check(MemoryPressure.HighWater is > 0 and <= 1, "reactor.memory_pressure.high_water must be above 0 and at most 1");
         Check(MemoryPressure.LowWater >= 0 && MemoryPressure.LowWater < MemoryPressure.HighWater, "reactor.memory_pressure.low_water must be at least 0 and below high_water");
         Check(Runaway.TokensWithoutProgress is >= 1 and <= 1_000_000_000_000, "reactor.runaway.tokens_without_progress must be between 1 and 1000000000000");
@@ -151,6 +152,11 @@ public sealed class FailoverPlaybookOptions
     /// <summary>Whether LLM syscalls queued for, or failed on, a backend marked down move at once to another backend
     /// that serves their model (counted in the retry budget and attempts). Default true.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>A whole-answer LLM run with no answer after this long (a slow first token, a call heading for a
+    /// timeout) is given up and moved at once to another backend that serves its model and is up and not held; unset
+    /// (the default): runs are never given up. Set it well above the backends' normal latency.</summary>
+    public double? MoveAfterMs { get; set; }
 }
 
 /// <summary>Runaway agents (<c>reactor.runaway</c>).</summary>

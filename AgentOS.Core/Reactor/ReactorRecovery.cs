@@ -10,7 +10,7 @@ namespace AgentOS.Reactor;
 /// error; failover takes those whose backend is marked down, retry the transient rest. One case per syscall: the
 /// playbook that first acted on it verifies it when it ends.
 /// </summary>
-internal sealed class ReactorRecovery : ISyscallRecovery
+internal sealed class ReactorRecovery : ISyscallRecovery, Llm.ILlmRunWatch
 {
     private readonly ReactorEngine _engine;
     private readonly SlidingCounter _budget;
@@ -27,6 +27,29 @@ internal sealed class ReactorRecovery : ISyscallRecovery
     public RetryPlaybook Retry { get; }
 
     public FailoverPlaybook Failover { get; }
+
+    /// <summary>Failover's patience with a run that has not answered (<c>reactor.failover.move_after_ms</c>), or null.</summary>
+    public TimeSpan? MoveAfter { get; init; }
+
+    TimeSpan Llm.ILlmRunWatch.Patience => MoveAfter ?? TimeSpan.Zero;
+
+    // A stuck run is given up only when it can move: attempts and budget remain, and another backend serving its model
+    // is up and not held (checked when the patience runs out, not when the run starts).
+    ITimer? Llm.ILlmRunWatch.Watch(Syscall syscall, string backend, Action giveUp)
+    {
+        if (MoveAfter is not { } after || !Failover.Enabled || syscall.Attempt + 1 >= Retry.MaxAttempts)
+        {
+            return null;
+        }
+        return _engine.Time.CreateTimer(static state =>
+        {
+            var (self, stuck, on, act) = ((ReactorRecovery, Syscall, string, Action))state!;
+            if (self._budget.Count("retries") < self.Retry.BudgetPerMinute && self._engine.Llm.Alternative(stuck.Request.Llm!, stuck.Request.AgentId, on) is not null)
+            {
+                act();
+            }
+        }, (this, syscall, backend, giveUp), after, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Retries and failovers in the last minute (the budget's use).</summary>
     public int BudgetUsed => _budget.Count("retries");
@@ -109,7 +132,7 @@ internal sealed class ReactorRecovery : ISyscallRecovery
         var c = Open(failure, Failover);
         var error = failure.Error!;
         _engine.Record(Failover.Name, ReactorStage.Triggered, c.Number, ResourceKind.Llm, failed, failure.AgentId, failure.SyscallId,
-            $"run {failure.Attempt + 1} failed on '{failed}': {error.Code}{(error.RetryAfter is { } after ? $" (retry after {after.TotalMilliseconds:0} ms)" : "")}; '{target}' serves its model and is free");
+            $"run {failure.Attempt + 1} failed on '{failed}': {error.Code}{(error.RetryAfter is { } after ? $", retry after {after.TotalMilliseconds:0} ms" : "")} ({error.Message}); '{target}' serves its model and is free");
         if (!Affordable(failure, Failover, c))
         {
             return null;
