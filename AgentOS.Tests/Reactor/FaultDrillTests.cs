@@ -78,6 +78,7 @@ public sealed class FaultDrillTests
         await using var h = new ReactorHarness(backends, reactor ? options : null,
             configure: o => o with { Memory = new AgentOS.Memory.MemoryStoreOptions { BlockSize = 4096, AgentQuotaBytes = 8 * note } });
         var outcomes = new ConcurrentBag<(long Id, DateTimeOffset Deadline, DateTimeOffset At, Exception? Error)>();
+        var memoryErrors = new ConcurrentBag<string>();
         for (int i = 0; i < agents; i++)
         {
             h.Kernel.RegisterIdentity($"agent-{i}");
@@ -96,7 +97,14 @@ public sealed class FaultDrillTests
                         Llm = new LlmQuery { Messages = [ChatMessage.User($"step {call}")], Backend = "m" },
                     });
                     outcomes.Add((response.SyscallId, deadline, h.Kernel.Time.GetUtcNow(), null));
-                    if (reactor)
+                }
+                catch (Exception ex)
+                {
+                    outcomes.Add((0, deadline, h.Kernel.Time.GetUtcNow(), ex));
+                }
+                if (reactor)
+                {
+                    try
                     {
                         await h.Kernel.Port.SubmitAsync(new SyscallRequest
                         {
@@ -104,10 +112,10 @@ public sealed class FaultDrillTests
                             Memory = new MemoryQuery { Operation = MemoryOperation.Add, Content = Note(agent, call), Tags = [] },
                         });
                     }
-                }
-                catch (Exception ex)
-                {
-                    outcomes.Add((0, deadline, h.Kernel.Time.GetUtcNow(), ex));
+                    catch (Exception ex)
+                    {
+                        memoryErrors.Add($"{ex.GetType().Name}: {ex.Message}");
+                    }
                 }
             }
         }));
@@ -126,6 +134,7 @@ public sealed class FaultDrillTests
         }
         if (reactor)
         {
+            Assert.False(!memoryErrors.IsEmpty, $"memory adds failed: {string.Join(" | ", memoryErrors.Take(3))}");
             var memory = h.Kernel.Memory.Statistics.Agents;
             Assert.Equal(0L, memory.Sum(a => a.QuotaRejections));
             Assert.True(h.Kernel.Reactor!.MemoryPressure.Evicted > 0, "the memory pressure playbook evicted ahead of the quota");
