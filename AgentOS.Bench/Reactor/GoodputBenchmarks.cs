@@ -12,7 +12,7 @@ namespace AgentOS.Bench.Reactor;
 /// <summary>
 /// Goodput under fault drills: 16 agents each make LLM syscalls (deadline 2 s) on two backends serving one model,
 /// each call taking 2 ms and failing at the drill's rate (429 with Retry-After 20 ms, 500, 30 ms timeouts, cut
-/// streams, evenly, seeded). Goodput is syscalls completed within their deadline per second of the whole run, with
+/// streams, evenly, seeded), with a quarter of that rate of 50 ms slow first tokens on top. Goodput is syscalls completed within their deadline per second of the whole run, with
 /// the Reactor on and off ("off" keeps the kernel's own Retry-After holds and routing). Unit: completed calls/s.
 /// </summary>
 internal static class GoodputBenchmarks
@@ -39,13 +39,22 @@ internal static class GoodputBenchmarks
     {
         int agents = 16, calls = run.Size(40, 10);
         string data = Path.Combine(Path.GetTempPath(), $"agentos-goodput-{Guid.NewGuid():N}");
-        ILlmBackend Backend(string name, int seed) =>
-            new FaultInjectingLlmBackend(new SlowBackend(name), new FaultInjector(FaultOptions.Mixed(rate, seed, retryAfterMs: 20, timeoutMs: 30)));
+        // The mix: the failing rate split evenly over 429s, 500s, timeouts and cut streams, and on top of it a
+        // quarter as many slow first tokens (the answer still comes, late).
+        var faults = (int seed) =>
+        {
+            var drill = FaultOptions.Mixed(rate, seed, retryAfterMs: 20, timeoutMs: 30);
+            drill.SlowFirstToken = rate / 4;
+            drill.SlowFirstTokenMs = 50;
+            return drill;
+        };
+        ILlmBackend Backend(string name, int seed) => new FaultInjectingLlmBackend(new SlowBackend(name), new FaultInjector(faults(seed)));
         var options = new KernelOptions
         {
             DataDirectory = data,
             LlmBackends = [Backend("a", 1), Backend("b", 2)],
-            Reactor = reactor ? new ReactorOptions { Retry = new() { MaxAttempts = 6, BaseDelayMs = 5, MaxDelayMs = 100, Seed = 3 } } : null,
+            // On: a run with no answer after 10 ms (five times a normal call) moves to the other backend.
+            Reactor = reactor ? new ReactorOptions { Retry = new() { MaxAttempts = 6, BaseDelayMs = 5, MaxDelayMs = 100, Seed = 3 }, Failover = new() { MoveAfterMs = 10 } } : null,
         };
         var kernel = AgentKernel.Start(options);
         try

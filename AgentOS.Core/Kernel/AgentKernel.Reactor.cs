@@ -19,6 +19,12 @@ public sealed partial class AgentKernel
         }
         var reactor = new ReactorEngine(options, Events, Time, _audit, Approver, Llm, () => _router.RetriesPending);
         _router.Recovery = reactor.Recovery;
+        // Failover also routes new syscalls around a backend a Retry-After holds, to another that serves their model.
+        Llm.RouteAroundHolds = reactor.Recovery.Failover.Enabled;
+        if (reactor.Recovery.Failover.Enabled && reactor.Recovery.MoveAfter is not null)
+        {
+            _llm.RunWatch = reactor.Recovery;
+        }
         if (reactor.Runaway.Enabled)
         {
             _router.Gate = reactor.Runaway;
@@ -26,6 +32,15 @@ public sealed partial class AgentKernel
         if (reactor.StorageRepair.Enabled)
         {
             _storageManager.Repair = reactor.StorageRepair;
+        }
+        if (reactor.McpBreaker.Enabled)
+        {
+            Mcp.Guard = reactor.McpBreaker;
+        }
+        if (reactor.MemoryPressure.Enabled && _memory.Store is AgentOS.Memory.BlockMemoryStore store)
+        {
+            reactor.MemoryPressure.Attach(store);
+            _memory.Pressure = reactor.MemoryPressure;
         }
         return reactor;
     }

@@ -74,6 +74,39 @@ internal sealed partial class LlmManager : SyscallExecutor
         return new LlmResponse { Content = text.ToString(), CompletionTokens = pieces, Backend = backend.Name };
     }
 
+    /// <summary>Watches whole-answer runs to give up a stuck one (the Reactor's failover), or <see langword="null"/>.</summary>
+    public ILlmRunWatch? RunWatch { get; set; }
+
+    // A whole-answer run the watch may give up: its own token, cancelled by the watch, ends it as a backend failure
+    // (no answer within the patience), which the recovery then moves to another backend.
+    private static async Task<LlmResponse> GenerateWatchedAsync(ILlmRunWatch watch, ILlmBackend backend, LlmQuery query, Syscall syscall)
+    {
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(syscall.RunToken);
+        int gaveUp = 0;
+        using var timer = watch.Watch(syscall, backend.Name, () =>
+        {
+            Volatile.Write(ref gaveUp, 1);
+            try
+            {
+                run.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run ended as the watch fired
+            }
+        });
+        try
+        {
+            return backend is IAgentAwareLlmBackend aware
+                ? await aware.GenerateAsync(query, syscall.Request.AgentId, run.Token).ConfigureAwait(false)
+                : await backend.GenerateAsync(query, run.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (Volatile.Read(ref gaveUp) == 1 && !syscall.RunToken.IsCancellationRequested)
+        {
+            throw new BackendFailedException($"The LLM backend '{backend.Name}' gave no answer within {watch.Patience.TotalMilliseconds:0} ms (reactor.failover.move_after_ms); the run was given up to move the call to another backend that serves its model.", ex);
+        }
+    }
+
     protected override async ValueTask ExecuteAsync(ExecutionSlot<Syscall> slot)
     {
         var syscall = slot.Item;
@@ -109,6 +142,10 @@ internal sealed partial class LlmManager : SyscallExecutor
             else if (syscall.Request.StreamTo is { } sink)
             {
                 response = await StreamAsync(backend, query, sink, slot, syscall.RunToken).ConfigureAwait(false);
+            }
+            else if (RunWatch is { } watch)
+            {
+                response = await GenerateWatchedAsync(watch, backend, query, syscall).ConfigureAwait(false);
             }
             else
             {

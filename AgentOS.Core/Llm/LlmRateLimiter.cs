@@ -41,6 +41,9 @@ public sealed class LlmRateLimiter
 
     private long Now => _time.GetElapsedTime(_origin).Ticks;
 
+    /// <summary>Whether a Retry-After holds the backend now.</summary>
+    public bool IsHeld => Volatile.Read(ref _heldUntil) > Now;
+
     /// <summary>Until when a Retry-After holds the backend, or <see langword="null"/>.</summary>
     public DateTimeOffset? HeldUntil
     {

@@ -113,6 +113,34 @@ public sealed partial class LlmRouter
     /// <summary>Whether the backend is marked down.</summary>
     public bool IsDown(string name) => Volatile.Read(ref _down) is { } down && down.ContainsKey(name);
 
+    /// <summary>Whether routing passes over a backend held by a Retry-After for another qualifying backend that is
+    /// up and not held (set by the Reactor's failover playbook; off, a held backend's syscalls wait out the hold).</summary>
+    internal bool RouteAroundHolds { get; set; }
+
+    /// <summary>Whether a Retry-After holds the backend now.</summary>
+    internal bool IsHeld(string name) => _limiters.TryGetValue(name, out var limiter) && limiter.IsHeld;
+
+    /// <summary>Another backend than <paramref name="except"/> that serves the query's model for the agent and is up
+    /// and not held by a Retry-After, or <see langword="null"/>: where the Reactor moves a syscall that failed on
+    /// <paramref name="except"/> at once instead of waiting out its backoff there.</summary>
+    internal ILlmBackend? Alternative(LlmQuery query, string agentId, string except)
+    {
+        var failed = _byName.GetValueOrDefault(except);
+        foreach (var backend in _backends)
+        {
+            if (backend == failed || !Qualifies(backend, query) || !Allowed(backend, agentId) || IsDown(backend.Name) || IsHeld(backend.Name))
+            {
+                continue;
+            }
+            // It must serve what the query asked for: the model named, or one of the failed backend's models.
+            if (query.Backend is null || backend.Models.Contains(query.Backend, StringComparer.Ordinal) || (failed is not null && Serves(backend, except, failed)))
+            {
+                return backend;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The backend the query runs on, for <paramref name="agentId"/> (see the class remarks).</summary>
     /// <exception cref="InvalidRequestException">No backend has the name, or serves the model, the query names.</exception>
     /// <exception cref="CapabilityNotSupportedException">None of those declares what the query needs.</exception>
@@ -141,6 +169,10 @@ public sealed partial class LlmRouter
             {
                 return backend;
             }
+        }
+        if (scan.FirstHeld is { } held)
+        {
+            return held; // every qualifying backend that is up is held: wait out the first one's hold, as without the Reactor
         }
         return scan.FirstQualified is { } denied && !scan.AllowedButDown
             ? denied // the agent may use none of them: the access check says so
@@ -179,6 +211,11 @@ public sealed partial class LlmRouter
         {
             scan.AllowedButDown = true;
             scan.FirstDown ??= backend;
+            return false;
+        }
+        if (RouteAroundHolds && IsHeld(backend.Name))
+        {
+            scan.FirstHeld ??= backend;
             return false;
         }
         return true;
@@ -233,5 +270,6 @@ public sealed partial class LlmRouter
         public bool AllowedButDown;
         public ILlmBackend? FirstQualified;
         public ILlmBackend? FirstDown;
+        public ILlmBackend? FirstHeld;
     }
 }

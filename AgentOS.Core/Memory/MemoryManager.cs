@@ -14,6 +14,9 @@ internal sealed class MemoryManager(IMemoryStore store, Func<string, string, boo
 {
     public IMemoryStore Store => store;
 
+    /// <summary>Shown every add before it runs, to make room ahead of the quota (the Reactor), or <see langword="null"/>.</summary>
+    public IMemoryPressure? Pressure { get; set; }
+
     /// <summary>Changes (add, update, remove) share a batch: the memory queue hands a run of them to one slot, each is
     /// applied in the queue's order and queues its log write, and they wait for durability together, so one sync of
     /// the storage backend acknowledges the whole run.</summary>
@@ -54,6 +57,17 @@ internal sealed class MemoryManager(IMemoryStore store, Func<string, string, boo
         }
     }
 
+    private async ValueTask<MemoryItem> AddAsync(string owner, MemoryQuery query, MemoryDurability durability, CancellationToken token)
+    {
+        string content = Required(query.Content, "content");
+        var tags = query.Tags ?? [];
+        if (Pressure is { } pressure)
+        {
+            await pressure.BeforeAddAsync(owner, content, tags, token).ConfigureAwait(false);
+        }
+        return await store.AddAsync(owner, content, tags, query.Importance ?? 0, durability, token).ConfigureAwait(false);
+    }
+
     private async ValueTask<MemoryResponse> RunAsync(Syscall syscall)
     {
         var query = syscall.Request.Memory!;
@@ -64,7 +78,7 @@ internal sealed class MemoryManager(IMemoryStore store, Func<string, string, boo
         bool durable = store.Durable && durability == MemoryDurability.Durable;
         return query.Operation switch
         {
-            MemoryOperation.Add => Single(await store.AddAsync(owner, Required(query.Content, "content"), query.Tags ?? [], query.Importance ?? 0, durability, token).ConfigureAwait(false), durable),
+            MemoryOperation.Add => Single(await AddAsync(owner, query, durability, token).ConfigureAwait(false), durable),
             MemoryOperation.Get => Found(await store.FindAsync(owner, Required(query.Id, "id"), token).ConfigureAwait(false), query.Id!, owner, null),
             MemoryOperation.Update => Found(await store.UpdateAsync(owner, Required(query.Id, "id"), Required(query.Content, "content"), query.Tags ?? [], query.Importance, durability, token).ConfigureAwait(false), query.Id!, owner, durable),
             MemoryOperation.Remove => await store.RemoveAsync(owner, Required(query.Id, "id"), durability, token).ConfigureAwait(false)

@@ -55,6 +55,8 @@ internal static class MemoryRecord
 
     public static long Id(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[9..]);
 
+    public static float Importance(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadSingleLittleEndian(record[5..]);
+
     public static ReadOnlySpan<byte> ContentBytes(ReadOnlySpan<byte> record)
     {
         int contentBytes = BinaryPrimitives.ReadInt32LittleEndian(record[27..]);

@@ -42,10 +42,12 @@ public sealed partial class ReactorEngine : IDisposable
         _fuse = new SlidingCounter(TimeSpan.FromMinutes(1), time);
         bus.Types.Register(ReactorEvent.TypeName, Serialization.AgentOSJsonContext.Default.ReactorEvent);
         _channel = bus.GetChannel<ReactorEvent>();
-        Recovery = new ReactorRecovery(this, options.Retry, options.Failover);
+        Recovery = new ReactorRecovery(this, options.Retry, options.Failover) { MoveAfter = options.Failover.MoveAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
         Runaway = new RunawayPlaybook(options.Runaway);
         StorageRepair = new StorageCorruptionPlaybook(options.StorageCorruption);
-        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway, StorageRepair];
+        MemoryPressure = new MemoryPressurePlaybook(options.MemoryPressure);
+        McpBreaker = new McpCircuitBreakerPlaybook(options.McpCircuitBreaker);
+        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), McpBreaker, Runaway, StorageRepair, MemoryPressure];
         foreach (var playbook in Playbooks)
         {
             _counts[playbook.Name] = new long[Stages];
@@ -66,6 +68,12 @@ public sealed partial class ReactorEngine : IDisposable
 
     /// <summary>The storage corruption playbook: the versions it quarantined.</summary>
     public StorageCorruptionPlaybook StorageRepair { get; }
+
+    /// <summary>The circuit breaker per MCP server.</summary>
+    public McpCircuitBreakerPlaybook McpBreaker { get; }
+
+    /// <summary>The memory pressure playbook: evicting ahead of agents' memory quotas.</summary>
+    public MemoryPressurePlaybook MemoryPressure { get; }
 
     /// <summary>The runaway playbook: the agents it paused.</summary>
     public RunawayPlaybook Runaway { get; }

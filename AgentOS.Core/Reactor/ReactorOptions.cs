@@ -27,6 +27,9 @@ public sealed class ReactorOptions
     /// <summary>The circuit breaker per LLM backend.</summary>
     public CircuitBreakerPlaybookOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>The circuit breaker per MCP server (the same keys as <see cref="CircuitBreaker"/>).</summary>
+    public CircuitBreakerPlaybookOptions McpCircuitBreaker { get; set; } = new();
+
     /// <summary>Failover of LLM syscalls from a backend marked down.</summary>
     public FailoverPlaybookOptions Failover { get; set; } = new();
 
@@ -35,6 +38,9 @@ public sealed class ReactorOptions
 
     /// <summary>Repairing corrupt reads from storage.</summary>
     public StorageCorruptionPlaybookOptions StorageCorruption { get; set; } = new();
+
+    /// <summary>Evicting and compacting an agent's memory before its quota refuses an add.</summary>
+    public MemoryPressurePlaybookOptions MemoryPressure { get; set; } = new();
 
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names its key.</exception>
@@ -47,19 +53,30 @@ public sealed class ReactorOptions
         ArgumentNullException.ThrowIfNull(Failover);
         ArgumentNullException.ThrowIfNull(Runaway);
         ArgumentNullException.ThrowIfNull(StorageCorruption);
+        ArgumentNullException.ThrowIfNull(MemoryPressure);
+        ArgumentNullException.ThrowIfNull(McpCircuitBreaker);
         Check(Retry.MaxAttempts is >= 1 and <= 100, "reactor.retry.max_attempts (runs in all, the first included) must be between 1 and 100");
         Check(Retry.BaseDelayMs is >= 0 and <= 600_000, "reactor.retry.base_delay_ms must be between 0 and 600000");
         Check(Retry.MaxDelayMs >= Retry.BaseDelayMs && Retry.MaxDelayMs <= 3_600_000, "reactor.retry.max_delay_ms must be at least base_delay_ms and at most 3600000");
         Check(Retry.BudgetPerMinute is >= 0 and <= 10_000_000, "reactor.retry.budget_per_minute must be between 0 and 10000000");
-        Check(CircuitBreaker.Failures is >= 1 and <= 100_000, "reactor.circuit_breaker.failures must be between 1 and 100000");
-        Check(CircuitBreaker.FailureRatio is > 0 and <= 1, "reactor.circuit_breaker.failure_ratio must be above 0 and at most 1");
-        Check(CircuitBreaker.WindowSeconds is > 0 and <= 86_400, "reactor.circuit_breaker.window_seconds must be above 0 and at most 86400");
-        Check(CircuitBreaker.OpenSeconds is > 0 and <= 86_400, "reactor.circuit_breaker.open_seconds must be above 0 and at most 86400");
-        Check(CircuitBreaker.VerifySeconds >= CircuitBreaker.OpenSeconds && CircuitBreaker.VerifySeconds <= 86_400, "reactor.circuit_breaker.verify_seconds must be at least open_seconds and at most 86400");
-        Check(CircuitBreaker.CooldownSeconds is >= 0 and <= 86_400, "reactor.circuit_breaker.cooldown_seconds must be between 0 and 86400");
+        Breaker(CircuitBreaker, "circuit_breaker");
+        Breaker(McpCircuitBreaker, "mcp_circuit_breaker");
         Check(Runaway.RepeatedCalls is >= 2 and <= 1_000_000, "reactor.runaway.repeated_calls must be between 2 and 1000000");
         Check(Runaway.WindowSeconds is > 0 and <= 86_400, "reactor.runaway.window_seconds must be above 0 and at most 86400");
+        Check(Failover.MoveAfterMs is null or (>= 1 and <= 600_000), "reactor.failover.move_after_ms must be between 1 and 600000 (or unset)");
+        Check(MemoryPressure.HighWater is > 0 and <= 1, "reactor.memory_pressure.high_water must be above 0 and at most 1");
+        Check(MemoryPressure.LowWater >= 0 && MemoryPressure.LowWater < MemoryPressure.HighWater, "reactor.memory_pressure.low_water must be at least 0 and below high_water");
         Check(Runaway.TokensWithoutProgress is >= 1 and <= 1_000_000_000_000, "reactor.runaway.tokens_without_progress must be between 1 and 1000000000000");
+    }
+
+    private static void Breaker(CircuitBreakerPlaybookOptions b, string key)
+    {
+        Check(b.Failures is >= 1 and <= 100_000, $"reactor.{key}.failures must be between 1 and 100000");
+        Check(b.FailureRatio is > 0 and <= 1, $"reactor.{key}.failure_ratio must be above 0 and at most 1");
+        Check(b.WindowSeconds is > 0 and <= 86_400, $"reactor.{key}.window_seconds must be above 0 and at most 86400");
+        Check(b.OpenSeconds is > 0 and <= 86_400, $"reactor.{key}.open_seconds must be above 0 and at most 86400");
+        Check(b.VerifySeconds >= b.OpenSeconds && b.VerifySeconds <= 86_400, $"reactor.{key}.verify_seconds must be at least open_seconds and at most 86400");
+        Check(b.CooldownSeconds is >= 0 and <= 86_400, $"reactor.{key}.cooldown_seconds must be between 0 and 86400");
     }
 
     private static void Check(bool ok, string message)
@@ -135,6 +152,11 @@ public sealed class FailoverPlaybookOptions
     /// <summary>Whether LLM syscalls queued for, or failed on, a backend marked down move at once to another backend
     /// that serves their model (counted in the retry budget and attempts). Default true.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>A whole-answer LLM run with no answer after this long (a slow first token, a call heading for a
+    /// timeout) is given up and moved at once to another backend that serves its model and is up and not held; unset
+    /// (the default): runs are never given up. Set it well above the backends' normal latency.</summary>
+    public double? MoveAfterMs { get; set; }
 }
 
 /// <summary>Runaway agents (<c>reactor.runaway</c>).</summary>
@@ -162,4 +184,24 @@ public sealed class StorageCorruptionPlaybookOptions
 {
     /// <summary>Whether a corrupt current version is quarantined and the last good one served. Default true.</summary>
     public bool Enabled { get; set; } = true;
+}
+
+/// <summary>Memory pressure (<c>reactor.memory_pressure</c>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class MemoryPressurePlaybookOptions
+{
+    /// <summary>Whether an agent's items are evicted ahead of its memory quota (with <c>memory.over_quota</c>
+    /// <c>reject</c>, the default; <c>evict</c> swaps blocks out instead and never refuses). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>An add that takes the agent's item bytes to this fraction of its quota (<c>memory.agent_quota_bytes</c>)
+    /// or past it triggers the playbook. Default 0.9.</summary>
+    public double HighWater { get; set; } = 0.9;
+
+    /// <summary>Evicting stops once the agent's item bytes, with the add, are at or under this fraction of its quota
+    /// (the verification). Default 0.7.</summary>
+    public double LowWater { get; set; } = 0.7;
+
+    /// <summary>Items of this importance or more are never evicted. Default 1.</summary>
+    public float ProtectedImportance { get; set; } = 1;
 }

@@ -10,7 +10,7 @@ namespace AgentOS.Reactor;
 /// error; failover takes those whose backend is marked down, retry the transient rest. One case per syscall: the
 /// playbook that first acted on it verifies it when it ends.
 /// </summary>
-internal sealed class ReactorRecovery : ISyscallRecovery
+internal sealed class ReactorRecovery : ISyscallRecovery, Llm.ILlmRunWatch
 {
     private readonly ReactorEngine _engine;
     private readonly SlidingCounter _budget;
@@ -27,6 +27,29 @@ internal sealed class ReactorRecovery : ISyscallRecovery
     public RetryPlaybook Retry { get; }
 
     public FailoverPlaybook Failover { get; }
+
+    /// <summary>Failover's patience with a run that has not answered (<c>reactor.failover.move_after_ms</c>), or null.</summary>
+    public TimeSpan? MoveAfter { get; init; }
+
+    TimeSpan Llm.ILlmRunWatch.Patience => MoveAfter ?? TimeSpan.Zero;
+
+    // A stuck run is given up only when it can move: attempts and budget remain, and another backend serving its model
+    // is up and not held (checked when the patience runs out, not when the run starts).
+    ITimer? Llm.ILlmRunWatch.Watch(Syscall syscall, string backend, Action giveUp)
+    {
+        if (MoveAfter is not { } after || !Failover.Enabled || syscall.Attempt + 1 >= Retry.MaxAttempts)
+        {
+            return null;
+        }
+        return _engine.Time.CreateTimer(static state =>
+        {
+            var (self, stuck, on, act) = ((ReactorRecovery, Syscall, string, Action))state!;
+            if (self._budget.Count("retries") < self.Retry.BudgetPerMinute && self._engine.Llm.Alternative(stuck.Request.Llm!, stuck.Request.AgentId, on) is not null)
+            {
+                act();
+            }
+        }, (this, syscall, backend, giveUp), after, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Retries and failovers in the last minute (the budget's use).</summary>
     public int BudgetUsed => _budget.Count("retries");
@@ -56,6 +79,13 @@ internal sealed class ReactorRecovery : ISyscallRecovery
         if (Failover.Enabled && failure.Kind == SyscallKind.Llm && failure.Target is { } backend && _engine.Llm.IsDown(backend) && failure.Error is BackendFailedException)
         {
             return FailOver(failure, backend);
+        }
+        // A transient failure (a 429, a 500, a timeout, a cut stream) with another backend serving the model that is
+        // up and not held: run it there at once rather than wait out this backend's Retry-After or backoff.
+        if (Failover.Enabled && Retry.Enabled && failure.Kind == SyscallKind.Llm && failure.Target is { } failed && RetryPlaybook.Transient(failure)
+            && _engine.Llm.Alternative(failure.Request.Llm!, failure.AgentId, failed) is { } other)
+        {
+            return MoveAtOnce(failure, failed, other.Name);
         }
         return Retry.Enabled && RetryPlaybook.Transient(failure) ? RetryLater(failure) : null;
     }
@@ -93,6 +123,21 @@ internal sealed class ReactorRecovery : ISyscallRecovery
             return null;
         }
         _engine.Record(Failover.Name, ReactorStage.Acted, c.Number, ResourceKind.Llm, target, failure.AgentId, failure.SyscallId, $"moved from '{backend}' to '{target}'");
+        c.TakeOver(Failover);
+        return new SyscallRetry(TimeSpan.Zero, target);
+    }
+
+    private SyscallRetry? MoveAtOnce(in SyscallFailure failure, string failed, string target)
+    {
+        var c = Open(failure, Failover);
+        var error = failure.Error!;
+        _engine.Record(Failover.Name, ReactorStage.Triggered, c.Number, ResourceKind.Llm, failed, failure.AgentId, failure.SyscallId,
+            $"run {failure.Attempt + 1} failed on '{failed}': {error.Code}{(error.RetryAfter is { } after ? $", retry after {after.TotalMilliseconds:0} ms" : "")} ({error.Message}); '{target}' serves its model and is free");
+        if (!Affordable(failure, Failover, c))
+        {
+            return null;
+        }
+        _engine.Record(Failover.Name, ReactorStage.Acted, c.Number, ResourceKind.Llm, target, failure.AgentId, failure.SyscallId, $"run {failure.Attempt + 2} moved from '{failed}' to '{target}' at once");
         c.TakeOver(Failover);
         return new SyscallRetry(TimeSpan.Zero, target);
     }

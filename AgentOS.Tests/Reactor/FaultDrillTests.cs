@@ -49,20 +49,36 @@ public sealed class FaultDrillTests
 
     private sealed record Outcome(int Syscalls, int Completed, int Failed);
 
+    private static string Note(int agent, int call) => $"agent {agent:00} finished step {call:0000}";
+
     private static async Task<Outcome> Run(double rate, int seed, bool reactor)
     {
         int agents = 8, calls = TestEnvironment.Scale(20, 200);
-        FaultInjectingLlmBackend Backend(string name, int s) =>
-            new(new ModelBackend(name, ["m"], slots: 2), new FaultInjector(FaultOptions.Mixed(rate, s, retryAfterMs: 20, timeoutMs: Timeout.TotalMilliseconds)));
+        // The issue's mix: the failing rate split over 429s, 500s, timeouts and cut streams, and slow first tokens on top.
+        FaultInjectingLlmBackend Backend(string name, int s)
+        {
+            var drill = FaultOptions.Mixed(rate, s, retryAfterMs: 20, timeoutMs: Timeout.TotalMilliseconds);
+            drill.SlowFirstToken = rate / 4;
+            drill.SlowFirstTokenMs = Timeout.TotalMilliseconds;
+            return new(new ModelBackend(name, ["m"], slots: 2), new FaultInjector(drill));
+        }
         var backends = new[] { Backend("a", seed), Backend("b", seed + 1) };
         var options = new ReactorOptions
         {
             Retry = new() { MaxAttempts = MaxAttempts, BaseDelayMs = 2, MaxDelayMs = 50, BudgetPerMinute = Budget, Seed = seed },
             // Short enough that a breaker the drill opens probes, and closes, before the test ends.
             CircuitBreaker = new() { OpenSeconds = 0.2, VerifySeconds = 30 },
+            // A run with no answer after 10 ms (a slow first token, a timeout coming) moves to the other backend.
+            Failover = new() { MoveAfterMs = 10 },
+            MemoryPressure = new() { HighWater = 0.75, LowWater = 0.5 },
         };
-        await using var h = new ReactorHarness(backends, reactor ? options : null);
+        // Each agent also remembers every step (with the Reactor on) in a memory quota of eight steps' items: the memory
+        // pressure playbook must keep every add from being refused.
+        int note = AgentOS.Memory.MemoryRecord.Measure(Note(0, 0), []);
+        await using var h = new ReactorHarness(backends, reactor ? options : null,
+            configure: o => o with { Memory = new AgentOS.Memory.MemoryStoreOptions { BlockSize = 4096, AgentQuotaBytes = 8 * note } });
         var outcomes = new ConcurrentBag<(long Id, DateTimeOffset Deadline, DateTimeOffset At, Exception? Error)>();
+        var memoryErrors = new ConcurrentBag<string>();
         for (int i = 0; i < agents; i++)
         {
             h.Kernel.RegisterIdentity($"agent-{i}");
@@ -86,6 +102,21 @@ public sealed class FaultDrillTests
                 {
                     outcomes.Add((0, deadline, h.Kernel.Time.GetUtcNow(), ex));
                 }
+                if (reactor)
+                {
+                    try
+                    {
+                        await h.Kernel.Port.SubmitAsync(new SyscallRequest
+                        {
+                            AgentId = $"agent-{agent}",
+                            Memory = new MemoryQuery { Operation = MemoryOperation.Add, Content = Note(agent, call), Tags = [] },
+                        });
+                    }
+                    catch (Exception ex)
+                    {
+                        memoryErrors.Add($"{ex.GetType().Name}: {ex.Message}");
+                    }
+                }
             }
         }));
         await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(240)); // nothing hangs
@@ -103,7 +134,11 @@ public sealed class FaultDrillTests
         }
         if (reactor)
         {
-            var dispatches = h.SyscallEvents.Where(e => e.Stage == SyscallStage.Dispatched).GroupBy(e => e.SyscallId).Max(g => g.Count());
+            Assert.False(!memoryErrors.IsEmpty, $"memory adds failed: {string.Join(" | ", memoryErrors.Take(3))}");
+            var memory = h.Kernel.Memory.Statistics.Agents;
+            Assert.Equal(0L, memory.Sum(a => a.QuotaRejections));
+            Assert.True(h.Kernel.Reactor!.MemoryPressure.Evicted > 0, "the memory pressure playbook evicted ahead of the quota");
+            var dispatches = h.SyscallEvents.Where(e => e is { Stage: SyscallStage.Dispatched, Kind: SyscallKind.Llm }).GroupBy(e => e.SyscallId).Max(g => g.Count());
             Assert.True(dispatches <= MaxAttempts, $"a syscall ran {dispatches} times; at most {MaxAttempts}");
             var status = h.Kernel.Status.Reactor!;
             long retries = status.Playbooks.Where(p => p.Name is "retry" or "failover").Sum(p => p.Acted);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AgentOS.Mcp;
+using AgentOS.Mcp.JsonRpc;
 using AgentOS.Mcp.Protocol;
 using AgentOS.Syscalls.Queries;
 
@@ -135,29 +136,62 @@ public sealed partial class McpServerConnection
     private async ValueTask<ToolOutput> CallAsync(string tool, JsonElement arguments, CancellationToken cancellationToken)
     {
         var client = RequireClient();
+        var guard = Guard;
+        if (guard?.Admit(this) is { } open)
+        {
+            throw open;
+        }
         JsonElement? args = arguments.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : arguments;
         CallToolResult result;
         try
         {
             if (await CallResourceOrPromptAsync(client, tool, arguments, cancellationToken).ConfigureAwait(false) is { } own)
             {
+                guard?.Ended(this, null);
                 return own;
             }
             result = await client.CallToolAsync(tool, args, cancellationToken).ConfigureAwait(false);
         }
-        catch (McpServerUnavailableException)
+        catch (McpServerUnavailableException ex)
         {
+            guard?.Ended(this, $"connection lost: {ex.Message}");
             throw Unavailable();
         }
         catch (McpException ex)
         {
+            // A request the server could not parse or route is the caller's fault, not the server's.
+            guard?.Ended(this, ex.Code is JsonRpcErrorCodes.InvalidParams or JsonRpcErrorCodes.MethodNotFound or JsonRpcErrorCodes.InvalidRequest ? null : $"error {ex.Code}: {ex.Message}");
             return new ToolOutput($"MCP server '{Name}' refused the call ({ex.Code}): {ex.Message}") { IsError = true };
         }
         catch (TimeoutException ex)
         {
+            guard?.Ended(this, $"timeout: {ex.Message}");
             return new ToolOutput(ex.Message) { IsError = true };
         }
+        guard?.Ended(this, null);
         return ToOutput(result);
+    }
+
+    /// <summary>The circuit breaker's seam (the Reactor), or <see langword="null"/>.</summary>
+    internal IMcpCallGuard? Guard { get; set; }
+
+    /// <summary>A half-open probe: a ping the server must answer within <paramref name="timeout"/>.</summary>
+    /// <returns>Null when it answered, else why not.</returns>
+    internal async Task<string?> PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_client is not { } client)
+        {
+            return $"not running ({_lastError})";
+        }
+        try
+        {
+            await client.RequestAsync(McpMethods.Ping, null, cancellationToken).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is McpException or McpServerUnavailableException or TimeoutException or IOException)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
     }
 
     /// <summary>An MCP tool result as the kernel's: text blocks joined into the text, images and binary resources as

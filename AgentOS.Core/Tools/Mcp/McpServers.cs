@@ -28,12 +28,29 @@ public sealed class McpServers : IAsyncDisposable
     /// <summary>The server, or <see langword="null"/>.</summary>
     public McpServerConnection? Find(string name) => _servers.GetValueOrDefault(name);
 
+    private IMcpCallGuard? _guard;
+
+    /// <summary>The circuit breaker every server's calls pass (the Reactor), or <see langword="null"/>; servers added
+    /// later get it too.</summary>
+    internal IMcpCallGuard? Guard
+    {
+        get => _guard;
+        set
+        {
+            _guard = value;
+            foreach (var server in _servers.Values)
+            {
+                server.Guard = value;
+            }
+        }
+    }
+
     /// <summary>Adds a server and starts it in the background; <see cref="McpServerConnection.WaitUntilReadyAsync"/>
     /// waits for its tools.</summary>
     /// <exception cref="ArgumentException">The config is invalid or the name is taken.</exception>
     public McpServerConnection Add(McpServerConfig config)
     {
-        var server = new McpServerConnection(config, _registry, _time, _sandbox);
+        var server = new McpServerConnection(config, _registry, _time, _sandbox) { Guard = _guard };
         if (!_servers.TryAdd(config.Name, server))
         {
             throw new ArgumentException($"An MCP server named '{config.Name}' is already added.", nameof(config));
