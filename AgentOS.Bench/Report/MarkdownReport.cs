@@ -26,7 +26,7 @@ internal static class MarkdownReport
             + "loop MODEL from the bench's scheduling.quality (a 1.0 s sleep plus a 0.1 s queue poll per batch: about 1.1 s per LLM syscall, measured on AIOS's own "
             + "code at commit 2155966 with a zero-latency model, median 1,103 ms for one agent), always labelled as a model.");
         md.AppendLine("- **No kernel** in the scheduling CDFs is a model too (processor sharing); the real no-kernel peers are LangGraph.js and the OpenAI Agents SDK "
-            + "in the peers section, run in this process's presence against the same local server.");
+            + "in the peers section, run by this same report against one local LLM server.");
         if (b.Ran.Count > 0)
         {
             md.AppendLine($"- Ran: {string.Join(", ", b.Ran.Distinct().Select(r => $"`{r}`"))}.");

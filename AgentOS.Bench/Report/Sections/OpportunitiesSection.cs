@@ -143,13 +143,13 @@ internal static class OpportunitiesSection
         }));
         GC.KeepAlive(sink);
         double rest = Math.Max(0, perToken - matmul - attention);
-        b.Note(string.Create(Ci, $"Engine, stories260K (dim {dim}, {config.Layers} layers, vocab {config.VocabSize}): {perToken / 1e3:0.0} µs per token over a {steps}-position generation ({1e9 / perToken:0} tokens/s); matrix-vector products {matmul / 1e3:0.0} µs; attention {attention / 1e3:0.0} µs on average (position {steps - 1} costs {(last - first) / 1e3:0.0} µs more than position 0); the rest (norms, RoPE, SwiGLU, residuals) {rest / 1e3:0.0} µs."));
+        b.Note(string.Create(Ci, $"Engine, stories260K (dim {dim}, {config.Layers} layers, vocab {config.VocabSize}): {perToken / 1e3:0.0} µs per token over a {steps}-position generation ({1e9 / perToken:0} tokens/s); matrix-vector products {matmul / 1e3:0.0} µs; attention {attention / 1e3:0.0} µs on average (position {steps - 1} costs {(last - first) / 1e3:0.0} µs more than position 0); the remainder by subtraction (norms, RoPE, SwiGLU, residual adds, and whatever the stage timings miss) {rest / 1e3:0.0} µs."));
         b.Figure("engine.per_token_us", "Embedded engine, µs per token (stories260K, 256 positions)", perToken / 1e3, "µs");
         costs.Add((matmul, "engine: matrix-vector products of one token", $"{Show(matmul)} per token ({100 * matmul / perToken:0}% of {Show(perToken)})",
             $"halving them (int8 weights, wider SIMD, batching sequences) would save {Show(matmul / 2)} per token"));
         costs.Add((attention, "engine: attention over the KV cache", $"{Show(attention)} per token on average ({100 * attention / perToken:0}% of {Show(perToken)}), growing with position",
             $"halving it (fused score-softmax-sum, SIMD over heads) would save {Show(attention / 2)} per token"));
-        costs.Add((rest, "engine: norms, RoPE, SwiGLU and residual adds", $"{Show(rest)} per token ({100 * rest / perToken:0}% of {Show(perToken)})",
+        costs.Add((rest, "engine: the remainder of a token (norms, RoPE, SwiGLU, residual adds; by subtraction)", $"{Show(rest)} per token ({100 * rest / perToken:0}% of {Show(perToken)})",
             $"fusing them into the matrix-vector passes would save up to {Show(rest)} per token"));
     }
 

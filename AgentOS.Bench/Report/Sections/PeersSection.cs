@@ -53,6 +53,7 @@ internal static class PeersSection
                 b.Skipped($"peer {peer.Name}", why);
                 continue;
             }
+            b.Note($"{peer.Name}: {Versions(modules)} (from {peer.ModulesVariable}), run with {node}.");
             foreach (var mode in new[] { Direct, ThroughAgentOS })
             {
                 server.ResetCounters();
@@ -163,6 +164,22 @@ internal static class PeersSection
             ? $"| {r.Name} | {r.Mode} | not run: {why.Replace("|", "\\|", StringComparison.Ordinal)} | | | | | |"
             : string.Create(ci, $"| {r.Name} | {r.Mode} | {r.Completed} | {r.Failed} | {r.MeanSeconds:0.000} | {r.P99Seconds:0.000} | {r.MakespanSeconds:0.00} | {r.GoodputPerSecond:0.00} |")));
         return string.Join("\n", lines);
+    }
+
+    // The installed versions of the packages a peer uses, read from their package.json files.
+    private static string Versions(string modules)
+    {
+        var found = new List<string>();
+        foreach (var package in new[] { "@langchain/langgraph", "@langchain/openai", "@langchain/core", "@openai/agents", "openai" })
+        {
+            string file = Path.Combine(modules, package, "package.json");
+            if (File.Exists(file))
+            {
+                using var json = JsonDocument.Parse(File.ReadAllText(file));
+                found.Add($"{package} {json.RootElement.GetProperty("version").GetString()}");
+            }
+        }
+        return string.Join(", ", found);
     }
 
     private static void WriteWorkload(string path, string? callSiteHeader)
