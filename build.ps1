@@ -13,6 +13,7 @@ usage: ./build.ps1 <verb> [args]
   test [filter]     run the self-tests; extra args pass through (--stress, --list, --filter TEXT,
                     --repeat N, --shuffle [SEED])
   bench [filter]    run the benchmarks; extra args pass through (--quick, --list)
+  report            run the comparison suite and write docs/report/ (--quick, --out DIR, --sections a,b)
   pack              leave the single AgentOS.Core.dll (+ xml docs, runtimeconfig.json) in artifacts/
   demo              run the main demo
   serve             start the kernel's HTTP server
@@ -61,6 +62,7 @@ switch ($verb) {
         Invoke-BuildAndRun 'AgentOS.Tests' $rest
     }
     'bench' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Bench' $rest }
+    'report' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Bench' (@('report') + @($rest)) }
     'pack' { Assert-Sdk; Invoke-Dotnet (@('build', 'AgentOS.Core/AgentOS.Core.csproj', '-c', 'Release', '-nologo', '-t:PackSingleDll') + $rest) }
     'demo' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('demo') + $rest) }
     'serve' { Assert-Sdk; Invoke-BuildAndRun 'AgentOS.Core' (@('serve') + $rest) }

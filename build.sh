@@ -10,6 +10,7 @@ usage: ./build.sh <verb> [args]
   test [filter]     run the self-tests; extra args pass through (--stress, --list, --filter TEXT,
                     --repeat N, --shuffle [SEED])
   bench [filter]    run the benchmarks; extra args pass through (--quick, --list)
+  report            run the comparison suite and write docs/report/ (--quick, --out DIR, --sections a,b)
   pack              leave the single AgentOS.Core.dll (+ xml docs, runtimeconfig.json) in artifacts/
   demo              run the main demo
   serve             start the kernel's HTTP server
@@ -67,6 +68,10 @@ case "$verb" in
   bench)
     require_sdk
     build_and_run AgentOS.Bench "$@"
+    ;;
+  report)
+    require_sdk
+    build_and_run AgentOS.Bench report "$@"
     ;;
   pack)
     require_sdk

@@ -10,7 +10,7 @@ namespace AgentOS.Bench.Harness;
 /// Compared benchmarks (a benchmark and its baselines) run interleaved in one process; results go to the console and
 /// to <c>artifacts/bench/results.json</c>, where a filtered run replaces only the entries it ran.
 /// </summary>
-internal static class BenchRunner
+internal static partial class BenchRunner
 {
     private const string Usage = "usage: dotnet run --project AgentOS.Bench -c Release -- [filter] [--quick] [--list]";
     private const int SampleBufferLength = 1 << 20;
@@ -88,7 +88,7 @@ internal static class BenchRunner
     }
 
     // Each selected benchmark with every benchmark it compares against, transitively, runs as one interleaved group.
-    private static List<List<BenchCase>> Group(List<BenchCase> all, List<BenchCase> selected)
+    internal static List<List<BenchCase>> Group(List<BenchCase> all, List<BenchCase> selected)
     {
         var byName = all.ToDictionary(c => c.Name);
         var groups = new List<List<BenchCase>>();
@@ -122,7 +122,7 @@ internal static class BenchRunner
         return groups;
     }
 
-    private static List<BenchResult> RunGroup(List<BenchCase> group, bool quick, long[] buffer)
+    internal static List<BenchResult> RunGroup(List<BenchCase> group, bool quick, long[] buffer)
     {
         int runs = quick ? 3 : group.Max(c => c.Attribute.Runs);
         int warmups = quick ? 1 : 2;
@@ -229,7 +229,7 @@ internal static class BenchRunner
 
     private static double TicksToNs(long ticks) => ticks * 1e9 / Stopwatch.Frequency;
 
-    private static void PrintTable(List<BenchResult> results)
+    internal static void PrintTable(List<BenchResult> results)
     {
         int width = Math.Max(24, results.Max(r => r.Name.Length) + 2);
         Console.WriteLine();
@@ -304,7 +304,7 @@ internal static class BenchRunner
         return path;
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -316,7 +316,7 @@ internal static class BenchRunner
         return Environment.CurrentDirectory;
     }
 
-    private static string Processor()
+    internal static string Processor()
     {
         try
         {
@@ -335,7 +335,7 @@ internal static class BenchRunner
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    private static string GitCommit(string root)
+    internal static string GitCommit(string root)
     {
         try
         {

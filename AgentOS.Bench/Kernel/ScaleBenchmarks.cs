@@ -23,7 +23,7 @@ internal static class ScaleBenchmarks
         SyscallBenchmarks.WithKernel(0, kernel => Measure(run, kernel, agents, PerAgent));
     }
 
-    private static void Measure(BenchRun run, AgentKernel kernel, int agents, int perAgent)
+    internal static void Measure(BenchRun run, AgentKernel kernel, int agents, int perAgent)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long before = GC.GetTotalMemory(forceFullCollection: true);

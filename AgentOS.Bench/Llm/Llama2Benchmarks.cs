@@ -15,7 +15,7 @@ internal static class Llama2Benchmarks
 {
     private const int Steps = 256;
 
-    private static readonly Lazy<(string Model, string Tokenizer)?> Files = new(() =>
+    internal static readonly Lazy<(string Model, string Tokenizer)?> Files = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

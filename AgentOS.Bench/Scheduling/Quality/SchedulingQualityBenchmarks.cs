@@ -61,7 +61,7 @@ internal static class SchedulingQualityBenchmarks
         run.Stop(requests.Length);
     }
 
-    private static Dictionary<string, ReplayOutcome> Compute(List<(string Agent, string Site, TraceRequest Request)>[] workloads, SimulatedLatencyModel model)
+    internal static Dictionary<string, ReplayOutcome> Compute(List<(string Agent, string Site, TraceRequest Request)>[] workloads, SimulatedLatencyModel model)
     {
         var outcomes = new Dictionary<string, ReplayOutcome>(StringComparer.Ordinal);
         for (int w = 0; w < workloads.Length; w++)
@@ -103,7 +103,7 @@ internal static class SchedulingQualityBenchmarks
         }
     }
 
-    private static string Key(int workload, double rho, string policy) => string.Create(CultureInfo.InvariantCulture, $"w{workload + 1}.rho{rho}.{policy}");
+    internal static string Key(int workload, double rho, string policy) => string.Create(CultureInfo.InvariantCulture, $"w{workload + 1}.rho{rho}.{policy}");
 
     private static IEnumerable<(string, double)> Summary(Dictionary<string, ReplayOutcome> o)
     {
