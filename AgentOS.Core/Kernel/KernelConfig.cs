@@ -160,6 +160,7 @@ public sealed partial class KernelConfig
             Tools = ConfiguredTools(clock),
             McpServers = McpServers,
             Mcp = Mcp ?? defaults.Mcp,
+            Agents = Agents,
         };
     }
 
@@ -218,6 +219,7 @@ public sealed partial class KernelConfig
             throw new KernelConfigException($"{source}: {ex.Message}", ex);
         }
         ValidateTools(source);
+        ValidateAgents(source); // KernelConfig.Agents.cs
     }
 }
 

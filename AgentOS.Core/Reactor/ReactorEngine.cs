@@ -45,7 +45,8 @@ public sealed partial class ReactorEngine : IDisposable
         Recovery = new ReactorRecovery(this, options.Retry, options.Failover);
         Runaway = new RunawayPlaybook(options.Runaway);
         StorageRepair = new StorageCorruptionPlaybook(options.StorageCorruption);
-        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway, StorageRepair];
+        Durable = new DurablePlaybook(options.Durable);
+        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), Runaway, StorageRepair, Durable];
         foreach (var playbook in Playbooks)
         {
             _counts[playbook.Name] = new long[Stages];
@@ -66,6 +67,9 @@ public sealed partial class ReactorEngine : IDisposable
 
     /// <summary>The storage corruption playbook: the versions it quarantined.</summary>
     public StorageCorruptionPlaybook StorageRepair { get; }
+
+    /// <summary>The durable-agents playbook (Reactor/Durable): restarts of cut durable runs.</summary>
+    public DurablePlaybook Durable { get; }
 
     /// <summary>The runaway playbook: the agents it paused.</summary>
     public RunawayPlaybook Runaway { get; }
