@@ -170,6 +170,30 @@ public sealed class DurableAgentTests
     }
 
     [Test]
+    public async Task AResumedRunGetsItsLostSessionBackWithTheWorkspaceOfItsLastCheckpoint()
+    {
+        using var temp = new TempDirectory("agentos-durable");
+        var world = new DurableWorld { BlockAt = 1 };
+        var first = world.Start(temp.Path, () => new WorkspaceAgent(), computer: true);
+        var cut = first.RunAgentAsync("ledger", "");
+        await world.Blocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        string lost = first.Sessions!.List("ledger").Single().Id;
+        await first.StopAsync(drain: false); // its sessions go with it, workspace and all
+        await Assert.ThrowsAsync<Exception>(() => cut);
+
+        world.BlockAt = -1;
+        var events = new ConcurrentQueue<ReactorEvent>();
+        await using var second = world.Start(temp.Path, () => new WorkspaceAgent(), events: events, computer: true);
+        await second.ResumeDurableRunsAsync();
+        var run = DurableWorld.WaitForRun(second, r => r.State == DurableRunState.Completed);
+        Assert.Contains("written before the cut", run.Result!, "the file the run wrote before the cut is back");
+        Assert.Contains($"session {lost} was lost with the cut: its last workspace checkpoint is restored", string.Join("\n", events.Select(e => e.Detail)));
+        // The run record says completed first (a cut before the trim must not run the steps again), then the trim.
+        Assert.True(SpinWait.SpinUntil(() => second.Storage.ListAsync("computer/snapshots/ledger/").AsTask().GetAwaiter().GetResult().Count == 0, TimeSpan.FromSeconds(20)),
+            "a completed run's workspace checkpoints are deleted");
+    }
+
+    [Test]
     public void TheDurableKeysAreReadFromTheConfigAndCheckedByName()
     {
         var config = KernelConfig.Parse("""
@@ -199,6 +223,23 @@ public sealed class DurableAgentTests
     {
         await using var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data });
         return await kernel.DurableRunsAsync();
+    }
+
+    /// <summary>Writes a file in a session, pauses (where the test cuts it), then reads the file back.</summary>
+    private sealed class WorkspaceAgent : AgentOS.Sdk.Agent
+    {
+        public override async Task<string> RunAsync(AgentOS.Sdk.AgentContext context, string input, CancellationToken cancellationToken = default)
+        {
+            var created = await context.Action.CallAsync("session.create", cancellationToken: cancellationToken);
+            Assert.False(created.IsError, created.Output);
+            string session = created.Structured!.Value.GetProperty("session_id").GetString()!;
+            var written = await context.Action.CallAsync("document.write", $$"""{"session_id":"{{session}}","path":"notes.txt","content":"written before the cut"}""", cancellationToken: cancellationToken);
+            Assert.False(written.IsError, written.Output);
+            await context.Action.CallAsync("pause", cancellationToken: cancellationToken);
+            var read = await context.Action.CallAsync("document.read", $$"""{"session_id":"{{session}}","path":"notes.txt"}""", cancellationToken: cancellationToken);
+            Assert.False(read.IsError, read.Output);
+            return read.Output;
+        }
     }
 
     /// <summary>Faults after one counter step, every run.</summary>

@@ -110,11 +110,13 @@ internal sealed class DurableWorld
 
     /// <summary>A kernel on <paramref name="data"/> with the Reactor's durable playbook, these tools, and
     /// <paramref name="agent"/> registered as the durable agent <c>ledger</c>.</summary>
-    public AgentKernel Start(string data, Func<Agent> agent, IApprover? approver = null, int maxAttempts = 3, ConcurrentQueue<ReactorEvent>? events = null)
+    public AgentKernel Start(string data, Func<Agent> agent, IApprover? approver = null, int maxAttempts = 3, ConcurrentQueue<ReactorEvent>? events = null, bool computer = false)
     {
         var kernel = AgentKernel.Start(new KernelOptions
         {
             DataDirectory = data,
+            // Sessions without isolation: the test is about the workspace's files, not the sandbox.
+            Computer = computer ? new AgentOS.Computer.ComputerOptions { UnisolatedWithKernelPrivileges = true } : null,
             Tools = Tools(),
             Approver = approver,
             Reactor = new ReactorOptions { Durable = new DurablePlaybookOptions { MaxAttempts = maxAttempts } },

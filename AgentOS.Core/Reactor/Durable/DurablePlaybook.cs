@@ -36,6 +36,10 @@ public sealed class DurablePlaybook : Playbook
         return @case;
     }
 
+    /// <summary>Reports a workspace step (a checkpoint restored, or one not taken) on the run's case, or a new one.</summary>
+    internal void Report(DurableRunRecord run, long @case, ReactorStage stage, string detail) =>
+        _engine!.Record(Name, stage, @case == 0 ? _engine.NewCase() : @case, ResourceKind.Tool, run.RunId, run.Agent, 0, $"durable run {run.RunId}: {detail}");
+
     /// <summary>A restarted run completed: the case is verified.</summary>
     internal void Completed(DurableRunRecord run, long @case, int replayed, int executed)
     {

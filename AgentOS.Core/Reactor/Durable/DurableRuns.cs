@@ -49,9 +49,11 @@ internal sealed class DurableRuns(IStorageBackend storage, ToolRegistry tools, S
             record = record with { Attempts = record.Attempts + 1, State = DurableRunState.Running, Updated = time.GetUtcNow() };
             await Journal.WriteRunAsync(record, cancellationToken).ConfigureAwait(false);
             var steps = await Journal.ReadStepsAsync(record.RunId, cancellationToken).ConfigureAwait(false);
+            var (attempt, caseNow) = (record, @case);
             var context = new DurableRunContext(this, record, steps)
             {
-                Workspace = sessions is null ? null : new DurableWorkspace(sessions, record.RunId, record.Agent, Playbook?.Options.WorkspaceMaxBytes ?? new DurablePlaybookOptions().WorkspaceMaxBytes, _ => { }),
+                Workspace = sessions is null ? null : new DurableWorkspace(sessions, record.RunId, record.Agent, Playbook?.Options.WorkspaceMaxBytes ?? new DurablePlaybookOptions().WorkspaceMaxBytes,
+                    (stage, detail) => Playbook?.Report(attempt, caseNow, stage, detail)),
             };
             var port = new DurablePort(context, inner);
             string result;
@@ -66,26 +68,29 @@ internal sealed class DurableRuns(IStorageBackend storage, ToolRegistry tools, S
                 Escalate(record, @case, ex);
                 throw;
             }
-            catch (Exception ex) when (stopping() || ex is KernelStoppingException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (stopping() || ex is KernelStoppingException)
             {
                 throw; // the kernel is going away: the run stays unfinished in the journal, and the next kernel resumes it
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && record.Attempts < MaxAttempts && Playbook is { } restart)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                record = record with { State = DurableRunState.Failed, Error = "cancelled by its caller", Updated = time.GetUtcNow() };
+                await Journal.WriteRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception ex) when (record.Attempts < MaxAttempts && Playbook is { } restart)
             {
                 @case = restart.Restarting(record, $"its agent faulted after {port.Replayed + port.Executed} steps: {ex.GetType().Name}: {ex.Message}", @case, record.Attempts + 1);
                 continue;
             }
             catch (Exception ex)
             {
-                bool cancelled = ex is OperationCanceledException;
-                record = record with { State = DurableRunState.Failed, Error = cancelled ? "cancelled by its caller" : $"{ex.GetType().Name}: {ex.Message}", Updated = time.GetUtcNow() };
+                record = record with { State = DurableRunState.Failed, Error = $"{ex.GetType().Name}: {ex.Message}", Updated = time.GetUtcNow() };
                 await Journal.WriteRunAsync(record, CancellationToken.None).ConfigureAwait(false);
-                if (!cancelled)
-                {
-                    Playbook?.Escalate(record, @case, $"gave up after {record.Attempts} attempts: {record.Error}",
-                        $"durable run {record.RunId} of agent '{record.Agent}' faulted {record.Attempts} times (reactor.durable.max_attempts {MaxAttempts}); last error: {record.Error}. Approve to run it again from its journal.",
-                        approved => Retry(record, approved));
-                }
+                var failed = record;
+                Playbook?.Escalate(record, @case, $"gave up after {record.Attempts} attempts: {record.Error}",
+                    $"durable run {record.RunId} of agent '{record.Agent}' faulted {record.Attempts} times (reactor.durable.max_attempts {MaxAttempts}); last error: {record.Error}. Approve to run it again from its journal.",
+                    approved => Retry(failed, approved));
                 throw;
             }
             record = record with { State = DurableRunState.Completed, Result = result, Error = null, InDoubtStep = null, InDoubtApproved = false, Updated = time.GetUtcNow() };

@@ -14,7 +14,7 @@ namespace AgentOS.Reactor;
 /// <remarks>Bounded: a workspace above <c>reactor.durable.workspace_max_bytes</c> is not saved (the run goes on and the
 /// case is reported); a completed run's checkpoints are deleted. Files are restored, not processes: a shell's variables
 /// and background processes do not survive a cut.</remarks>
-internal sealed class DurableWorkspace(SessionManager sessions, string runId, string agent, long maxBytes, Action<string> report)
+internal sealed class DurableWorkspace(SessionManager sessions, string runId, string agent, long maxBytes, Action<ReactorStage, string> report)
 {
     private readonly List<string> _sessions = [];
     private readonly Dictionary<string, string> _live = new(StringComparer.Ordinal);
@@ -60,11 +60,11 @@ internal sealed class DurableWorkspace(SessionManager sessions, string runId, st
                 if ((await sessions.SnapshotVersionsAsync(agent, name, cancellationToken).ConfigureAwait(false)).Count > 0)
                 {
                     await sessions.RestoreAsync(agent, live, name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    report($"session {known} was lost with the cut: its last workspace checkpoint is restored into new session {live}");
+                    report(ReactorStage.Acted, $"session {known} was lost with the cut: its last workspace checkpoint is restored into new session {live}");
                 }
                 else
                 {
-                    report($"session {known} was lost with the cut before any checkpoint: new session {live} starts empty");
+                    report(ReactorStage.Acted, $"session {known} was lost with the cut before any checkpoint: new session {live} starts empty");
                 }
             }
             lock (_sessions)
@@ -111,7 +111,7 @@ internal sealed class DurableWorkspace(SessionManager sessions, string runId, st
         long size = new DirectoryInfo(session.WorkspaceHostPath).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(f => f.Length);
         if (size > maxBytes)
         {
-            report($"session {known}'s workspace holds {size} bytes, more than reactor.durable.workspace_max_bytes ({maxBytes}): not checkpointed; a cut now loses its changes since the last checkpoint");
+            report(ReactorStage.Suppressed, $"session {known}'s workspace holds {size} bytes, more than reactor.durable.workspace_max_bytes ({maxBytes}): not checkpointed; a cut now loses its changes since the last checkpoint");
             return;
         }
         await sessions.SnapshotAsync(agent, live, SnapshotName(runId, index), cancellationToken).ConfigureAwait(false);
