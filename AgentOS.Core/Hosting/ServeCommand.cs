@@ -90,6 +90,11 @@ internal static class ServeCommand
         }
         KernelHttpServer server;
         var notes = new List<string>();
+        // Durable runs a killed or stopped serve left unfinished go on from their journals (docs/reactor.md).
+        if (kernel.ResumeDurableRunsAsync().GetAwaiter().GetResult() is > 0 and int resumed)
+        {
+            notes.Add($"durable runs resumed from their journals: {resumed}");
+        }
         try
         {
             var credentials = new CredentialTable(parsed.Credentials ?? Path.Combine(kernel.DataDirectory, CredentialsFileName));

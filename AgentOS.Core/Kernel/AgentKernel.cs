@@ -150,6 +150,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         Sessions = CreateSessions(options); // before the MCP servers: those with sandbox: true start inside a session
         Mcp = StartMcpServers(options);
         Reactor = StartReactor(options.Reactor);
+        _durableRuns = CreateDurableRuns(); // AgentKernel.Durable.cs
     }
 
     /// <summary>Builds and starts a kernel: its dispatcher threads run until <see cref="StopAsync"/>.</summary>
@@ -238,7 +239,7 @@ public sealed partial class AgentKernel : IAsyncDisposable
         }
     }
 
-    private async Task<string> RunAgentCoreAsync(string name, string input, CancellationToken cancellationToken)
+    private async Task<string> RunAgentCoreAsync(string name, string input, CancellationToken cancellationToken, Reactor.DurableRunRecord? resume = null)
     {
         if (!_agents.TryGetValue(name, out var entry))
         {
@@ -256,18 +257,10 @@ public sealed partial class AgentKernel : IAsyncDisposable
         entry.Runs.TryAdd(run, 0);
         try
         {
-            var agent = entry.Registration.Factory();
-            var context = new AgentContext(name, Port) { Events = Events };
-            var durable = agent as ICheckpointable;
-            if (durable is not null)
-            {
-                await context.RestoreAsync(durable, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            var result = await agent.RunAsync(context, input, cancellationToken).ConfigureAwait(false);
-            if (durable is not null)
-            {
-                await context.CheckpointAsync(durable, cancellationToken).ConfigureAwait(false);
-            }
+            // A durable agent's run goes through its journal (AgentKernel.Durable.cs).
+            var result = resume is not null || IsDurable(name)
+                ? await RunDurableAsync(entry.Registration, input, resume, cancellationToken).ConfigureAwait(false)
+                : await RunOnceAsync(entry.Registration, Port, input, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref entry.Completed);
             Events.Publish(new AgentEvent(name, AgentStage.Completed, Time.GetUtcNow()));
             return result;
@@ -283,6 +276,24 @@ public sealed partial class AgentKernel : IAsyncDisposable
             entry.Runs.TryRemove(run, out _);
             Interlocked.Decrement(ref entry.Running);
         }
+    }
+
+    // One run of an agent's code with a context over port.
+    private async Task<string> RunOnceAsync(AgentRegistration registration, IKernelPort port, string input, CancellationToken cancellationToken)
+    {
+        var agent = registration.Factory();
+        var context = new AgentContext(registration.Name, port) { Events = Events };
+        var durable = agent as ICheckpointable;
+        if (durable is not null)
+        {
+            await context.RestoreAsync(durable, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        var result = await agent.RunAsync(context, input, cancellationToken).ConfigureAwait(false);
+        if (durable is not null)
+        {
+            await context.CheckpointAsync(durable, cancellationToken).ConfigureAwait(false);
+        }
+        return result;
     }
 
     /// <summary>Whether every queue's dispatcher is parked with nothing to do (syscalls may still be running). On a

@@ -164,6 +164,7 @@ public sealed partial class KernelConfig
             Tools = ConfiguredTools(clock),
             McpServers = McpServers,
             Mcp = Mcp ?? defaults.Mcp,
+            Agents = Agents,
         };
     }
 
@@ -223,6 +224,7 @@ public sealed partial class KernelConfig
             throw new KernelConfigException($"{source}: {ex.Message}", ex);
         }
         ValidateTools(source);
+        ValidateAgents(source); // KernelConfig.Agents.cs
     }
 }
 

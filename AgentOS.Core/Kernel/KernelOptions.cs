@@ -130,4 +130,8 @@ public sealed record KernelOptions
     /// <summary>Computer-use sessions (sandboxed workspaces and the session and terminal tools);
     /// <see langword="null"/> (default): none.</summary>
     public Computer.ComputerOptions? Computer { get; init; }
+
+    /// <summary>Agents declared without code (the config's <c>agents</c>), registered when the kernel starts; durable
+    /// ones with <see cref="AgentKernel.RegisterDurableAgent"/>.</summary>
+    public IReadOnlyList<AgentConfig>? Agents { get; init; }
 }

@@ -47,7 +47,8 @@ public sealed partial class ReactorEngine : IDisposable
         StorageRepair = new StorageCorruptionPlaybook(options.StorageCorruption);
         MemoryPressure = new MemoryPressurePlaybook(options.MemoryPressure);
         McpBreaker = new McpCircuitBreakerPlaybook(options.McpCircuitBreaker);
-        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), McpBreaker, Runaway, StorageRepair, MemoryPressure];
+        Durable = new DurablePlaybook(options.Durable);
+        Playbooks = [Recovery.Retry, Recovery.Failover, new CircuitBreakerPlaybook(options.CircuitBreaker), McpBreaker, Runaway, StorageRepair, MemoryPressure, Durable];
         foreach (var playbook in Playbooks)
         {
             _counts[playbook.Name] = new long[Stages];
@@ -74,6 +75,9 @@ public sealed partial class ReactorEngine : IDisposable
 
     /// <summary>The memory pressure playbook: evicting ahead of agents' memory quotas.</summary>
     public MemoryPressurePlaybook MemoryPressure { get; }
+
+    /// <summary>The durable-agents playbook (Reactor/Durable): restarts of cut durable runs.</summary>
+    public DurablePlaybook Durable { get; }
 
     /// <summary>The runaway playbook: the agents it paused.</summary>
     public RunawayPlaybook Runaway { get; }

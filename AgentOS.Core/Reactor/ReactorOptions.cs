@@ -42,6 +42,9 @@ public sealed class ReactorOptions
     /// <summary>Evicting and compacting an agent's memory before its quota refuses an add.</summary>
     public MemoryPressurePlaybookOptions MemoryPressure { get; set; } = new();
 
+    /// <summary>Durable agents: restarting cut runs from their journals (Reactor/Durable).</summary>
+    public DurablePlaybookOptions Durable { get; set; } = new();
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names its key.</exception>
     public void Validate()
@@ -55,6 +58,8 @@ public sealed class ReactorOptions
         ArgumentNullException.ThrowIfNull(StorageCorruption);
         ArgumentNullException.ThrowIfNull(MemoryPressure);
         ArgumentNullException.ThrowIfNull(McpCircuitBreaker);
+        ArgumentNullException.ThrowIfNull(Durable);
+        Durable.Validate();
         Check(Retry.MaxAttempts is >= 1 and <= 100, "reactor.retry.max_attempts (runs in all, the first included) must be between 1 and 100");
         Check(Retry.BaseDelayMs is >= 0 and <= 600_000, "reactor.retry.base_delay_ms must be between 0 and 600000");
         Check(Retry.MaxDelayMs >= Retry.BaseDelayMs && Retry.MaxDelayMs <= 3_600_000, "reactor.retry.max_delay_ms must be at least base_delay_ms and at most 3600000");

@@ -36,6 +36,9 @@ namespace AgentOS.Serialization;
 [JsonSerializable(typeof(IReadOnlyList<AgentOS.Computer.Sessions.SessionStatus>))]
 // Reactor (branch reactor): its events on the bus and in event logs
 [JsonSerializable(typeof(AgentOS.Reactor.ReactorEvent))]
+// Durable agents (branch durable): a durable run's journal records in the kernel's storage.
+[JsonSerializable(typeof(AgentOS.Reactor.DurableRunRecord))]
+[JsonSerializable(typeof(AgentOS.Reactor.DurableStepRecord))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.ErrorBody))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentRequest))]
 [JsonSerializable(typeof(AgentOS.Hosting.Http.RunAgentResponse))]

@@ -25,6 +25,7 @@ public static class HttpTool
             OutputSchema = config.OutputSchema?.Clone(),
             Irreversible = config.Irreversible,
             Idempotent = config.Idempotent,
+            HonoursIdempotencyKey = config.IdempotencyKey,
             MaxConcurrency = config.MaxConcurrency,
             Run = (context, arguments, cancellationToken) => CallAsync(config, url, clock, context, arguments, cancellationToken),
         };
@@ -47,6 +48,10 @@ public static class HttpTool
         }
         // The endpoint learns who calls (for its own logs), never from the arguments the model wrote.
         request.Headers.TryAddWithoutValidation("X-AgentOS-Agent", context.AgentId);
+        if (context.IdempotencyKey is { } key)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
         string body = arguments.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : arguments.GetRawText();
         request.Content = new StringContent(body, System.Text.Encoding.UTF8);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -44,6 +44,10 @@ public sealed class HttpToolConfig
     /// <summary>Whether calling twice equals calling once.</summary>
     public bool Idempotent { get; init; }
 
+    /// <summary>Whether the endpoint honours the <c>Idempotency-Key</c> header the kernel sends with a call that has a
+    /// key (a durable run's steps): a repeated key answers the first call's result without acting again.</summary>
+    public bool IdempotencyKey { get; init; }
+
     /// <summary>How many calls may run at once (default 4).</summary>
     public int MaxConcurrency { get; set; } = 4;
 

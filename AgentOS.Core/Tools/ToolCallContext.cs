@@ -8,4 +8,8 @@ namespace AgentOS.Tools;
 /// <param name="SyscallId">The syscall carrying the call (events and audit records name it).</param>
 /// <param name="CallId">The model's id for the call, when it had one.</param>
 /// <param name="ActedBy">The principal that submitted the call for <paramref name="AgentId"/>, when it is not that agent.</param>
-public sealed record ToolCallContext(string AgentId, long SyscallId, string? CallId = null, string? ActedBy = null);
+public sealed record ToolCallContext(string AgentId, long SyscallId, string? CallId = null, string? ActedBy = null)
+{
+    /// <summary>The call's idempotency key (<see cref="Syscalls.Queries.ToolQuery.IdempotencyKey"/>), when it has one.</summary>
+    public string? IdempotencyKey { get; init; }
+}

@@ -32,6 +32,11 @@ public sealed class ToolDefinition
     /// retried automatically.</summary>
     public bool Idempotent { get; init; }
 
+    /// <summary>Whether the tool honours <see cref="ToolCallContext.IdempotencyKey"/>: a call repeated with the same key
+    /// has the effect of one call (it answers the first call's result), so a durable run may re-execute a call that was
+    /// cut mid-way even when the tool is not <see cref="Idempotent"/>.</summary>
+    public bool HonoursIdempotencyKey { get; init; }
+
     /// <summary>How many calls of this tool may run at once (of its <see cref="ConcurrencyGroup"/>, when it has one). Default 4.</summary>
     public int MaxConcurrency { get; init; } = 4;
 

@@ -23,7 +23,7 @@ internal sealed class ToolManager(ToolRegistry registry) : SyscallExecutor
         ToolResult result;
         try
         {
-            var context = new ToolCallContext(syscall.Request.AgentId, syscall.Id, call.Id, syscall.Request.ActedBy);
+            var context = new ToolCallContext(syscall.Request.AgentId, syscall.Id, call.Id, syscall.Request.ActedBy) { IdempotencyKey = syscall.Request.Tool.IdempotencyKey };
             var running = tool.InvokeAsync(context, call.Arguments, syscall.RunToken);
             var output = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
             result = new ToolResult(call.Name, output.Text, output.IsError) { Id = call.Id, Content = output.Content, Structured = output.Structured };

@@ -8,4 +8,9 @@ public sealed class ToolQuery
 {
     /// <summary>The call to make.</summary>
     public required ToolCall Call { get; init; }
+
+    /// <summary>A key that names this call across re-executions (a durable run sets its run id and step): a tool that
+    /// honours keys (<c>ToolDefinition.HonoursIdempotencyKey</c>) answers a repeated key with the first call's result
+    /// instead of acting again. <see langword="null"/>: none.</summary>
+    public string? IdempotencyKey { get; init; }
 }
