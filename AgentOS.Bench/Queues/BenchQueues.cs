@@ -17,6 +17,8 @@ internal static class BenchQueues
         public int Drain(Span<long> buffer) => ring.Drain(buffer);
 
         public void WaitWhenEmpty(ref SpinWait idle) => ring.WaitForItems();
+
+        public string Counters => ring.Counters.ToString();
     }
 
     /// <summary>The AgentOS SPSC ring; the consumer waits with the ring's own strategy.</summary>

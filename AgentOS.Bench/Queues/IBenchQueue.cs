@@ -17,4 +17,7 @@ internal interface IBenchQueue
 
     /// <summary>Called by the consumer when <see cref="Drain"/> found nothing.</summary>
     void WaitWhenEmpty(ref SpinWait idle);
+
+    /// <summary>The queue's own diagnostic counters, printed with <c>AGENTOS_RING_COUNTERS=1</c> (empty if it has none).</summary>
+    string Counters => "";
 }

@@ -1,4 +1,5 @@
 using AgentOS.Bench.Harness;
+using AgentOS.Queues;
 
 namespace AgentOS.Bench.Queues;
 
@@ -46,8 +47,10 @@ internal static class QueueDriver
         var buffer = new long[DrainBatch];
         long received = 0;
         long sum = 0;
+        long drains = 0, emptyDrains = 0, pauses = 0; // counted only with AGENTOS_RING_COUNTERS=1 (folded away otherwise)
         SpinWait idle = default;
 
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         run.Start();
         group.Release();
         while (received < total)
@@ -55,12 +58,24 @@ internal static class QueueDriver
             int n = queue.Drain(buffer);
             if (n == 0)
             {
+                if (RingCounters.Enabled)
+                {
+                    emptyDrains++;
+                }
                 queue.WaitWhenEmpty(ref idle);
                 continue;
             }
             idle.Reset();
+            if (RingCounters.Enabled)
+            {
+                drains++;
+            }
             if (n < SmallDrain)
             {
+                if (RingCounters.Enabled)
+                {
+                    pauses++;
+                }
                 Thread.SpinWait(SmallDrainPause);
             }
             for (int i = 0; i < n; i++)
@@ -70,8 +85,17 @@ internal static class QueueDriver
             received += n;
         }
         run.Stop(total);
-
         group.Join();
+        // CPU of every thread (consumer and producers) per item: on this shared machine wall time mostly measures how
+        // much of a core the threads were given; CPU per item measures what the queue itself costs.
+        run.Report("cpu ns/item", (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds / total);
+        if (RingCounters.Enabled)
+        {
+            double ns = run.ElapsedTicks * 1e9 / System.Diagnostics.Stopwatch.Frequency / total;
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"[counters] {typeof(TQueue).Name} p{producers} b{producerBatch}: {ns:0.0} ns/item, {(double)total / drains:0.0} items/drain, {(double)emptyDrains / total:0.000} empty drains/item, {(double)pauses / total:0.000} pauses/item {queue.Counters}"));
+        }
+
         long expected = producers * (perProducer * (perProducer - 1) / 2);
         if (sum != expected || received != total)
         {

@@ -37,4 +37,6 @@ public sealed class BlockingWaitStrategy : WaitStrategy
     public override void Wake() => _parker.Wake();
 
     internal override void WakeAfterFence() => _parker.WakeAfterFence();
+
+    internal override Parker? Parker => _parker;
 }

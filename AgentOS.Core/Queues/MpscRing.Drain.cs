@@ -23,6 +23,11 @@ public sealed partial class MpscRing<T>
             slot.Item = default!;
         }
         Release(head + 1);
+        if (RingCounters.Enabled)
+        {
+            _counters.Drains++;
+            _counters.Items++;
+        }
         return true;
     }
 
@@ -52,6 +57,10 @@ public sealed partial class MpscRing<T>
                 ThrowHelper.ThrowNegativeMaxItems(maxItems, nameof(maxItems));
             }
             return 0;
+        }
+        if (_chaseBackoff != 0)
+        {
+            BackOff();
         }
         long head = _head.Value;
         ref Slot slot = ref _slots[head];
@@ -90,8 +99,49 @@ public sealed partial class MpscRing<T>
         finally
         {
             Release(position);
+            if (RingCounters.Enabled)
+            {
+                _counters.Drains++;
+                _counters.Items += position - head;
+            }
+        }
+        if (position == end)
+        {
+            _chaseBackoff >>= 1; // a full batch: the consumer lags the producers; keep half, so steady streaming stays batched
+        }
+        else
+        {
+            NoteShortDrain(position);
         }
         return (int)(position - head);
+    }
+
+    // The drain stopped at an unpublished slot before its limit. If producers have claimed beyond it, they are writing
+    // the very lines the consumer is reading: back off before the next drain (growing while it keeps happening) so
+    // they get ahead and the consumer reads finished lines in batches. If nothing is claimed beyond, the producers
+    // are idle and the next drain should not wait.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NoteShortDrain(long position)
+    {
+        if ((ReadTail() & ~CompletedBit) > position)
+        {
+            _chaseBackoff = Math.Clamp(_chaseBackoff * 2, MinChaseBackoff, MaxChaseBackoff);
+        }
+        else
+        {
+            _chaseBackoff = 0;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void BackOff()
+    {
+        if (RingCounters.Enabled)
+        {
+            _counters.Backoffs++;
+            _counters.BackoffSpins += _chaseBackoff;
+        }
+        Thread.SpinWait(_chaseBackoff);
     }
 
     // The head slot is not published. If the tail has moved past it, a producer has claimed it and is between its
@@ -101,13 +151,21 @@ public sealed partial class MpscRing<T>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AwaitClaimed(ref Slot slot, long head)
     {
-        if ((_tail.Value & ~CompletedBit) == head)
+        if ((ReadTail() & ~CompletedBit) == head)
         {
+            if (RingCounters.Enabled)
+            {
+                _counters.EmptyDrains++;
+            }
             return false;
         }
         SpinWait spinner = default;
         while (Volatile.Read(ref slot.Sequence) != head)
         {
+            if (RingCounters.Enabled)
+            {
+                _counters.ClaimedSpins++;
+            }
             spinner.SpinOnce(sleep1Threshold: -1);
         }
         return true;

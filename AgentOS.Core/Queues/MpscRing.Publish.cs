@@ -78,7 +78,8 @@ public sealed partial class MpscRing<T>
         return result;
     }
 
-    private PublishResult TryClaim(int count, out long first)
+    // Internal (not private) so tests can stage a slot that is claimed but not yet published.
+    internal PublishResult TryClaim(int count, out long first)
     {
         long tail = _tail.Value;
         while (true)
@@ -110,7 +111,7 @@ public sealed partial class MpscRing<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Fill(long position, T item)
+    internal void Fill(long position, T item)
     {
         ref Slot slot = ref _slots[position];
         slot.Item = item;
@@ -151,7 +152,7 @@ public sealed partial class MpscRing<T>
         }
     }
 
-    private enum PublishResult
+    internal enum PublishResult
     {
         Published,
         Full,

@@ -29,6 +29,14 @@ internal sealed class Parker
     private readonly object _gate = new();
     private int _parked;
     private int _generation;
+    private long _parks;   // written by the sleeping consumer, counted only when RingCounters.Enabled
+    private long _wakeUps; // written under _gate, counted only when RingCounters.Enabled
+
+    /// <summary>Times a consumer went to sleep (see <see cref="RingCounters"/>).</summary>
+    internal long Parks => Volatile.Read(ref _parks);
+
+    /// <summary>Times a waker signalled sleepers (see <see cref="RingCounters"/>).</summary>
+    internal long WakeUps => Volatile.Read(ref _wakeUps);
 
     /// <summary>Sleeps until a waker signals, unless <paramref name="ready"/> holds after the flag is up.</summary>
     public void Park(Func<bool> ready, CancellationToken cancellationToken)
@@ -40,6 +48,10 @@ internal sealed class Parker
             return;
         }
         using var registration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(SignalCallback, this) : default;
+        if (RingCounters.Enabled)
+        {
+            _parks++;
+        }
         lock (_gate)
         {
             while (_generation == generation && !cancellationToken.IsCancellationRequested)
@@ -70,6 +82,10 @@ internal sealed class Parker
     {
         lock (_gate)
         {
+            if (RingCounters.Enabled)
+            {
+                _wakeUps++;
+            }
             _generation++;
             Monitor.PulseAll(_gate);
         }

@@ -51,4 +51,6 @@ public sealed class SpinThenParkWaitStrategy : WaitStrategy
     public override void Wake() => _parker.Wake();
 
     internal override void WakeAfterFence() => _parker.WakeAfterFence();
+
+    internal override Parker? Parker => _parker;
 }

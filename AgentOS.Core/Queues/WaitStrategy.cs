@@ -52,4 +52,7 @@ public abstract class WaitStrategy
 
     /// <summary>Creates the default strategy: a <see cref="SpinThenParkWaitStrategy"/> with its default spin.</summary>
     public static WaitStrategy CreateDefault() => new SpinThenParkWaitStrategy();
+
+    /// <summary>The parker this strategy sleeps on, if it parks: read for its diagnostic counts.</summary>
+    internal virtual Parker? Parker => null;
 }

@@ -170,6 +170,39 @@ public sealed class MpscRingTests : RingContractTests
     }
 
     [Test]
+    public void ADrainStoppedByAProducerStillWritingBacksOffAFullBatchHalvesItAndIdleProducersResetIt()
+    {
+        var ring = new MpscRing<long>(16);
+        var buffer = new long[8];
+        Assert.True(ring.TryPublishBatch([1, 2]));
+        Assert.Equal(MpscRing<long>.PublishResult.Published, ring.TryClaim(1, out long claimed)); // claimed, not yet written
+        Assert.Equal(2, ring.Drain(buffer));
+        Assert.Equal(8, ring.ChaseBackoff, "the drain stopped where a producer is writing: the next one waits first");
+        Assert.True(ring.TryPublish(4)); // claimed behind the unwritten slot
+        ring.Fill(claimed, 3);
+        Assert.Equal(2, ring.Drain(buffer));
+        Assert.SequenceEqual([3L, 4], buffer[..2]);
+        Assert.Equal(0, ring.ChaseBackoff, "nothing claimed beyond the drain: producers are idle, no wait");
+
+        Assert.True(ring.TryPublishBatch([5, 6, 7]));
+        Assert.Equal(MpscRing<long>.PublishResult.Published, ring.TryClaim(1, out claimed));
+        Assert.Equal(3, ring.Drain(buffer));
+        Assert.Equal(8, ring.ChaseBackoff);
+        ring.Fill(claimed, 8);
+        Assert.True(ring.TryPublishBatch([9, 10]));
+        Assert.Equal(MpscRing<long>.PublishResult.Published, ring.TryClaim(1, out claimed));
+        Assert.Equal(3, ring.Drain(buffer), "a back-off delays the drain, it does not skip items");
+        Assert.Equal(16, ring.ChaseBackoff, "still on the producers' heels: the wait doubles");
+        ring.Fill(claimed, 11);
+        Assert.True(ring.TryPublishBatch([12, 13]));
+        Assert.Equal(2, ring.Drain(buffer.AsSpan(0, 2)));
+        Assert.Equal(8, ring.ChaseBackoff, "a full batch: the consumer lags the producers, the wait halves");
+        Assert.Equal(1, ring.Drain(buffer));
+        Assert.Equal(13, buffer[0]);
+        Assert.Equal(0, ring.ChaseBackoff, "nothing claimed beyond: idle producers reset it");
+    }
+
+    [Test]
     public void AConsumerThatThrowsLosesOnlyTheItemItThrewOn()
     {
         var ring = new MpscRing<long>(8);

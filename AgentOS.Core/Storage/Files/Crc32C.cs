@@ -22,6 +22,9 @@ public static class Crc32C
     /// <c>Append(Compute(a), b) == Compute(a + b)</c>.</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data) => ~Update(~crc, data);
 
+    // Compiled optimized from its first call: a profile of 64 fast-sync writers found 5.7% of all samples in this
+    // method still running its tier-0 and instrumented code (about a tenth of the per-write CPU).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static uint Update(uint state, ReadOnlySpan<byte> data)
     {
         if (Sse42.X64.IsSupported)
