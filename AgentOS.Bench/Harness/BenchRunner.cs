@@ -356,19 +356,32 @@ internal static partial class BenchRunner
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
+    /// <summary>The checkout's commit, with <c>+changes</c> when tracked files differ from it: figures measured on an
+    /// edited tree do not belong to the commit alone, and the README quotes only clean runs.</summary>
     internal static string GitCommit(string root)
     {
         try
         {
-            var info = new ProcessStartInfo("git", ["-C", root, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var git = Process.Start(info)!;
-            var commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
+            var (exit, commit) = Git(root, "rev-parse", "HEAD");
+            if (exit != 0 || commit.Length == 0)
+            {
+                return "unknown";
+            }
+            var (statusExit, changes) = Git(root, "status", "--porcelain", "--untracked-files=no");
+            return statusExit == 0 && changes.Length > 0 ? commit + "+changes" : commit;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "unknown (git not found)";
         }
+    }
+
+    private static (int Exit, string Output) Git(string root, params string[] args)
+    {
+        var info = new ProcessStartInfo("git", ["-C", root, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var git = Process.Start(info)!;
+        var output = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return (git.ExitCode, output);
     }
 }
