@@ -52,7 +52,10 @@ public static class HeadlineTable
         }
         catch (MissingFigureException absent)
         {
-            missing.Add($"{row.What}: {absent.Message}");
+            if (!missing.Contains($"{row.What}: {absent.Message}"))
+            {
+                missing.Add($"{row.What}: {absent.Message}");
+            }
             return $"not measured in this run ({absent.Message})";
         }
     }
