@@ -12,7 +12,18 @@ internal sealed record BenchCase(MethodInfo Method, BenchmarkAttribute Attribute
 
     public string Unit => Attribute.Kind == BenchKind.Latency ? "ns/op (each op timed)" : "ns/op (whole runs timed)";
 
-    public void Invoke(BenchRun run) => Method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [run], null);
+    /// <summary>Names a benchmark that fails on purpose when it runs, so tests can see a failure end only its own
+    /// group (the rest of the run goes on and is written).</summary>
+    public const string FailVariable = "AGENTOS_BENCH_FAIL";
+
+    public void Invoke(BenchRun run)
+    {
+        if (Environment.GetEnvironmentVariable(FailVariable) == Name)
+        {
+            throw new InvalidOperationException($"{Name} failed on request ({FailVariable})");
+        }
+        Method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [run], null);
+    }
 
     public static List<BenchCase> Discover(Assembly assembly)
     {

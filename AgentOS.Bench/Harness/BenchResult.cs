@@ -57,4 +57,4 @@ public sealed class BenchReport
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BenchReport))]
-internal sealed partial class BenchJsonContext : JsonSerializerContext;
+public sealed partial class BenchJsonContext : JsonSerializerContext;

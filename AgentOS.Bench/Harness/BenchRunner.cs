@@ -62,28 +62,49 @@ internal static partial class BenchRunner
 
         var groups = Group(all, selected);
         var results = new List<BenchResult>();
+        var failures = new List<string>();
         var buffer = new long[SampleBufferLength];
         Console.WriteLine($"{groups.Sum(g => g.Count)} benchmarks in {groups.Count} groups{(quick ? " (quick)" : "")}");
         foreach (var group in groups)
         {
+            string names = string.Join(", ", group.Select(c => c.Name));
             try
             {
                 results.AddRange(RunGroup(group, quick, buffer));
             }
             catch (BenchSkippedException skipped)
             {
-                Console.WriteLine($"  skipped {string.Join(", ", group.Select(c => c.Name))}: {skipped.Message}");
+                Console.WriteLine($"  skipped {names}: {skipped.Message}");
             }
+            catch (Exception failed)
+            {
+                // One benchmark that fails (a peer process that died, a check that did not hold) must not throw away
+                // the hour of results a full run has gathered: the group is reported as failed, the run goes on, and
+                // the exit code says it failed.
+                Console.Error.WriteLine($"  FAILED {names}: {failed}");
+                failures.Add($"{names}: {failed.GetType().Name}: {failed.Message}");
+            }
+        }
+        if (results.Count > 0)
+        {
+            PrintTable(results);
+            var path = WriteReport(results, quick);
+            Console.WriteLine($"wrote {path}");
+        }
+        if (failures.Count > 0)
+        {
+            Console.Error.WriteLine($"{failures.Count} benchmark group(s) failed; their results were not written:");
+            foreach (var failure in failures)
+            {
+                Console.Error.WriteLine("  " + failure);
+            }
+            return 1;
         }
         if (results.Count == 0)
         {
             Console.Error.WriteLine("every selected benchmark was skipped");
             return 2;
         }
-
-        PrintTable(results);
-        var path = WriteReport(results, quick);
-        Console.WriteLine($"wrote {path}");
         return 0;
     }
 
@@ -335,19 +356,32 @@ internal static partial class BenchRunner
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
+    /// <summary>The checkout's commit, with <c>+changes</c> when tracked files differ from it: figures measured on an
+    /// edited tree do not belong to the commit alone, and the README quotes only clean runs.</summary>
     internal static string GitCommit(string root)
     {
         try
         {
-            var info = new ProcessStartInfo("git", ["-C", root, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var git = Process.Start(info)!;
-            var commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
+            var (exit, commit) = Git(root, "rev-parse", "HEAD");
+            if (exit != 0 || commit.Length == 0)
+            {
+                return "unknown";
+            }
+            var (statusExit, changes) = Git(root, "status", "--porcelain", "--untracked-files=no");
+            return statusExit == 0 && changes.Length > 0 ? commit + "+changes" : commit;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "unknown (git not found)";
         }
+    }
+
+    private static (int Exit, string Output) Git(string root, params string[] args)
+    {
+        var info = new ProcessStartInfo("git", ["-C", root, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var git = Process.Start(info)!;
+        var output = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return (git.ExitCode, output);
     }
 }

@@ -45,4 +45,21 @@ public sealed class BenchResultsTests
             Assert.True(entries[name].GetProperty("quick").GetBoolean(), "a --quick run is marked quick");
         }
     }
+
+    [Test(TimeoutSeconds = 300)]
+    public async Task A_failing_benchmark_ends_only_its_group_and_the_run_exits_non_zero()
+    {
+        using var temp = new TempDirectory("agentos-bench-failure");
+        string results = temp.Combine("results.json");
+        using var bench = ChildProcess.StartDotnet(RepoPaths.BenchDll, ["heap.indexed", "--quick"], temp.Path,
+            new Dictionary<string, string?> { ["AGENTOS_BENCH_RESULTS"] = results, ["AGENTOS_BENCH_FAIL"] = "heap.indexed.100k" });
+        Assert.Equal(1, await bench.WaitForExitAsync(TimeSpan.FromMinutes(4)), bench.Stdout + "\n" + bench.Stderr);
+        Assert.Contains("FAILED heap.indexed.100k, heap.priorityqueue.100k", bench.Stderr);
+        Assert.Contains("1 benchmark group(s) failed", bench.Stderr);
+
+        // The failing group runs first (groups run in name order); the other ran after it and was written, the failed one was not.
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(results));
+        var names = report.RootElement.GetProperty("results").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToHashSet();
+        Assert.True(names.SetEquals(["heap.indexed.1k", "heap.priorityqueue.1k"]), string.Join(", ", names));
+    }
 }
