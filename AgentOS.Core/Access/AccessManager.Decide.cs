@@ -5,9 +5,10 @@ namespace AgentOS.Access;
 /// <content>The decision itself: grants, then approval, then budgets. Lock-free and allocation-free.</content>
 public sealed partial class AccessManager
 {
-    private Verdict Decide(in AccessRequest request, bool approved)
+    private Verdict Decide(in AccessRequest request, bool approved) => Decide(in request, approved, Elapsed());
+
+    private Verdict Decide(in AccessRequest request, bool approved, long elapsed)
     {
-        long elapsed = Elapsed();
         long at = _originUtcTicks + elapsed;
         if (request.AgentId is null || !_agents.TryGetValue(request.AgentId, out var agent))
         {

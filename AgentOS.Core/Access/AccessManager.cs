@@ -174,13 +174,21 @@ public sealed partial class AccessManager
     /// <returns>The decision; cancelled (never thrown) when <paramref name="cancellationToken"/> is cancelled before
     /// the decision (a cancelled approval reserves nothing and records nothing).</returns>
     /// <exception cref="AuditLogException">A denial or approval could not be recorded.</exception>
-    public ValueTask<AccessDecision> AuthorizeAsync(AccessRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<AccessDecision> AuthorizeAsync(AccessRequest request, CancellationToken cancellationToken = default) =>
+        AuthorizeAt(request, _time.GetTimestamp(), cancellationToken);
+
+    /// <summary>
+    /// <see cref="AuthorizeAsync"/> at <paramref name="timestamp"/>, a reading of this manager's clock
+    /// (<see cref="Clock"/>) the caller has just taken for its own use: the syscall path stamps its envelope with the same
+    /// reading, so a syscall reads the clock once for both.
+    /// </summary>
+    internal ValueTask<AccessDecision> AuthorizeAt(AccessRequest request, long timestamp, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<AccessDecision>(cancellationToken);
         }
-        var verdict = Decide(in request, approved: false);
+        var verdict = Decide(in request, approved: false, ElapsedAt(timestamp));
         switch (verdict.Reason)
         {
             case DenialReason.None:
@@ -217,9 +225,14 @@ public sealed partial class AccessManager
         }
     }
 
-    private long Elapsed()
+    /// <summary>The clock the manager decides on: budgets' windows and audit times.</summary>
+    internal TimeProvider Clock => _time;
+
+    private long Elapsed() => ElapsedAt(_time.GetTimestamp());
+
+    private long ElapsedAt(long timestamp)
     {
-        long delta = _time.GetTimestamp() - _origin;
+        long delta = timestamp - _origin;
         return _timestampsAreTicks ? delta : (long)(delta * _ticksPerTimestamp);
     }
 

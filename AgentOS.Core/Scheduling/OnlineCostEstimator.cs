@@ -31,8 +31,9 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
 
     private readonly Func<T, (string Agent, string Site)> _key;
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string Agent, string Site), LogMean> _pairs = [];
-    private readonly Dictionary<string, LogMean> _sites = new(StringComparer.Ordinal);
+    // By call site, then by agent: ordinal string keys hash with the runtime's fast non-randomized comparer (a tuple
+    // key hashes both strings with Marvin), and learning from an item finds its site once for scoring and updating.
+    private readonly Dictionary<string, Site> _sites = new(StringComparer.Ordinal);
     private readonly RankConcordance _skill;
     private readonly int _stride;
     private LogMean _all;
@@ -141,16 +142,18 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
         CheckSample(agent, site, actual);
         lock (_gate)
         {
+            ref var bySite = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out bool seen);
+            bySite ??= new Site();
+            ref var pair = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bySite.Agents, agent, out bool pairSeen);
             if (_all.Count > 0 && Sampled())
             {
-                _skill.Add(Learned(agent, site), actual);
+                // The estimate before this sample: what Learned(agent, site) gives, from the entries found above.
+                _skill.Add(Learned(seen ? bySite : null, pairSeen ? pair : null), actual);
                 Volatile.Write(ref _hasSkill, _skill.Count >= MinSkillSamples && _skill.Tau >= SkillThreshold);
             }
             double log = Math.Log(actual + 1);
-            ref var pair = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pairs, (agent, site), out _);
             pair.Add(log);
-            ref var bySite = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out _);
-            bySite.Add(log);
+            bySite.Mean.Add(log);
             _all.Add(log);
         }
     }
@@ -178,20 +181,33 @@ public sealed class OnlineCostEstimator<T> : ICostEstimator<T> where T : ISchedu
 
     private double Learned(string agent, string site)
     {
+        var bySite = _sites.GetValueOrDefault(site);
+        return Learned(bySite, bySite is not null && bySite.Agents.TryGetValue(agent, out var pair) ? pair : null);
+    }
+
+    private double Learned(Site? bySite, LogMean? pair)
+    {
         if (_all.Count == 0)
         {
             return 0;
         }
         double log = _all.Mean;
-        if (_sites.TryGetValue(site, out var bySite))
+        if (bySite is not null)
         {
-            log = bySite.Shrunk(log);
+            log = bySite.Mean.Shrunk(log);
         }
-        if (_pairs.TryGetValue((agent, site), out var pair))
+        if (pair is { } known)
         {
-            log = pair.Shrunk(log);
+            log = known.Shrunk(log);
         }
         return Math.Exp(log) - 1;
+    }
+
+    // A call site's mean across agents, and each agent's at that site.
+    private sealed class Site
+    {
+        public LogMean Mean;
+        public readonly Dictionary<string, LogMean> Agents = new(StringComparer.Ordinal);
     }
 
     // A mean of log(cost + 1): a plain mean for the first MemorySamples, then an exponential moving average.

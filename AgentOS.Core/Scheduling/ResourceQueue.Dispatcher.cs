@@ -39,7 +39,7 @@ public sealed partial class ResourceQueue<T>
                     bool progressed, exit;
                     try
                     {
-                        progressed = Step();
+                        progressed = Step(NowTicks);
                         if (progressed)
                         {
                             Volatile.Write(ref _dispatcherThreadPasses, _dispatcherThreadPasses + 1);
@@ -93,11 +93,10 @@ public sealed partial class ResourceQueue<T>
         }
     }
 
-    // One pass over every source of work. Returns whether anything changed.
-    private bool Step()
+    // One pass over every source of work, at queue time now. Returns whether anything changed.
+    private bool Step(long now)
     {
         bool progressed = false;
-        long now = NowTicks;
         bool arrivals = false;
 
         if (Volatile.Read(ref _stopRequested) != 0)

@@ -104,12 +104,22 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     /// <see cref="EnqueueAsync"/>, or shed load).
     /// </summary>
     /// <exception cref="QueueStoppedException">The queue is stopping or stopped.</exception>
-    public bool TryEnqueue(T item)
+    public bool TryEnqueue(T item) => TryEnqueueAt(item, _time.GetTimestamp());
+
+    /// <summary>The queue's clock (<see cref="ResourceQueueOptions{T}.TimeProvider"/>).</summary>
+    internal TimeProvider Clock => _time;
+
+    /// <summary>
+    /// <see cref="TryEnqueue"/> with the item's arrival at <paramref name="timestamp"/>, a reading of <see cref="Clock"/>
+    /// the caller has just taken for itself (the syscall router stamps its envelope with it): one clock read fewer per item,
+    /// and a helping submitter's first dispatch pass runs at that time too.
+    /// </summary>
+    internal bool TryEnqueueAt(T item, long timestamp)
     {
-        Stamp(item);
+        Stamp(item, timestamp);
         if (_inbox.TryPublish(item))
         {
-            AfterPublish();
+            AfterPublish(item.Ticket.ArrivalTicks);
             return true;
         }
         if (_inbox.IsCompleted)
@@ -123,11 +133,11 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
     /// <exception cref="QueueStoppedException">The queue is stopping or stopped.</exception>
     public ValueTask EnqueueAsync(T item, CancellationToken cancellationToken = default)
     {
-        Stamp(item);
+        Stamp(item, _time.GetTimestamp());
         var publishing = _inbox.PublishAsync(item, cancellationToken);
         if (publishing.IsCompletedSuccessfully)
         {
-            AfterPublish();
+            AfterPublish(NowTicks);
             return default;
         }
         return AwaitPublish(publishing);
@@ -265,7 +275,7 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         try
         {
             await publishing.ConfigureAwait(false);
-            AfterPublish();
+            AfterPublish(NowTicks);
         }
         catch (RingCompletedException ex)
         {
@@ -275,7 +285,8 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
 
     // After a publish: take the dispatcher role and run the passes here, or (role taken: its owner will see the item
     // when it lets go) do nothing, or (helping disabled) wake the dispatcher thread.
-    private void AfterPublish()
+    // now: the queue's time, read just before (the first pass runs at it; later ones read the clock again).
+    private void AfterPublish(long now)
     {
         if (!_options.HelpDispatch)
         {
@@ -291,8 +302,11 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         }
         try
         {
-            // Enough passes to admit, dispatch, and (for a synchronous executor) end the run and finish the item.
-            for (int pass = 0; pass < 4 && Volatile.Read(ref _state) != Stopped && Step(); pass++)
+            // Enough passes to admit, dispatch, and (for a synchronous executor) end the run and finish the item. A pass
+            // leaves nothing for the next but what HasWork sees (arrivals, ended runs, control requests, timers, a stop):
+            // with a free slot it dispatched until the policy was empty, and a run ending inline freed its slot at once.
+            // So a later pass runs only when there is some, and the common round trip takes one pass and one clock read.
+            for (int pass = 0; pass < 4 && Volatile.Read(ref _state) != Stopped && (pass == 0 || HasWork()) && Step(pass == 0 ? now : NowTicks); pass++)
             {
             }
         }
@@ -315,14 +329,14 @@ public sealed partial class ResourceQueue<T> : IAsyncDisposable where T : class,
         }
     }
 
-    private void Stamp(T item)
+    private void Stamp(T item, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (Volatile.Read(ref _state) != Accepting)
         {
             ThrowStopped();
         }
-        item.Ticket.ArrivalTicks = NowTicks;
+        item.Ticket.ArrivalTicks = _time.GetElapsedTime(_epoch, timestamp).Ticks;
     }
 
     private void PostControl(ControlRequest request)

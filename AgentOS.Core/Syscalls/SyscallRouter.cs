@@ -27,6 +27,7 @@ internal sealed partial class SyscallRouter : IDisposable
     private readonly ISyscallObserver? _observer;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationTokenSource _stoppingSignal = new();
+    private readonly bool _accessSharesClock;
     private long _nextId;
     private int _stopping;
 
@@ -39,6 +40,9 @@ internal sealed partial class SyscallRouter : IDisposable
         _llmBackendName = llmBackendName;
         _time = time;
         _observer = observer;
+        // One clock reading per submit serves the access decision, the envelope's SubmittedAt and the queue's arrival
+        // stamp, when they all run on this clock (the kernel's do): each reading is a visible share of a round trip.
+        _accessSharesClock = ReferenceEquals(access.Clock, time);
     }
 
     /// <summary>The virtual clock whose agent steps awaited syscalls count in, or <see langword="null"/>.</summary>
@@ -96,14 +100,15 @@ internal sealed partial class SyscallRouter : IDisposable
         }
         // AuthorizeAsync completes synchronously, without allocating, for an allowed request; it waits only for a
         // human approval (irreversible operations) or for the audit log's fsync of a denial.
-        var authorizing = _access.AuthorizeAsync(access, cancellationToken);
+        long now = _time.GetTimestamp();
+        var authorizing = _accessSharesClock ? _access.AuthorizeAt(access, now, cancellationToken) : _access.AuthorizeAsync(access, cancellationToken);
         if (!authorizing.IsCompletedSuccessfully)
         {
             return AuthorizeThenSubmitAsync(authorizing, request, kind, access, cancellationToken);
         }
         var decision = authorizing.Result;
         return decision.Allowed
-            ? Submit(request, kind, access, cancellationToken)
+            ? Submit(request, kind, access, now, cancellationToken)
             : Refuse(request, Denied(decision, access));
     }
 
@@ -160,7 +165,11 @@ internal sealed partial class SyscallRouter : IDisposable
         return await Submit(request, kind, access, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<SyscallResponse> Submit(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken)
+    private ValueTask<SyscallResponse> Submit(SyscallRequest request, SyscallKind kind, AccessRequest access, CancellationToken cancellationToken) =>
+        Submit(request, kind, access, _time.GetTimestamp(), cancellationToken);
+
+    // now: a reading of this router's clock taken just before (the synchronous path shares the access decision's).
+    private ValueTask<SyscallResponse> Submit(SyscallRequest request, SyscallKind kind, AccessRequest access, long now, CancellationToken cancellationToken)
     {
         var syscall = _pool.Rent();
         syscall.Id = Interlocked.Increment(ref _nextId);
@@ -169,7 +178,7 @@ internal sealed partial class SyscallRouter : IDisposable
         syscall.Access = access;
         syscall.Router = this;
         syscall.Clock = Clock;
-        syscall.SubmittedAt = _time.GetTimestamp();
+        syscall.SubmittedAt = now;
         var ticket = syscall.Ticket;
         ticket.Priority = request.Priority;
         ticket.Deadline = request.Deadline;
@@ -194,7 +203,7 @@ internal sealed partial class SyscallRouter : IDisposable
         var queue = _queues[(int)kind];
         try
         {
-            if (!queue.TryEnqueue(syscall))
+            if (!(ReferenceEquals(queue.Clock, _time) ? queue.TryEnqueueAt(syscall, now) : queue.TryEnqueue(syscall)))
             {
                 _ = EnqueueWhenRoomAsync(queue, syscall);
             }

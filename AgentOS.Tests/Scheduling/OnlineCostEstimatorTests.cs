@@ -91,7 +91,7 @@ public sealed class OnlineCostEstimatorTests
     {
         // Windows that are and are not multiples of the vector width, and one wrapping many times (the vector path
         // covers each contiguous run of the circular buffer, the scalar loop the rest).
-        foreach (int size in new[] { 16, 13, 3, 64 })
+        foreach (int size in new[] { 16, 13, 3, 64, 128 })
         {
             var random = new Random(3);
             var concordance = new RankConcordance(size);
