@@ -113,7 +113,7 @@ public sealed class DurableAgentTests
         Assert.Equal(2, world.Counter, "nothing ran again: not the step in doubt, not the step after it");
         var pending = await approver.WaitForPendingAsync();
         Assert.Contains("paused at step 2", pending.Describe());
-        Assert.True(events.Any(e => e.Playbook == "durable" && e.Stage == ReactorStage.Escalated), "escalated through the Reactor");
+        Assert.True(Saw(events, e => e.Playbook == "durable" && e.Stage == ReactorStage.Escalated), "escalated through the Reactor");
         await second.Audit.FlushAsync();
         Assert.True(second.Audit.ReadAll().Any(r => r.Decision == AuditDecision.Reactor && r.Message!.Contains("durable escalated")), "audited");
 
@@ -187,7 +187,8 @@ public sealed class DurableAgentTests
         await second.ResumeDurableRunsAsync();
         var run = DurableWorld.WaitForRun(second, r => r.State == DurableRunState.Completed);
         Assert.Contains("written before the cut", run.Result!, "the file the run wrote before the cut is back");
-        Assert.Contains($"session {lost} was lost with the cut: its last workspace checkpoint is restored", string.Join("\n", events.Select(e => e.Detail)));
+        string restored = $"session {lost} was lost with the cut: its last workspace checkpoint is restored";
+        Assert.True(Saw(events, e => e.Detail.Contains(restored, StringComparison.Ordinal)), string.Join("\n", events.Select(e => e.Detail)));
         // The run record says completed first (a cut before the trim must not run the steps again), then the trim.
         Assert.True(SpinWait.SpinUntil(() => second.Storage.ListAsync("computer/snapshots/ledger/").AsTask().GetAwaiter().GetResult().Count == 0, TimeSpan.FromSeconds(20)),
             "a completed run's workspace checkpoints are deleted");
@@ -218,6 +219,11 @@ public sealed class DurableAgentTests
         SpinWait.SpinUntil(() => Seen().Count >= count, TimeSpan.FromSeconds(20));
         return Seen();
     }
+
+    // Reactor events reach the test's subscriber asynchronously, after the step that caused them: wait for the one
+    // expected (it failed under load when read at once; the approver had its request before the event was delivered).
+    private static bool Saw(ConcurrentQueue<ReactorEvent> events, Func<ReactorEvent, bool> expected) =>
+        SpinWait.SpinUntil(() => events.Any(expected), TimeSpan.FromSeconds(20));
 
     private static async Task<IReadOnlyList<DurableRunRecord>> OpenJournal(string data)
     {
