@@ -14,7 +14,7 @@ namespace AgentOS.Llm.Embedded;
 /// unoptimized tier-0 code. Thread-safe for concurrent
 /// sequences: each <see cref="Llama2Sequence"/> owns its activations and cache.
 /// </summary>
-public sealed class Llama2Model
+public sealed partial class Llama2Model
 {
     private readonly float[] _w;
     private readonly float[] _rope;
@@ -299,93 +299,6 @@ public sealed class Llama2Model
         return (s0, s1, s2, s3);
     }
 
-    // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
-    // Bit-exact with run.c's loops: each score is still summed over i in order (four positions at once only for
-    // instruction-level parallelism), and the weighted sum of values is element-wise, so vectorizing it over i
-    // changes no rounding (the JIT does not fuse multiply and add).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
-    {
-        var c = Config;
-        int kvDim = c.KvDim, headSize = c.HeadSize;
-        float scale = MathF.Sqrt(headSize);
-        for (int h = 0; h < c.Heads; h++)
-        {
-            var q = s.Q.AsSpan(h * headSize, headSize);
-            var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
-            var keys = s.KeyCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize));
-            Scores(q, keys, kvDim, att, scale);
-            Softmax(att);
-            WeightedValues(att, s.ValueCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize)), kvDim, s.Xb.AsSpan(h * headSize, headSize));
-        }
-    }
-
-    // att[t] = (q · k_t) / scale, where k_t starts at keys[t * stride].
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int stride, Span<float> att, float scale)
-    {
-        int headSize = q.Length, t = 0;
-        for (; t + 4 <= att.Length; t += 4)
-        {
-            var k0 = keys.Slice(t * stride, headSize);
-            var k1 = keys.Slice((t + 1) * stride, headSize);
-            var k2 = keys.Slice((t + 2) * stride, headSize);
-            var k3 = keys.Slice((t + 3) * stride, headSize);
-            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-            for (int i = 0; i < headSize; i++)
-            {
-                float qi = q[i];
-                s0 += qi * k0[i];
-                s1 += qi * k1[i];
-                s2 += qi * k2[i];
-                s3 += qi * k3[i];
-            }
-            att[t] = s0 / scale;
-            att[t + 1] = s1 / scale;
-            att[t + 2] = s2 / scale;
-            att[t + 3] = s3 / scale;
-        }
-        for (; t < att.Length; t++)
-        {
-            var k = keys.Slice(t * stride, headSize);
-            float score = 0.0f;
-            for (int i = 0; i < headSize; i++)
-            {
-                score += q[i] * k[i];
-            }
-            att[t] = score / scale;
-        }
-    }
-
-    // xb = sum over t of att[t] * v_t, accumulated in t order, where v_t starts at values[t * stride].
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightedValues(ReadOnlySpan<float> att, ReadOnlySpan<float> values, int stride, Span<float> xb)
-    {
-        int headSize = xb.Length, i = 0;
-        int width = System.Numerics.Vector<float>.Count;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            for (; i + width <= headSize; i += width)
-            {
-                var acc = System.Numerics.Vector<float>.Zero;
-                for (int t = 0; t < att.Length; t++)
-                {
-                    acc += att[t] * new System.Numerics.Vector<float>(values.Slice(t * stride + i, width));
-                }
-                acc.CopyTo(xb.Slice(i, width));
-            }
-        }
-        for (; i < headSize; i++)
-        {
-            float acc = 0.0f;
-            for (int t = 0; t < att.Length; t++)
-            {
-                acc += att[t] * values[t * stride + i];
-            }
-            xb[i] = acc;
-        }
-    }
-
     // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rope(Span<float> q, Span<float> k, int pos)
@@ -470,62 +383,6 @@ public sealed class Llama2Model
         }
     }
 
-    // run.c's softmax. The max and the final division are order-free, so they are vectorized with the same bits; the
-    // exponentials and their sum stay sequential.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Softmax(Span<float> x)
-    {
-        float max = Max(x);
-        float sum = 0.0f;
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = MathF.Exp(x[i] - max);
-            sum += x[i];
-        }
-        int j = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var divisor = new System.Numerics.Vector<float>(sum);
-            for (; j + width <= x.Length; j += width)
-            {
-                (new System.Numerics.Vector<float>(x.Slice(j, width)) / divisor).CopyTo(x.Slice(j, width));
-            }
-        }
-        for (; j < x.Length; j++)
-        {
-            x[j] /= sum;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Max(ReadOnlySpan<float> x)
-    {
-        float max = x[0];
-        int i = 1;
-        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var best = new System.Numerics.Vector<float>(x.Slice(0, width));
-            for (i = width; i + width <= x.Length; i += width)
-            {
-                best = System.Numerics.Vector.Max(best, new System.Numerics.Vector<float>(x.Slice(i, width)));
-            }
-            for (int lane = 0; lane < width; lane++)
-            {
-                max = MathF.Max(max, best[lane]);
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            if (x[i] > max)
-            {
-                max = x[i];
-            }
-        }
-        return max;
-    }
-
     // xout[at .. at+d] = W[d, n] · x[n], W row-major at _w[offset]; split across the pool when large enough (never
     // from one of the pool's own threads, which could wait for a part queued behind itself).
     private void MatMul(float[] xout, int at, float[] x, int offset, int n, int d)
@@ -545,10 +402,53 @@ public sealed class Llama2Model
     {
         var w = _w.AsSpan(offset, n * d);
         x = x[..n];
-        for (int i = 0; i < d; i++)
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            for (; i + 4 <= d; i += 4)
+            {
+                (xout[i], xout[i + 1], xout[i + 2], xout[i + 3]) = DotRows4(w.Slice(i * n, 4 * n), x);
+            }
+        }
+        for (; i < d; i++)
         {
             xout[i] = Dot(w.Slice(i * n, n), x);
         }
+    }
+
+    // Dot of four consecutive rows (rows[k * n ..]) with x, each in Dot's exact order (per-lane fused multiply-adds,
+    // Vector512.Sum, then the scalar tail), so the bits are Dot's. Four independent chains instead of one: a row of a
+    // small model is only a few vectors long, and one row's chain of dependent adds and its final sum across lanes
+    // left the multiply units idle most of the time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float, float, float, float) DotRows4(ReadOnlySpan<float> rows, ReadOnlySpan<float> x)
+    {
+        int n = x.Length, j = 0;
+        _ = rows[4 * n - 1];
+        ref float pw = ref MemoryMarshal.GetReference(rows);
+        ref float px = ref MemoryMarshal.GetReference(x);
+        var a0 = Vector512<float>.Zero;
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            var xj = Vector512.LoadUnsafe(ref px, (nuint)j);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)j), xj, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(n + j)), xj, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(2 * n + j)), xj, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(3 * n + j)), xj, a3);
+        }
+        float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
+        for (; j < n; j++)
+        {
+            float xj = x[j];
+            s0 += rows[j] * xj;
+            s1 += rows[n + j] * xj;
+            s2 += rows[2 * n + j] * xj;
+            s3 += rows[3 * n + j] * xj;
+        }
+        return (s0, s1, s2, s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
