@@ -265,31 +265,45 @@ public sealed partial class Llama2Model
         return Vector256.Sum(acc);
     }
 
+    // The largest element. Max is order-free and idempotent, so the last vector may overlap the one before it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Max(ReadOnlySpan<float> x)
     {
-        float max = x[0];
-        int i = 1;
-        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
+        int n = x.Length;
+        ref float p = ref MemoryMarshal.GetReference(x);
+        Vector256<float> best;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
-            int width = System.Numerics.Vector<float>.Count;
-            var best = new System.Numerics.Vector<float>(x.Slice(0, width));
-            for (i = width; i + width <= x.Length; i += width)
+            var wide = Vector512.LoadUnsafe(ref p);
+            for (int i = Vector512<float>.Count; i < n; i += Vector512<float>.Count)
             {
-                best = System.Numerics.Vector.Max(best, new System.Numerics.Vector<float>(x.Slice(i, width)));
+                wide = Vector512.Max(wide, Vector512.LoadUnsafe(ref p, (nuint)Math.Min(i, n - Vector512<float>.Count)));
             }
-            for (int lane = 0; lane < width; lane++)
+            best = Vector256.Max(wide.GetLower(), wide.GetUpper());
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            best = Vector256.LoadUnsafe(ref p);
+            for (int i = Vector256<float>.Count; i < n; i += Vector256<float>.Count)
             {
-                max = MathF.Max(max, best[lane]);
+                best = Vector256.Max(best, Vector256.LoadUnsafe(ref p, (nuint)Math.Min(i, n - Vector256<float>.Count)));
             }
         }
-        for (; i < x.Length; i++)
+        else
         {
-            if (x[i] > max)
+            float max = x[0];
+            for (int i = 1; i < n; i++)
             {
-                max = x[i];
+                if (x[i] > max)
+                {
+                    max = x[i];
+                }
             }
+            return max;
         }
-        return max;
+        var half = Vector128.Max(best.GetLower(), best.GetUpper());
+        half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+        half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+        return half.ToScalar();
     }
 }

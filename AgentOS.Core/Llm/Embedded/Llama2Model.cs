@@ -243,62 +243,6 @@ public sealed partial class Llama2Model
         }
     }
 
-    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations (fused
-    // multiply-adds, then the lanes summed), so a batched sequence gets the bits it would get alone.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float, float, float, float) Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3)
-    {
-        int j = 0;
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-        int width = System.Numerics.Vector<float>.Count;
-        if (Vector512.IsHardwareAccelerated && w.Length >= Vector512<float>.Count)
-        {
-            var a0 = Vector512<float>.Zero;
-            var a1 = a0;
-            var a2 = a0;
-            var a3 = a0;
-            int n = w.Length;
-            ref float pw = ref MemoryMarshal.GetReference(w);
-            ref float p0 = ref MemoryMarshal.GetReference(x0[..n]);
-            ref float p1 = ref MemoryMarshal.GetReference(x1[..n]);
-            ref float p2 = ref MemoryMarshal.GetReference(x2[..n]);
-            ref float p3 = ref MemoryMarshal.GetReference(x3[..n]);
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                var wj = Vector512.LoadUnsafe(ref pw, (nuint)j);
-                a0 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p0, (nuint)j), a0);
-                a1 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p1, (nuint)j), a1);
-                a2 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p2, (nuint)j), a2);
-                a3 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p3, (nuint)j), a3);
-            }
-            (s0, s1, s2, s3) = (Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3));
-        }
-        else if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
-        {
-            var a0 = System.Numerics.Vector<float>.Zero;
-            var a1 = a0;
-            var a2 = a0;
-            var a3 = a0;
-            for (; j <= w.Length - width; j += width)
-            {
-                var wj = new System.Numerics.Vector<float>(w.Slice(j, width));
-                a0 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x0.Slice(j, width)), a0);
-                a1 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x1.Slice(j, width)), a1);
-                a2 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x2.Slice(j, width)), a2);
-                a3 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x3.Slice(j, width)), a3);
-            }
-            (s0, s1, s2, s3) = (System.Numerics.Vector.Sum(a0), System.Numerics.Vector.Sum(a1), System.Numerics.Vector.Sum(a2), System.Numerics.Vector.Sum(a3));
-        }
-        for (; j < w.Length; j++)
-        {
-            s0 += w[j] * x0[j];
-            s1 += w[j] * x1[j];
-            s2 += w[j] * x2[j];
-            s3 += w[j] * x3[j];
-        }
-        return (s0, s1, s2, s3);
-    }
-
     // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rope(Span<float> q, Span<float> k, int pos)
@@ -336,17 +280,45 @@ public sealed partial class Llama2Model
         return table;
     }
 
-    // hb = silu(hb) * hb2, in place.
+    // hb = silu(hb) * hb2, in place: silu(v) = v * (1 / (1 + exp(-v))), with a vector exp 16 lanes at a time (the
+    // tail through a padded buffer), so no scalar exp runs; the same function for a single and a batched step.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SwiGlu(Span<float> hb, ReadOnlySpan<float> hb2)
     {
-        for (int i = 0; i < hb.Length; i++)
+        if (!Vector512.IsHardwareAccelerated)
         {
-            float val = hb[i];
-            val *= 1.0f / (1.0f + MathF.Exp(-val));
-            hb[i] = val * hb2[i];
+            for (int k = 0; k < hb.Length; k++)
+            {
+                float val = hb[k];
+                val *= 1.0f / (1.0f + MathF.Exp(-val));
+                hb[k] = val * hb2[k];
+            }
+            return;
+        }
+        hb2 = hb2[..hb.Length];
+        ref float ph = ref MemoryMarshal.GetReference(hb);
+        ref float pg = ref MemoryMarshal.GetReference(hb2);
+        int i = 0;
+        for (; i + Vector512<float>.Count <= hb.Length; i += Vector512<float>.Count)
+        {
+            Silu(Vector512.LoadUnsafe(ref ph, (nuint)i), Vector512.LoadUnsafe(ref pg, (nuint)i)).StoreUnsafe(ref ph, (nuint)i);
+        }
+        if (i < hb.Length)
+        {
+            Span<float> v = stackalloc float[Vector512<float>.Count];
+            Span<float> g = stackalloc float[Vector512<float>.Count];
+            v.Clear();
+            g.Clear();
+            hb[i..].CopyTo(v);
+            hb2[i..].CopyTo(g);
+            Silu(Vector512.Create((ReadOnlySpan<float>)v), Vector512.Create((ReadOnlySpan<float>)g)).CopyTo(v);
+            v[..(hb.Length - i)].CopyTo(hb[i..]);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Silu(Vector512<float> v, Vector512<float> gate) =>
+        v * (Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-v))) * gate;
 
     // The residual connection: x += delta.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -381,108 +353,5 @@ public sealed partial class Llama2Model
         {
             output[j] = weight[j] * (ss * x[j]);
         }
-    }
-
-    // xout[at .. at+d] = W[d, n] · x[n], W row-major at _w[offset]; split across the pool when large enough (never
-    // from one of the pool's own threads, which could wait for a part queued behind itself).
-    private void MatMul(float[] xout, int at, float[] x, int offset, int n, int d)
-    {
-        if (_pool is not null && (long)n * d >= _splitThreshold && !_pool.IsWorkerThread)
-        {
-            ParallelMatVec.For(_pool).Run(_w, offset, xout, at, x, n, d);
-            return;
-        }
-        Rows(xout.AsSpan(at, d), x, offset, n, d);
-    }
-
-    // Vectorized dot products (TensorPrimitives is a package; Vector<T> is in the base framework): the float sums run
-    // in a different order than run.c's, see the exactness tests for the consequence.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Rows(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
-    {
-        var w = _w.AsSpan(offset, n * d);
-        x = x[..n];
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-        {
-            for (; i + 4 <= d; i += 4)
-            {
-                (xout[i], xout[i + 1], xout[i + 2], xout[i + 3]) = DotRows4(w.Slice(i * n, 4 * n), x);
-            }
-        }
-        for (; i < d; i++)
-        {
-            xout[i] = Dot(w.Slice(i * n, n), x);
-        }
-    }
-
-    // Dot of four consecutive rows (rows[k * n ..]) with x, each in Dot's exact order (per-lane fused multiply-adds,
-    // Vector512.Sum, then the scalar tail), so the bits are Dot's. Four independent chains instead of one: a row of a
-    // small model is only a few vectors long, and one row's chain of dependent adds and its final sum across lanes
-    // left the multiply units idle most of the time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float, float, float, float) DotRows4(ReadOnlySpan<float> rows, ReadOnlySpan<float> x)
-    {
-        int n = x.Length, j = 0;
-        _ = rows[4 * n - 1];
-        ref float pw = ref MemoryMarshal.GetReference(rows);
-        ref float px = ref MemoryMarshal.GetReference(x);
-        var a0 = Vector512<float>.Zero;
-        var a1 = a0;
-        var a2 = a0;
-        var a3 = a0;
-        for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-        {
-            var xj = Vector512.LoadUnsafe(ref px, (nuint)j);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)j), xj, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(n + j)), xj, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(2 * n + j)), xj, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pw, (nuint)(3 * n + j)), xj, a3);
-        }
-        float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
-        for (; j < n; j++)
-        {
-            float xj = x[j];
-            s0 += rows[j] * xj;
-            s1 += rows[n + j] * xj;
-            s2 += rows[2 * n + j] * xj;
-            s3 += rows[3 * n + j] * xj;
-        }
-        return (s0, s1, s2, s3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector512.IsHardwareAccelerated && a.Length >= Vector512<float>.Count)
-        {
-            // 16 lanes where AVX-512 exists (Vector<T> stays 256 bits wide there by default): half the loop trips and
-            // loads. Another order of sums than the 8-lane path; Dot4 follows it, so batched rows keep these bits.
-            var acc = Vector512<float>.Zero;
-            ref float pa = ref MemoryMarshal.GetReference(a);
-            ref float pb = ref MemoryMarshal.GetReference(b[..a.Length]);
-            for (; j <= a.Length - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, (nuint)j), Vector512.LoadUnsafe(ref pb, (nuint)j), acc);
-            }
-            sum = Vector512.Sum(acc);
-        }
-        else if (System.Numerics.Vector.IsHardwareAccelerated && a.Length >= System.Numerics.Vector<float>.Count)
-        {
-            var acc = System.Numerics.Vector<float>.Zero;
-            int width = System.Numerics.Vector<float>.Count;
-            for (; j <= a.Length - width; j += width)
-            {
-                acc = System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(a.Slice(j, width)), new System.Numerics.Vector<float>(b.Slice(j, width)), acc);
-            }
-            sum = System.Numerics.Vector.Sum(acc);
-        }
-        for (; j < a.Length; j++)
-        {
-            sum += a[j] * b[j];
-        }
-        return sum;
     }
 }
