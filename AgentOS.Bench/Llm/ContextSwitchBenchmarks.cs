@@ -84,8 +84,10 @@ internal static class ContextSwitchBenchmarks
         for (int i = 0; i < rounds; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            var snapshot = generation.Suspend();
-            generation = generator.Resume(snapshot);
+            // As the backend switches: the snapshot in a pooled buffer, released once resumed.
+            var snapshot = AgentOS.Context.GenerationSnapshot.Pooled(backend.Name, "", 0, generation.SuspendPooled());
+            generation = generator.Resume(snapshot.State);
+            snapshot.Release();
             run.Record(Stopwatch.GetTimestamp() - start);
         }
         run.Stop(rounds);

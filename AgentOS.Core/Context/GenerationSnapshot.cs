@@ -25,8 +25,73 @@ public sealed class GenerationSnapshot
     /// <summary>Tokens generated so far.</summary>
     public int CompletionTokens { get; init; }
 
-    /// <summary>The engine's own state, or <see langword="null"/> for a text-only snapshot.</summary>
-    public byte[]? EngineState { get; init; }
+    private byte[]? _state;
+    private int _stateLength;
+    private bool _pooled;
+    private int _released;
+
+    /// <summary>The engine's own state, or <see langword="null"/> for a text-only snapshot. For a snapshot the kernel
+    /// made at a context switch (its state in a pooled buffer), a copy of the state.</summary>
+    /// <exception cref="ObjectDisposedException">The snapshot was resumed and its pooled buffer given back.</exception>
+    public byte[]? EngineState
+    {
+        get => _pooled ? State.ToArray() : _state;
+        init
+        {
+            _state = value;
+            _stateLength = value?.Length ?? 0;
+        }
+    }
+
+    /// <summary>Whether it carries engine state.</summary>
+    internal bool HasEngineState => _state is not null || _pooled;
+
+    /// <summary>The engine state without a copy, valid until <see cref="Release"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The snapshot was released.</exception>
+    internal ReadOnlySpan<byte> State
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            if (Volatile.Read(ref _released) != 0 || (state is null && _pooled))
+            {
+                throw new ObjectDisposedException(nameof(GenerationSnapshot), "The snapshot was resumed already and its buffer given back: a context switch's snapshot continues its generation once. Start the generation again from its prompt.");
+            }
+            return state.AsSpan(0, _stateLength);
+        }
+    }
+
+    /// <summary>A snapshot whose engine state lies in <paramref name="state"/>, an array rented from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/> that it now owns: <see cref="Release"/> gives it back.</summary>
+    internal static GenerationSnapshot Pooled(string backend, string text, int completionTokens, ArraySegment<byte> state) => new()
+    {
+        Backend = backend,
+        Text = text,
+        CompletionTokens = completionTokens,
+        _state = state.Array ?? throw new ArgumentException("A pooled snapshot needs its buffer.", nameof(state)),
+        _stateLength = state.Count,
+        _pooled = true,
+    };
+
+    /// <summary>
+    /// The release point of a pooled snapshot: called once its state is consumed (the generation resumed from it).
+    /// Gives the buffer back to the pool, once; afterwards any read of the state throws, so a recycled buffer is never
+    /// read through this snapshot again. A snapshot that is dropped instead (its syscall cancelled, its agent removed)
+    /// is never released: the garbage collector takes its buffer, which the pool then never hands out. No effect on a
+    /// snapshot that does not own a pooled buffer.
+    /// </summary>
+    internal void Release()
+    {
+        if (!_pooled || Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+        var state = Interlocked.Exchange(ref _state, null);
+        if (state is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(state);
+        }
+    }
 
     /// <summary>
     /// The snapshot as bytes: magic "AGSN", u16 version, u16 flags (1: engine state present), i32 completion tokens,
@@ -36,20 +101,23 @@ public sealed class GenerationSnapshot
     {
         var backend = Encoding.UTF8.GetBytes(Backend);
         var text = Encoding.UTF8.GetBytes(Text);
-        var state = EngineState ?? [];
+        ReadOnlySpan<byte> state = HasEngineState ? State : default;
         var bytes = new byte[12 + 12 + backend.Length + text.Length + state.Length + 8];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)(EngineState is null ? 0 : 1));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)(HasEngineState ? 1 : 0));
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], CompletionTokens);
         int at = 12;
-        foreach (var part in new[] { backend, text, state })
+        foreach (var part in (ReadOnlySpan<byte[]>)[backend, text])
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
             part.CopyTo(span[(at + 4)..]);
             at += 4 + part.Length;
         }
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], state.Length);
+        state.CopyTo(span[(at + 4)..]);
+        at += 4 + state.Length;
         BinaryPrimitives.WriteUInt64LittleEndian(span[at..], Checksum(span[..at]));
         return bytes;
     }

@@ -82,7 +82,7 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
         try
         {
             var text = new Utf8Pieces();
-            var suspended = await Engine.RunAsync(generation, (_, piece) =>
+            var suspended = await Engine.RunPooledAsync(generation, (_, piece) =>
             {
                 if (text.Decode(piece) is { Length: > 0 } delta)
                 {
@@ -90,9 +90,9 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
                 }
             }, () => !text.HasPartial && control.ShouldSuspend, cancellationToken).ConfigureAwait(false);
             var answer = Text(generation);
-            if (suspended is not null)
+            if (suspended.Array is not null)
             {
-                return new LlmRunResult(null, new GenerationSnapshot { Backend = Name, Text = answer, CompletionTokens = generation.Generated.Length, EngineState = suspended });
+                return new LlmRunResult(null, GenerationSnapshot.Pooled(Name, answer, generation.Generated.Length, suspended));
             }
             return new LlmRunResult(new LlmResponse
             {
@@ -113,11 +113,19 @@ public sealed class EmbeddedLlmBackend : IPreemptibleLlmBackend
     {
         if (resume is not null)
         {
-            if (resume.Backend != Name || resume.EngineState is null)
+            if (resume.Backend != Name || !resume.HasEngineState)
             {
-                throw new SnapshotFormatException($"The snapshot was made by backend '{resume.Backend}'{(resume.EngineState is null ? " without engine state" : "")}; backend '{Name}' continues only its own engine snapshots.");
+                throw new SnapshotFormatException($"The snapshot was made by backend '{resume.Backend}'{(resume.HasEngineState ? "" : " without engine state")}; backend '{Name}' continues only its own engine snapshots.");
             }
-            return _generator.Resume(resume.EngineState);
+            // The snapshot is consumed here: its state is copied into a sequence, then its pooled buffer goes back.
+            try
+            {
+                return _generator.Resume(resume.State);
+            }
+            finally
+            {
+                resume.Release();
+            }
         }
         var prompt = _generator.Tokenizer.Encode(query.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? "", bos: true);
         // The window holds the prompt and the answer: keep BOS and the prompt's most recent tokens, so an overlong

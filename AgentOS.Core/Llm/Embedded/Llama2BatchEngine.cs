@@ -43,11 +43,27 @@ public sealed class Llama2BatchEngine
     public Task<byte[]?> RunAsync(Llama2Generation generation, Action<int, byte[]>? onToken = null, Func<bool>? shouldSuspend = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generation);
+        return WholeArray(Enter(generation, onToken, shouldSuspend, pooled: false, cancellationToken));
+
+        static async Task<byte[]?> WholeArray(Task<ArraySegment<byte>> run) => (await run.ConfigureAwait(false)).Array;
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, but a suspended generation's snapshot is written into a buffer rented from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/> (the segment's array; no array when it finished): the caller
+    /// owns it and gives it back once the snapshot is consumed (see <see cref="Context.GenerationSnapshot"/>).</summary>
+    internal Task<ArraySegment<byte>> RunPooledAsync(Llama2Generation generation, Action<int, byte[]>? onToken, Func<bool>? shouldSuspend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        return Enter(generation, onToken, shouldSuspend, pooled: true, cancellationToken);
+    }
+
+    private Task<ArraySegment<byte>> Enter(Llama2Generation generation, Action<int, byte[]>? onToken, Func<bool>? shouldSuspend, bool pooled, CancellationToken cancellationToken)
+    {
         if (generation.IsFinished)
         {
-            return Task.FromResult<byte[]?>(null);
+            return Task.FromResult(default(ArraySegment<byte>));
         }
-        var run = new Run(generation, onToken, shouldSuspend, cancellationToken);
+        var run = new Run(generation, onToken, shouldSuspend, pooled, cancellationToken);
         bool start = false;
         lock (_gate)
         {
@@ -145,7 +161,7 @@ public sealed class Llama2BatchEngine
             }
             if (generation.IsFinished)
             {
-                run.Done.TrySetResult(null);
+                run.Done.TrySetResult(default);
                 return false;
             }
             if (run.CancellationToken.IsCancellationRequested)
@@ -155,7 +171,7 @@ public sealed class Llama2BatchEngine
             }
             if (run.Generated > 0 && run.ShouldSuspend?.Invoke() == true)
             {
-                run.Done.TrySetResult(generation.Suspend());
+                run.Done.TrySetResult(run.Pooled ? generation.SuspendPooled() : new ArraySegment<byte>(generation.Suspend()));
                 return false;
             }
             return true;
@@ -167,13 +183,14 @@ public sealed class Llama2BatchEngine
         }
     }
 
-    private sealed class Run(Llama2Generation generation, Action<int, byte[]>? onToken, Func<bool>? shouldSuspend, CancellationToken cancellationToken)
+    private sealed class Run(Llama2Generation generation, Action<int, byte[]>? onToken, Func<bool>? shouldSuspend, bool pooled, CancellationToken cancellationToken)
     {
+        public bool Pooled { get; } = pooled;
         public Llama2Generation Generation { get; } = generation;
         public Action<int, byte[]>? OnToken { get; } = onToken;
         public Func<bool>? ShouldSuspend { get; } = shouldSuspend;
         public CancellationToken CancellationToken { get; } = cancellationToken;
-        public TaskCompletionSource<byte[]?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<ArraySegment<byte>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Generated { get; set; }
     }
 }

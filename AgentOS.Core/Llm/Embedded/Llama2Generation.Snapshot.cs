@@ -31,10 +31,36 @@ public sealed partial class Llama2Generation
     public byte[] Suspend()
     {
         ThrowIfFinished();
+        var bytes = GC.AllocateUninitializedArray<byte>(SnapshotBytes); // every byte is written below
+        WriteSnapshot(bytes);
+        return bytes;
+    }
+
+    // Suspend into a buffer rented from the shared ArrayPool (a context switch's snapshot lives from one quantum to
+    // the next; a fresh ~330 KB array each time is a large-object allocation per switch). The segment covers exactly
+    // the snapshot; its owner returns the array once the snapshot is consumed (GenerationSnapshot.Release).
+    internal ArraySegment<byte> SuspendPooled()
+    {
+        ThrowIfFinished();
+        int length = SnapshotBytes;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            WriteSnapshot(buffer.AsSpan(0, length));
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        return new ArraySegment<byte>(buffer, 0, length);
+    }
+
+    // Writes the whole state (exactly SnapshotBytes) and gives the KV cache back to the pool.
+    private void WriteSnapshot(Span<byte> span)
+    {
         var sequence = Sequence;
         var c = _pool.Model.Config;
-        var bytes = GC.AllocateUninitializedArray<byte>(SnapshotBytes); // every byte is written below
-        var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SnapshotVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0); // reserved
@@ -60,7 +86,6 @@ public sealed partial class Llama2Generation
         BinaryPrimitives.WriteUInt64LittleEndian(span[at..], Checksum(span[..at]));
         _counters?.AddSnapshot();
         Dispose();
-        return bytes;
     }
 
     /// <summary>Continues a suspended generation from its snapshot, in a sequence from <paramref name="pool"/>, with no

@@ -14,7 +14,7 @@ namespace AgentOS.Llm.Embedded;
 /// unoptimized tier-0 code. Thread-safe for concurrent
 /// sequences: each <see cref="Llama2Sequence"/> owns its activations and cache.
 /// </summary>
-public sealed class Llama2Model
+public sealed partial class Llama2Model
 {
     private readonly float[] _w;
     private readonly float[] _rope;
@@ -243,149 +243,6 @@ public sealed class Llama2Model
         }
     }
 
-    // Four Dots sharing each load of the weight row: every one keeps Dot's exact order of operations (fused
-    // multiply-adds, then the lanes summed), so a batched sequence gets the bits it would get alone.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float, float, float, float) Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3)
-    {
-        int j = 0;
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-        int width = System.Numerics.Vector<float>.Count;
-        if (Vector512.IsHardwareAccelerated && w.Length >= Vector512<float>.Count)
-        {
-            var a0 = Vector512<float>.Zero;
-            var a1 = a0;
-            var a2 = a0;
-            var a3 = a0;
-            int n = w.Length;
-            ref float pw = ref MemoryMarshal.GetReference(w);
-            ref float p0 = ref MemoryMarshal.GetReference(x0[..n]);
-            ref float p1 = ref MemoryMarshal.GetReference(x1[..n]);
-            ref float p2 = ref MemoryMarshal.GetReference(x2[..n]);
-            ref float p3 = ref MemoryMarshal.GetReference(x3[..n]);
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                var wj = Vector512.LoadUnsafe(ref pw, (nuint)j);
-                a0 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p0, (nuint)j), a0);
-                a1 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p1, (nuint)j), a1);
-                a2 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p2, (nuint)j), a2);
-                a3 = Vector512.FusedMultiplyAdd(wj, Vector512.LoadUnsafe(ref p3, (nuint)j), a3);
-            }
-            (s0, s1, s2, s3) = (Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3));
-        }
-        else if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
-        {
-            var a0 = System.Numerics.Vector<float>.Zero;
-            var a1 = a0;
-            var a2 = a0;
-            var a3 = a0;
-            for (; j <= w.Length - width; j += width)
-            {
-                var wj = new System.Numerics.Vector<float>(w.Slice(j, width));
-                a0 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x0.Slice(j, width)), a0);
-                a1 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x1.Slice(j, width)), a1);
-                a2 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x2.Slice(j, width)), a2);
-                a3 = System.Numerics.Vector.FusedMultiplyAdd(wj, new System.Numerics.Vector<float>(x3.Slice(j, width)), a3);
-            }
-            (s0, s1, s2, s3) = (System.Numerics.Vector.Sum(a0), System.Numerics.Vector.Sum(a1), System.Numerics.Vector.Sum(a2), System.Numerics.Vector.Sum(a3));
-        }
-        for (; j < w.Length; j++)
-        {
-            s0 += w[j] * x0[j];
-            s1 += w[j] * x1[j];
-            s2 += w[j] * x2[j];
-            s3 += w[j] * x3[j];
-        }
-        return (s0, s1, s2, s3);
-    }
-
-    // Attention, head by head (kv heads shared by kvMul query heads): softmax(q·k / sqrt(head size)) · v into Xb.
-    // Bit-exact with run.c's loops: each score is still summed over i in order (four positions at once only for
-    // instruction-level parallelism), and the weighted sum of values is element-wise, so vectorizing it over i
-    // changes no rounding (the JIT does not fuse multiply and add).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Attend(Llama2Sequence s, long cacheOffset, int pos, int kvMul)
-    {
-        var c = Config;
-        int kvDim = c.KvDim, headSize = c.HeadSize;
-        float scale = MathF.Sqrt(headSize);
-        for (int h = 0; h < c.Heads; h++)
-        {
-            var q = s.Q.AsSpan(h * headSize, headSize);
-            var att = s.Att.AsSpan(h * c.SeqLen, pos + 1);
-            var keys = s.KeyCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize));
-            Scores(q, keys, kvDim, att, scale);
-            Softmax(att);
-            WeightedValues(att, s.ValueCache.AsSpan((int)(cacheOffset + (h / kvMul) * headSize)), kvDim, s.Xb.AsSpan(h * headSize, headSize));
-        }
-    }
-
-    // att[t] = (q · k_t) / scale, where k_t starts at keys[t * stride].
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int stride, Span<float> att, float scale)
-    {
-        int headSize = q.Length, t = 0;
-        for (; t + 4 <= att.Length; t += 4)
-        {
-            var k0 = keys.Slice(t * stride, headSize);
-            var k1 = keys.Slice((t + 1) * stride, headSize);
-            var k2 = keys.Slice((t + 2) * stride, headSize);
-            var k3 = keys.Slice((t + 3) * stride, headSize);
-            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-            for (int i = 0; i < headSize; i++)
-            {
-                float qi = q[i];
-                s0 += qi * k0[i];
-                s1 += qi * k1[i];
-                s2 += qi * k2[i];
-                s3 += qi * k3[i];
-            }
-            att[t] = s0 / scale;
-            att[t + 1] = s1 / scale;
-            att[t + 2] = s2 / scale;
-            att[t + 3] = s3 / scale;
-        }
-        for (; t < att.Length; t++)
-        {
-            var k = keys.Slice(t * stride, headSize);
-            float score = 0.0f;
-            for (int i = 0; i < headSize; i++)
-            {
-                score += q[i] * k[i];
-            }
-            att[t] = score / scale;
-        }
-    }
-
-    // xb = sum over t of att[t] * v_t, accumulated in t order, where v_t starts at values[t * stride].
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightedValues(ReadOnlySpan<float> att, ReadOnlySpan<float> values, int stride, Span<float> xb)
-    {
-        int headSize = xb.Length, i = 0;
-        int width = System.Numerics.Vector<float>.Count;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            for (; i + width <= headSize; i += width)
-            {
-                var acc = System.Numerics.Vector<float>.Zero;
-                for (int t = 0; t < att.Length; t++)
-                {
-                    acc += att[t] * new System.Numerics.Vector<float>(values.Slice(t * stride + i, width));
-                }
-                acc.CopyTo(xb.Slice(i, width));
-            }
-        }
-        for (; i < headSize; i++)
-        {
-            float acc = 0.0f;
-            for (int t = 0; t < att.Length; t++)
-            {
-                acc += att[t] * values[t * stride + i];
-            }
-            xb[i] = acc;
-        }
-    }
-
     // RoPE: rotate each pair of q (and of k, inside the kv width) by a position-dependent angle, from the table.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rope(Span<float> q, Span<float> k, int pos)
@@ -423,17 +280,45 @@ public sealed class Llama2Model
         return table;
     }
 
-    // hb = silu(hb) * hb2, in place.
+    // hb = silu(hb) * hb2, in place: silu(v) = v * (1 / (1 + exp(-v))), with a vector exp 16 lanes at a time (the
+    // tail through a padded buffer), so no scalar exp runs; the same function for a single and a batched step.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SwiGlu(Span<float> hb, ReadOnlySpan<float> hb2)
     {
-        for (int i = 0; i < hb.Length; i++)
+        if (!Vector512.IsHardwareAccelerated)
         {
-            float val = hb[i];
-            val *= 1.0f / (1.0f + MathF.Exp(-val));
-            hb[i] = val * hb2[i];
+            for (int k = 0; k < hb.Length; k++)
+            {
+                float val = hb[k];
+                val *= 1.0f / (1.0f + MathF.Exp(-val));
+                hb[k] = val * hb2[k];
+            }
+            return;
+        }
+        hb2 = hb2[..hb.Length];
+        ref float ph = ref MemoryMarshal.GetReference(hb);
+        ref float pg = ref MemoryMarshal.GetReference(hb2);
+        int i = 0;
+        for (; i + Vector512<float>.Count <= hb.Length; i += Vector512<float>.Count)
+        {
+            Silu(Vector512.LoadUnsafe(ref ph, (nuint)i), Vector512.LoadUnsafe(ref pg, (nuint)i)).StoreUnsafe(ref ph, (nuint)i);
+        }
+        if (i < hb.Length)
+        {
+            Span<float> v = stackalloc float[Vector512<float>.Count];
+            Span<float> g = stackalloc float[Vector512<float>.Count];
+            v.Clear();
+            g.Clear();
+            hb[i..].CopyTo(v);
+            hb2[i..].CopyTo(g);
+            Silu(Vector512.Create((ReadOnlySpan<float>)v), Vector512.Create((ReadOnlySpan<float>)g)).CopyTo(v);
+            v[..(hb.Length - i)].CopyTo(hb[i..]);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Silu(Vector512<float> v, Vector512<float> gate) =>
+        v * (Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-v))) * gate;
 
     // The residual connection: x += delta.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -468,121 +353,5 @@ public sealed class Llama2Model
         {
             output[j] = weight[j] * (ss * x[j]);
         }
-    }
-
-    // run.c's softmax. The max and the final division are order-free, so they are vectorized with the same bits; the
-    // exponentials and their sum stay sequential.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Softmax(Span<float> x)
-    {
-        float max = Max(x);
-        float sum = 0.0f;
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = MathF.Exp(x[i] - max);
-            sum += x[i];
-        }
-        int j = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var divisor = new System.Numerics.Vector<float>(sum);
-            for (; j + width <= x.Length; j += width)
-            {
-                (new System.Numerics.Vector<float>(x.Slice(j, width)) / divisor).CopyTo(x.Slice(j, width));
-            }
-        }
-        for (; j < x.Length; j++)
-        {
-            x[j] /= sum;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Max(ReadOnlySpan<float> x)
-    {
-        float max = x[0];
-        int i = 1;
-        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var best = new System.Numerics.Vector<float>(x.Slice(0, width));
-            for (i = width; i + width <= x.Length; i += width)
-            {
-                best = System.Numerics.Vector.Max(best, new System.Numerics.Vector<float>(x.Slice(i, width)));
-            }
-            for (int lane = 0; lane < width; lane++)
-            {
-                max = MathF.Max(max, best[lane]);
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            if (x[i] > max)
-            {
-                max = x[i];
-            }
-        }
-        return max;
-    }
-
-    // xout[at .. at+d] = W[d, n] · x[n], W row-major at _w[offset]; split across the pool when large enough (never
-    // from one of the pool's own threads, which could wait for a part queued behind itself).
-    private void MatMul(float[] xout, int at, float[] x, int offset, int n, int d)
-    {
-        if (_pool is not null && (long)n * d >= _splitThreshold && !_pool.IsWorkerThread)
-        {
-            ParallelMatVec.For(_pool).Run(_w, offset, xout, at, x, n, d);
-            return;
-        }
-        Rows(xout.AsSpan(at, d), x, offset, n, d);
-    }
-
-    // Vectorized dot products (TensorPrimitives is a package; Vector<T> is in the base framework): the float sums run
-    // in a different order than run.c's, see the exactness tests for the consequence.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Rows(Span<float> xout, ReadOnlySpan<float> x, int offset, int n, int d)
-    {
-        var w = _w.AsSpan(offset, n * d);
-        x = x[..n];
-        for (int i = 0; i < d; i++)
-        {
-            xout[i] = Dot(w.Slice(i * n, n), x);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector512.IsHardwareAccelerated && a.Length >= Vector512<float>.Count)
-        {
-            // 16 lanes where AVX-512 exists (Vector<T> stays 256 bits wide there by default): half the loop trips and
-            // loads. Another order of sums than the 8-lane path; Dot4 follows it, so batched rows keep these bits.
-            var acc = Vector512<float>.Zero;
-            ref float pa = ref MemoryMarshal.GetReference(a);
-            ref float pb = ref MemoryMarshal.GetReference(b[..a.Length]);
-            for (; j <= a.Length - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, (nuint)j), Vector512.LoadUnsafe(ref pb, (nuint)j), acc);
-            }
-            sum = Vector512.Sum(acc);
-        }
-        else if (System.Numerics.Vector.IsHardwareAccelerated && a.Length >= System.Numerics.Vector<float>.Count)
-        {
-            var acc = System.Numerics.Vector<float>.Zero;
-            int width = System.Numerics.Vector<float>.Count;
-            for (; j <= a.Length - width; j += width)
-            {
-                acc = System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(a.Slice(j, width)), new System.Numerics.Vector<float>(b.Slice(j, width)), acc);
-            }
-            sum = System.Numerics.Vector.Sum(acc);
-        }
-        for (; j < a.Length; j++)
-        {
-            sum += a[j] * b[j];
-        }
-        return sum;
     }
 }
