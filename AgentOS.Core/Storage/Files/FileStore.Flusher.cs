@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace AgentOS.Storage.Files;
 
@@ -22,6 +23,9 @@ public sealed partial class FileStore
     private int _activeSegment;
     private long _tail;
 
+    /// <summary>Appends synced since open (one per group); written only by the flusher. Benchmarks divide writes by it.</summary>
+    internal long Syncs { get; private set; }
+
     private void StartFlusher()
     {
         _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "AgentOS file store flusher" };
@@ -42,7 +46,9 @@ public sealed partial class FileStore
         }
     }
 
-    private async ValueTask SubmitAsync(Commit commit, CancellationToken cancellationToken)
+    // Not async: the commit itself is the awaitable. Throws (a cancelled token, a disposed store) surface from the
+    // callers' own async methods, as faults of the tasks they return.
+    private ValueTask SubmitAsync(Commit commit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -59,7 +65,7 @@ public sealed partial class FileStore
             }
         }
         // Once queued the commit will happen: the sync cannot be withdrawn half way, so the token no longer applies.
-        await commit.Done.Task.ConfigureAwait(false);
+        return commit.AsValueTask();
     }
 
     private void FlushLoop()
@@ -120,6 +126,7 @@ public sealed partial class FileStore
             {
                 _active.Write(_tail, _buffer.AsSpan(0, length));
                 _active.Sync();
+                Syncs++;
             }
             lock (_indexGate)
             {
@@ -148,7 +155,7 @@ public sealed partial class FileStore
         }
         foreach (var commit in group)
         {
-            commit.Done.TrySetResult();
+            commit.Complete();
         }
     }
 
@@ -156,7 +163,7 @@ public sealed partial class FileStore
     {
         foreach (var commit in group)
         {
-            commit.Done.TrySetException(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
+            commit.Fail(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
         }
     }
 
@@ -245,7 +252,7 @@ public sealed partial class FileStore
 
     private int Latest(string key) =>
         _overlay.TryGetValue(key, out int version) ? version
-        : _index.TryGetValue(key, out var versions) ? versions[^1].Version : 0;
+        : _index.TryGetValue(key, out var versions) ? versions.Latest.Version : 0;
 
     // A relocation copies a version only if it still exists where compaction found it and nothing in this group
     // touched its key: a copy of a dead version would come back to life on replay.
@@ -255,7 +262,7 @@ public sealed partial class FileStore
         {
             return false;
         }
-        foreach (var version in versions)
+        foreach (var version in versions.Span)
         {
             if (version.Version == from.Version)
             {
@@ -269,10 +276,22 @@ public sealed partial class FileStore
     // relocation); otherwise it goes in version order, and versions past the kept limit drop off the old end.
     private void Put(string key, VersionRecord record)
     {
-        _live[record.Segment] = _live.GetValueOrDefault(record.Segment) + record.Footprint;
-        if (!_index.TryGetValue(key, out var versions))
+        AddLive(record.Segment, record.Footprint);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out bool exists);
+        if (!exists)
         {
-            _index[key] = [record];
+            slot = new VersionWindow([record]);
+            return;
+        }
+        var versions = slot.Span;
+        if (versions[^1].Version < record.Version)
+        {
+            // The common case, a new latest version: appended in place.
+            slot = slot.Append(record, _options.VersionsKept, out var dropped);
+            foreach (var old in dropped)
+            {
+                Forget(old);
+            }
             return;
         }
         int at = versions.Length;
@@ -282,10 +301,10 @@ public sealed partial class FileStore
         }
         if (at > 0 && versions[at - 1].Version == record.Version)
         {
-            var copy = (VersionRecord[])versions.Clone();
+            var copy = versions.ToArray();
             Forget(copy[at - 1]);
             copy[at - 1] = record;
-            _index[key] = copy;
+            slot = new VersionWindow(copy);
             return;
         }
         int keep = Math.Min(versions.Length + 1, _options.VersionsKept);
@@ -304,21 +323,23 @@ public sealed partial class FileStore
                 next[n++] = item;
             }
         }
-        _index[key] = next;
+        slot = new VersionWindow(next);
     }
 
     private void Remove(string key)
     {
         if (_index.Remove(key, out var versions))
         {
-            foreach (var version in versions)
+            foreach (var version in versions.Span)
             {
                 Forget(version);
             }
         }
     }
 
-    private void Forget(VersionRecord record) => _live[record.Segment] = _live.GetValueOrDefault(record.Segment) - record.Footprint;
+    private void AddLive(int segment, long bytes) => CollectionsMarshal.GetValueRefOrAddDefault(_live, segment, out _) += bytes;
+
+    private void Forget(VersionRecord record) => AddLive(record.Segment, -record.Footprint);
 
     private void EnsureBuffer(int size)
     {
