@@ -34,11 +34,12 @@ internal sealed class Commit(CommitOp[] ops) : IValueTaskSource
     [ThreadStatic]
     private static Commit? t_cached;
 
-    private readonly bool _reusable;
+    /// <summary>A single put from <see cref="RentPut"/>: its writer resumes, reads the result and returns it.</summary>
+    public bool Pooled { get; }
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
 
     private Commit(string key, ReadOnlyMemory<byte> value)
-        : this([new CommitOp(CommitOpKind.Put, key, value)]) => _reusable = true;
+        : this([new CommitOp(CommitOpKind.Put, key, value)]) => Pooled = true;
 
     public CommitOp[] Ops { get; } = ops;
 
@@ -69,7 +70,7 @@ internal sealed class Commit(CommitOp[] ops) : IValueTaskSource
     /// slots are cleared and it may serve another write at once).</summary>
     public void Return()
     {
-        if (!_reusable)
+        if (!Pooled)
         {
             return;
         }

@@ -12,6 +12,11 @@ public sealed partial class FileStore
     private List<Commit> _queue = [];
     private List<Commit> _spare = [];
     private bool _stopping;
+
+    // Single writes acknowledged whose writer has not yet resumed (its continuation is queued on the thread pool):
+    // added by the flusher as it completes them, taken off by each writer as it resumes. See FlushLoop.
+    private int _returning;
+    private const int GatherSpins = 64;
     private Thread? _flusher;
     private volatile Exception? _failure;
 
@@ -70,8 +75,20 @@ public sealed partial class FileStore
 
     private void FlushLoop()
     {
+        var gather = new SpinWait();
         while (true)
         {
+            // Writers the last group acknowledged come back with their next write as soon as their continuation runs
+            // on the thread pool. Waiting the moment that takes, instead of syncing the one or two already queued,
+            // lets them share the next sync: on a fast disk every sync, and every park and wake-up of this thread and
+            // of the pool's, costs more than the whole write. Bounded, so a starved pool only delays a group a little;
+            // never when the writes were acknowledged long ago (slow disks), nor without group commit.
+            if (_options.GroupCommit && Volatile.Read(ref _returning) > 0 && gather.Count < GatherSpins)
+            {
+                gather.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            gather.Reset();
             List<Commit> group;
             lock (_queueGate)
             {
@@ -153,6 +170,13 @@ public sealed partial class FileStore
             FailAll(group, ex);
             return;
         }
+        int pooled = 0;
+        foreach (var commit in group)
+        {
+            pooled += commit.Pooled ? 1 : 0;
+        }
+        // Counted before the first completion, so a resumed writer never takes the count below what is pending.
+        Interlocked.Add(ref _returning, pooled);
         foreach (var commit in group)
         {
             commit.Complete();

@@ -103,6 +103,8 @@ public sealed partial class FileStore : IStorageBackend
         StorageKey.ThrowIfInvalid(key);
         var commit = Commit.RentPut(key, value);
         await SubmitAsync(commit, cancellationToken).ConfigureAwait(false);
+        // Acknowledged, and this writer resumed (a refused or failed commit throws above and was never counted).
+        Interlocked.Decrement(ref _returning);
         var entry = commit.Results[0]!;
         commit.Return();
         return entry;
