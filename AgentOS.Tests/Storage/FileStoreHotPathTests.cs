@@ -22,27 +22,25 @@ public sealed class FileStoreHotPathTests
         var store = FileStore.Open(folder.Path, new FileStoreOptions { VersionsKept = 4 });
         await using (store)
         {
+            // Each of the 64 writers is a chain of short tasks of a few writes each, so fresh tasks keep starting
+            // on threads whose last task just gave a commit back: where a recycled commit could be handed out twice.
             var acknowledged = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
             {
                 string own = "own/" + w.ToString(CultureInfo.InvariantCulture);
                 var shared = new List<(string Key, int Version, int Sequence)>();
-                for (int s = 0; s < writes; s++)
+                for (int s = 0; s < writes;)
                 {
-                    // Own keys have one writer, so their versions are known; shared keys are written by everyone at
-                    // once, each value a size of its own, so a mixed-up acknowledgement cannot match by chance.
-                    string key = s % 3 == 2 ? "shared/" + (s % 2).ToString(CultureInfo.InvariantCulture) : own;
-                    var value = StorageContractTests.Stamp(w, s, 100 + (w * 61 + s) % 1900);
-                    var entry = await store.WriteAsync(key, value);
-                    Assert.Equal(key, entry.Path, $"writer {w}'s write {s} was acknowledged with another key");
-                    Assert.Equal((long)value.Length, entry.Size, $"writer {w}'s write {s} was acknowledged with another size");
-                    if (key == own)
+                    int from = s, to = Math.Min(writes, s + 1 + (w + s) % 5);
+                    shared.AddRange(await Task.Run(async () =>
                     {
-                        Assert.Equal(s - s / 3 + 1, entry.Version, $"writer {w}'s write {s}: its own key's version");
-                    }
-                    else
-                    {
-                        shared.Add((key, entry.Version, s));
-                    }
+                        var mine = new List<(string Key, int Version, int Sequence)>();
+                        for (int t = from; t < to; t++)
+                        {
+                            mine.AddRange(await WriteAndCheck(store, w, t, own));
+                        }
+                        return mine;
+                    }));
+                    s = to;
                 }
                 return shared;
             })));
@@ -63,6 +61,52 @@ public sealed class FileStoreHotPathTests
                 }
             }
         }
+    }
+
+    [Test(TimeoutSeconds = 120)]
+    public async Task WritesStartedTogetherRightAfterAWriteEachGetTheirOwn()
+    {
+        using var folder = new TempDirectory("agentos-hotpath");
+        int writers = 16, rounds = TestEnvironment.Scale(50, 500);
+        await using var store = FileStore.Open(folder.Path);
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            string prefix = "fan/" + w.ToString(CultureInfo.InvariantCulture) + "/";
+            for (int r = 0; r < rounds; r++)
+            {
+                // Resuming from a write leaves its commit cached on this thread; the two writes started next, before
+                // either is awaited, must not both take it.
+                var first = await store.WriteAsync(prefix + "first", StorageContractTests.Stamp(w, r, 64));
+                Assert.Equal(r + 1, first.Version, $"{prefix}first v{r + 1}");
+                var a = store.WriteAsync(prefix + "a", StorageContractTests.Stamp(w, r, 100 + r % 50)).AsTask();
+                var b = store.WriteAsync(prefix + "b", StorageContractTests.Stamp(w, r, 200 + r % 50)).AsTask();
+                var (ea, eb) = (await a, await b);
+                Assert.Equal((prefix + "a", r + 1, 100L + r % 50), (ea.Path, ea.Version, ea.Size), "the first of two writes started together");
+                Assert.Equal((prefix + "b", r + 1, 200L + r % 50), (eb.Path, eb.Version, eb.Size), "the second of two writes started together");
+            }
+            foreach (string key in new[] { "a", "b" })
+            {
+                var value = Assert.NotNull(await store.ReadAsync(prefix + key));
+                Assert.Equal((w, rounds - 1), StorageContractTests.CheckStamp(value.Data.Span, prefix + key));
+            }
+        })));
+    }
+
+    // Own keys have one writer, so their versions are known; shared keys are written by everyone at once, each value
+    // a size of its own, so a mixed-up acknowledgement cannot match by chance. Returns the shared write, if any.
+    private static async Task<List<(string Key, int Version, int Sequence)>> WriteAndCheck(FileStore store, int w, int s, string own)
+    {
+        string key = s % 3 == 2 ? "shared/" + (s % 2).ToString(CultureInfo.InvariantCulture) : own;
+        var value = StorageContractTests.Stamp(w, s, 100 + (w * 61 + s) % 1900);
+        var entry = await store.WriteAsync(key, value);
+        Assert.Equal(key, entry.Path, $"writer {w}'s write {s} was acknowledged with another key");
+        Assert.Equal((long)value.Length, entry.Size, $"writer {w}'s write {s} was acknowledged with another size");
+        if (key != own)
+        {
+            return [(key, entry.Version, s)];
+        }
+        Assert.Equal(s - s / 3 + 1, entry.Version, $"writer {w}'s write {s}: its own key's version");
+        return [];
     }
 
     [Test(TimeoutSeconds = 120)]
