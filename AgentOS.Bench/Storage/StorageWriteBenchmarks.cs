@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime;
 using AgentOS.Bench.Harness;
 using AgentOS.Storage;
 using AgentOS.Storage.Files;
@@ -70,7 +72,7 @@ internal static class StorageWriteBenchmarks
 
     // The same 64 writers on a RAM-backed folder (/dev/shm), where a sync costs next to nothing: what is left is the
     // store's own CPU per write (framing, checksum, index, allocation, hand-offs), reported as process CPU time per
-    // acknowledged write (every thread of the process: writers, the flusher, the thread pool).
+    // acknowledged write (every thread of the process: writers, the flusher, the thread pool, the JIT).
     [Benchmark("storage.write.group.64.fast-sync", MultiThreaded = true)]
     public static void Group64FastSync(BenchRun run)
     {
@@ -85,17 +87,27 @@ internal static class StorageWriteBenchmarks
         try
         {
             var value = Value();
-            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-            RunWriters(run, 64, perWriter, async w =>
+            if (!s_fastSyncSettled)
             {
-                string key = "bench/writer-" + w;
-                for (int i = 0; i < perWriter; i++)
-                {
-                    await store.WriteAsync(key, value).ConfigureAwait(false);
-                }
-            });
-            cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            run.Report("cpu_us_per_write", cpu.TotalMicroseconds / (64.0 * perWriter));
+                SettleCompilation(store, value, perWriter, maxRounds: run.Size(40, 3));
+                s_fastSyncSettled = true;
+            }
+            long syncs = store.Syncs;
+            var jit = JitInfo.GetCompilationTime();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            RunWriters(run, 64, perWriter, w => WriteLoop(store, w, value, perWriter));
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            jit = JitInfo.GetCompilationTime() - jit;
+            // Medians over this process's runs (the harness's warm-ups included, which a median of 12 discounts): one
+            // run's CPU time moves with what else the machine runs.
+            FastSyncCpu.Add(cpu.TotalMicroseconds / (64.0 * perWriter));
+            FastSyncWritesPerSync.Add(64.0 * perWriter / Math.Max(1, store.Syncs - syncs));
+            FastSyncJit.Add(jit.TotalMilliseconds);
+            run.Report("cpu_us_per_write", Median(FastSyncCpu));
+            // How many writes each sync carried: the fewer syncs, the fewer flusher wake-ups per write.
+            run.Report("writes_per_sync", Median(FastSyncWritesPerSync));
+            // JIT time that still fell inside a timed run (it is in the CPU figure): about 0 once settled.
+            run.Report("jit_ms_per_run", Median(FastSyncJit));
         }
         finally
         {
@@ -103,6 +115,40 @@ internal static class StorageWriteBenchmarks
             Directory.Delete(fast, recursive: true);
         }
     }
+
+    private static readonly List<double> FastSyncCpu = [];
+    private static readonly List<double> FastSyncWritesPerSync = [];
+    private static readonly List<double> FastSyncJit = [];
+    private static bool s_fastSyncSettled;
+
+    // Tiered compilation recompiles the write path (tier 0, then instrumented, then optimized with the profile it
+    // gathered) on the runtime's own thread for seconds, and each step waits for 100 ms without new tier-0 code. In
+    // runs of a tenth of a second the harness's two warm-ups did not cover it, so its CPU landed in the figure (the
+    // JIT share of the profile: 3.9 us per write against 1.7 with tiering off, same build). So the first run
+    // first writes, untimed, until three rounds in a row compiled nothing: steady state, which is what the figure
+    // claims to measure. The timed work is unchanged.
+    private static void SettleCompilation(FileStore store, byte[] value, int perWriter, int maxRounds)
+    {
+        int quiet = 0;
+        for (int round = 0; round < maxRounds && quiet < 3; round++)
+        {
+            long compiled = JitInfo.GetCompiledMethodCount();
+            Task.WaitAll([.. Enumerable.Range(0, 64).Select(w => Task.Run(() => WriteLoop(store, w, value, perWriter)))]);
+            Thread.Sleep(150);
+            quiet = JitInfo.GetCompiledMethodCount() == compiled ? quiet + 1 : 0;
+        }
+    }
+
+    private static async Task WriteLoop(IStorageBackend store, int writer, byte[] value, int writes)
+    {
+        string key = "bench/writer-" + writer;
+        for (int i = 0; i < writes; i++)
+        {
+            await store.WriteAsync(key, value).ConfigureAwait(false);
+        }
+    }
+
+    private static double Median(List<double> values) => Statistics.Median([.. values.Order()]);
 
     private static void WriteSqlite(BenchRun run, int writers, int perWriter)
     {
@@ -129,14 +175,13 @@ internal static class StorageWriteBenchmarks
         try
         {
             var value = Value();
-            RunWriters(run, writers, perWriter, async w =>
+            long syncs = store is FileStore before ? before.Syncs : 0;
+            RunWriters(run, writers, perWriter, w => WriteLoop(store, w, value, perWriter));
+            if (store is FileStore files)
             {
-                string key = "bench/writer-" + w;
-                for (int i = 0; i < perWriter; i++)
-                {
-                    await store.WriteAsync(key, value).ConfigureAwait(false);
-                }
-            });
+                // The last run's: how many writes each sync carried (the group commit's whole gain on a slow disk).
+                run.Report("writes_per_sync", (double)writers * perWriter / Math.Max(1, files.Syncs - syncs));
+            }
         }
         finally
         {

@@ -168,7 +168,7 @@ public sealed partial class FileStore
                 bool live;
                 lock (_indexGate)
                 {
-                    live = _index.TryGetValue(op.Key, out var versions) && versions.Contains(record);
+                    live = _index.TryGetValue(op.Key, out var versions) && versions.Span.Contains(record);
                 }
                 if (live)
                 {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace AgentOS.Storage.Files;
 
@@ -11,6 +12,11 @@ public sealed partial class FileStore
     private List<Commit> _queue = [];
     private List<Commit> _spare = [];
     private bool _stopping;
+
+    // Single writes acknowledged whose writer has not yet resumed (its continuation is queued on the thread pool):
+    // added by the flusher as it completes them, taken off by each writer as it resumes. See FlushLoop.
+    private int _returning;
+    private const int GatherSpins = 64;
     private Thread? _flusher;
     private volatile Exception? _failure;
 
@@ -21,6 +27,9 @@ public sealed partial class FileStore
     private IDeviceFile _active = null!;
     private int _activeSegment;
     private long _tail;
+
+    /// <summary>Appends synced since open (one per group); written only by the flusher. Benchmarks divide writes by it.</summary>
+    internal long Syncs { get; private set; }
 
     private void StartFlusher()
     {
@@ -42,7 +51,9 @@ public sealed partial class FileStore
         }
     }
 
-    private async ValueTask SubmitAsync(Commit commit, CancellationToken cancellationToken)
+    // Not async: the commit itself is the awaitable. Throws (a cancelled token, a disposed store) surface from the
+    // callers' own async methods, as faults of the tasks they return.
+    private ValueTask SubmitAsync(Commit commit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -59,13 +70,25 @@ public sealed partial class FileStore
             }
         }
         // Once queued the commit will happen: the sync cannot be withdrawn half way, so the token no longer applies.
-        await commit.Done.Task.ConfigureAwait(false);
+        return commit.AsValueTask();
     }
 
     private void FlushLoop()
     {
+        var gather = new SpinWait();
         while (true)
         {
+            // Writers the last group acknowledged come back with their next write as soon as their continuation runs
+            // on the thread pool. Waiting the moment that takes, instead of syncing the one or two already queued,
+            // lets them share the next sync: on a fast disk every sync, and every park and wake-up of this thread and
+            // of the pool's, costs more than the whole write. Bounded, so a starved pool only delays a group a little;
+            // never when the writes were acknowledged long ago (slow disks), nor without group commit.
+            if (_options.GroupCommit && Volatile.Read(ref _returning) > 0 && gather.Count < GatherSpins)
+            {
+                gather.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            gather.Reset();
             List<Commit> group;
             lock (_queueGate)
             {
@@ -120,6 +143,7 @@ public sealed partial class FileStore
             {
                 _active.Write(_tail, _buffer.AsSpan(0, length));
                 _active.Sync();
+                Syncs++;
             }
             lock (_indexGate)
             {
@@ -146,9 +170,16 @@ public sealed partial class FileStore
             FailAll(group, ex);
             return;
         }
+        int pooled = 0;
         foreach (var commit in group)
         {
-            commit.Done.TrySetResult();
+            pooled += commit.Pooled ? 1 : 0;
+        }
+        // Counted before the first completion, so a resumed writer never takes the count below what is pending.
+        Interlocked.Add(ref _returning, pooled);
+        foreach (var commit in group)
+        {
+            commit.Complete();
         }
     }
 
@@ -156,7 +187,7 @@ public sealed partial class FileStore
     {
         foreach (var commit in group)
         {
-            commit.Done.TrySetException(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
+            commit.Fail(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
         }
     }
 
@@ -245,7 +276,7 @@ public sealed partial class FileStore
 
     private int Latest(string key) =>
         _overlay.TryGetValue(key, out int version) ? version
-        : _index.TryGetValue(key, out var versions) ? versions[^1].Version : 0;
+        : _index.TryGetValue(key, out var versions) ? versions.Latest.Version : 0;
 
     // A relocation copies a version only if it still exists where compaction found it and nothing in this group
     // touched its key: a copy of a dead version would come back to life on replay.
@@ -255,7 +286,7 @@ public sealed partial class FileStore
         {
             return false;
         }
-        foreach (var version in versions)
+        foreach (var version in versions.Span)
         {
             if (version.Version == from.Version)
             {
@@ -269,10 +300,22 @@ public sealed partial class FileStore
     // relocation); otherwise it goes in version order, and versions past the kept limit drop off the old end.
     private void Put(string key, VersionRecord record)
     {
-        _live[record.Segment] = _live.GetValueOrDefault(record.Segment) + record.Footprint;
-        if (!_index.TryGetValue(key, out var versions))
+        AddLive(record.Segment, record.Footprint);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out bool exists);
+        if (!exists)
         {
-            _index[key] = [record];
+            slot = new VersionWindow([record]);
+            return;
+        }
+        var versions = slot.Span;
+        if (versions[^1].Version < record.Version)
+        {
+            // The common case, a new latest version: appended in place.
+            slot = slot.Append(record, _options.VersionsKept, out var dropped);
+            foreach (var old in dropped)
+            {
+                Forget(old);
+            }
             return;
         }
         int at = versions.Length;
@@ -282,10 +325,10 @@ public sealed partial class FileStore
         }
         if (at > 0 && versions[at - 1].Version == record.Version)
         {
-            var copy = (VersionRecord[])versions.Clone();
+            var copy = versions.ToArray();
             Forget(copy[at - 1]);
             copy[at - 1] = record;
-            _index[key] = copy;
+            slot = new VersionWindow(copy);
             return;
         }
         int keep = Math.Min(versions.Length + 1, _options.VersionsKept);
@@ -304,21 +347,23 @@ public sealed partial class FileStore
                 next[n++] = item;
             }
         }
-        _index[key] = next;
+        slot = new VersionWindow(next);
     }
 
     private void Remove(string key)
     {
         if (_index.Remove(key, out var versions))
         {
-            foreach (var version in versions)
+            foreach (var version in versions.Span)
             {
                 Forget(version);
             }
         }
     }
 
-    private void Forget(VersionRecord record) => _live[record.Segment] = _live.GetValueOrDefault(record.Segment) - record.Footprint;
+    private void AddLive(int segment, long bytes) => CollectionsMarshal.GetValueRefOrAddDefault(_live, segment, out _) += bytes;
+
+    private void Forget(VersionRecord record) => AddLive(record.Segment, -record.Footprint);
 
     private void EnsureBuffer(int size)
     {

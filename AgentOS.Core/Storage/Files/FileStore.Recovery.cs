@@ -154,14 +154,14 @@ public sealed partial class FileStore
     //         length i32, crc u32)
     // footer: crc32c u32 of everything before it
 
-    private readonly record struct Snapshot(int Segment, long Offset, KeyValuePair<string, VersionRecord[]>[] Entries);
+    private readonly record struct Snapshot(int Segment, long Offset, KeyValuePair<string, VersionWindow>[] Entries);
 
     // Taken under _indexGate (or after the flusher stopped): the flusher publishes and moves the tail under that lock,
-    // so index and position are a consistent cut. The arrays are immutable, so copying the references is enough.
+    // so index and position are a consistent cut. A window's records never change, so copying the windows is enough.
     private Snapshot TakeSnapshot()
     {
-        var entries = new KeyValuePair<string, VersionRecord[]>[_index.Count];
-        ((ICollection<KeyValuePair<string, VersionRecord[]>>)_index).CopyTo(entries, 0);
+        var entries = new KeyValuePair<string, VersionWindow>[_index.Count];
+        ((ICollection<KeyValuePair<string, VersionWindow>>)_index).CopyTo(entries, 0);
         return new Snapshot(_activeSegment, _tail, entries);
     }
 
@@ -170,7 +170,7 @@ public sealed partial class FileStore
         long size = 8 + 4 + 8 + 4 + 4;
         foreach (var (key, versions) in snapshot.Entries)
         {
-            size += 2 + Encoding.UTF8.GetByteCount(key) + 4 + (long)versions.Length * CheckpointVersionBytes;
+            size += 2 + Encoding.UTF8.GetByteCount(key) + 4 + (long)versions.Count * CheckpointVersionBytes;
         }
         var buffer = new byte[size];
         var span = buffer.AsSpan();
@@ -184,9 +184,9 @@ public sealed partial class FileStore
             int keyBytes = Encoding.UTF8.GetBytes(key, span[(p + 2)..]);
             BinaryPrimitives.WriteUInt16LittleEndian(span[p..], (ushort)keyBytes);
             p += 2 + keyBytes;
-            BinaryPrimitives.WriteInt32LittleEndian(span[p..], versions.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span[p..], versions.Count);
             p += 4;
-            foreach (var v in versions)
+            foreach (var v in versions.Span)
             {
                 BinaryPrimitives.WriteInt32LittleEndian(span[p..], v.Version);
                 BinaryPrimitives.WriteInt64LittleEndian(span[(p + 4)..], v.Ticks);
@@ -275,9 +275,9 @@ public sealed partial class FileStore
             var kept = versions.Length > _options.VersionsKept ? versions[^_options.VersionsKept..] : versions;
             foreach (var v in kept)
             {
-                _live[v.Segment] = _live.GetValueOrDefault(v.Segment) + v.Footprint;
+                AddLive(v.Segment, v.Footprint);
             }
-            _index[key] = kept;
+            _index[key] = new VersionWindow(kept);
         }
         // Every segment the index points into must still exist, or the checkpoint is from before a compaction.
         foreach (var used in _live.Keys)

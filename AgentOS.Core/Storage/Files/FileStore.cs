@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace AgentOS.Storage.Files;
 
@@ -30,9 +31,9 @@ public sealed partial class FileStore : IStorageBackend
     private readonly FileStoreOptions _options;
     private readonly TimeProvider _time;
 
-    // The index: key -> its kept versions, oldest first (arrays are never changed once published). Written only by
+    // The index: key -> its kept versions, oldest first (a window's records never change once published). Written only by
     // the flusher, under _indexGate; readers take _indexGate too, which is what makes a batch visible all at once.
-    private readonly Dictionary<string, VersionRecord[]> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VersionWindow> _index = new(StringComparer.Ordinal);
     private readonly Lock _indexGate = new();
     private readonly ConcurrentDictionary<int, IDeviceFile> _segments = new();
     private int _disposed;
@@ -95,12 +96,18 @@ public sealed partial class FileStore : IStorageBackend
     }
 
     /// <inheritdoc />
+    // The hot path: a pooled state machine and a reused commit, so a write allocates little more than its entry.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<StorageEntry> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         StorageKey.ThrowIfInvalid(key);
-        var commit = new Commit([new CommitOp(CommitOpKind.Put, key, value)]);
+        var commit = Commit.RentPut(key, value);
         await SubmitAsync(commit, cancellationToken).ConfigureAwait(false);
-        return commit.Results[0]!;
+        // Acknowledged, and this writer resumed (a refused or failed commit throws above and was never counted).
+        Interlocked.Decrement(ref _returning);
+        var entry = commit.Results[0]!;
+        commit.Return();
+        return entry;
     }
 
     /// <inheritdoc />
@@ -149,7 +156,7 @@ public sealed partial class FileStore : IStorageBackend
             {
                 if (StorageKey.IsUnder(key, prefix))
                 {
-                    entries.Add(versions[^1].ToEntry(key));
+                    entries.Add(versions.Latest.ToEntry(key));
                 }
             }
         }
@@ -173,8 +180,16 @@ public sealed partial class FileStore : IStorageBackend
         ThrowIfDisposed();
         lock (_indexGate)
         {
-            return ValueTask.FromResult<IReadOnlyList<StorageEntry>>(
-                _index.TryGetValue(key, out var versions) ? [.. versions.Select(v => v.ToEntry(key))] : []);
+            if (!_index.TryGetValue(key, out var versions))
+            {
+                return ValueTask.FromResult<IReadOnlyList<StorageEntry>>([]);
+            }
+            var entries = new StorageEntry[versions.Count];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                entries[i] = versions[i].ToEntry(key);
+            }
+            return ValueTask.FromResult<IReadOnlyList<StorageEntry>>(entries);
         }
     }
 
@@ -255,11 +270,11 @@ public sealed partial class FileStore : IStorageBackend
         }
         if (version is not { } wanted)
         {
-            record = versions[^1];
+            record = versions.Latest;
             return true;
         }
         int index = wanted - versions[0].Version;
-        if (index < 0 || index >= versions.Length || versions[index].Version != wanted)
+        if (index < 0 || index >= versions.Count || versions[index].Version != wanted)
         {
             return false;
         }
