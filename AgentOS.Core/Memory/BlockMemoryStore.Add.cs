@@ -47,7 +47,7 @@ public sealed partial class BlockMemoryStore
 
     // With storage: the record, already encoded with id 0, is copied under the exclusive gate (when no other exclusive
     // holder is in) and given its id there, in the log's order.
-    private bool TryAppendEncoded(AgentMemory agent, ReadOnlySpan<byte> record, out long id, out ValueTask<StorageEntry> logged, CancellationToken cancellationToken)
+    private bool TryAppendEncoded(AgentMemory agent, ReadOnlySpan<byte> record, MemoryDurability durability, out long id, out ValueTask<StorageEntry> logged, CancellationToken cancellationToken)
     {
         id = 0;
         logged = default;
@@ -68,7 +68,7 @@ public sealed partial class BlockMemoryStore
             var destination = _pool.Span(tail.PoolBlock).Slice(tail.Used, size);
             record.CopyTo(destination);
             MemoryRecord.SetId(destination, id);
-            logged = LogPut(agent, Placed(agent, tail, size, id));
+            logged = LogPut(agent, Placed(agent, tail, size, id), durability);
             return true;
         }
         finally

@@ -33,24 +33,26 @@ public sealed partial class BlockMemoryStore
     }
 
     // Under the gate, right after the change: queues its log write, so the log's order is the order of the changes.
-    private ValueTask<StorageEntry> LogPut(AgentMemory agent, ItemLocation at)
+    // A relaxed change joins the log's open batch (written within MemoryLog.BatchDelay, or sooner), so it costs a copy
+    // rather than a storage write of its own.
+    private ValueTask<StorageEntry> LogPut(AgentMemory agent, ItemLocation at, MemoryDurability durability)
     {
         if (_log is null)
         {
             return default;
         }
         _sinceCheckpoint++;
-        return _log.AppendPut(_nextSequence++, agent.Owner, Record(at));
+        return _log.AppendPut(_nextSequence++, agent.Owner, Record(at), durability == MemoryDurability.Relaxed);
     }
 
-    private ValueTask<StorageEntry> LogRemove(AgentMemory agent, long id)
+    private ValueTask<StorageEntry> LogRemove(AgentMemory agent, long id, MemoryDurability durability)
     {
         if (_log is null)
         {
             return default;
         }
         _sinceCheckpoint++;
-        return _log.AppendRemove(_nextSequence++, agent.Owner, id);
+        return _log.AppendRemove(_nextSequence++, agent.Owner, id, durability == MemoryDurability.Relaxed);
     }
 
     // Outside the gate: a durable change waits for its log write (so writers waiting together share one sync); a
@@ -151,6 +153,8 @@ public sealed partial class BlockMemoryStore
     private async ValueTask CheckpointLockedAsync(CancellationToken cancellationToken)
     {
         long upTo = _nextSequence - 1;
+        // The open batch's key is at most upTo: written now, it goes with the entries the truncation below deletes.
+        _log!.WriteBatch();
         await WriteBackAllAsync(cancellationToken).ConfigureAwait(false);
         if (upTo > _checkpoint)
         {
@@ -196,26 +200,14 @@ public sealed partial class BlockMemoryStore
         foreach (long sequence in await _log.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             last = Math.Max(last, sequence);
-            if (sequence <= _checkpoint || await _log.ReadAsync(sequence, cancellationToken).ConfigureAwait(false) is not { } entry)
+            if (sequence <= _checkpoint || await _log.ReadAsync(sequence, cancellationToken).ConfigureAwait(false) is not { } entries)
             {
                 continue;
             }
-            var agent = Agent(entry.Owner);
-            if (agent.Items.TryGetValue(entry.Id, out var at))
+            foreach (var entry in entries)
             {
-                await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
-                KillRecord(agent, entry.Id, at);
-                agent.Items.Remove(entry.Id);
-                Volatile.Write(ref agent.ItemCount, agent.Items.Count);
+                await ReplayAsync(entry, cancellationToken).ConfigureAwait(false);
             }
-            if (entry.Record is { } record)
-            {
-                var block = await PlaceAsync(agent, record.Length, cancellationToken).ConfigureAwait(false);
-                record.CopyTo(_pool.Span(block.PoolBlock)[block.Used..]);
-                Placed(agent, block, record.Length, entry.Id);
-            }
-            _nextId = Math.Max(_nextId, entry.Id + 1);
-            _sinceCheckpoint++;
         }
         _nextSequence = last + 1;
         // Ids below the old reservation may have been issued (a relaxed add's entry can be lost): start above them.
@@ -223,5 +215,29 @@ public sealed partial class BlockMemoryStore
         // blocks-only format with the log's state.
         _nextId = Math.Max(_nextId, _reservedIds);
         _reservedIds = 0;
+    }
+
+    private async ValueTask ReplayAsync(MemoryLog.Entry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Sequence <= _checkpoint)
+        {
+            return;
+        }
+        var agent = Agent(entry.Owner);
+        if (agent.Items.TryGetValue(entry.Id, out var at))
+        {
+            await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
+            KillRecord(agent, entry.Id, at);
+            agent.Items.Remove(entry.Id);
+            Volatile.Write(ref agent.ItemCount, agent.Items.Count);
+        }
+        if (entry.Record is { } record)
+        {
+            var block = await PlaceAsync(agent, record.Length, cancellationToken).ConfigureAwait(false);
+            record.CopyTo(_pool.Span(block.PoolBlock)[block.Used..]);
+            Placed(agent, block, record.Length, entry.Id);
+        }
+        _nextId = Math.Max(_nextId, entry.Id + 1);
+        _sinceCheckpoint++;
     }
 }

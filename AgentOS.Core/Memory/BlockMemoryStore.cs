@@ -53,10 +53,10 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         _options = options;
         _pool = new BlockPool(options.BlockSize, options.BlocksPerSlab);
         _swap = storage is null ? null : new MemorySwap(storage, options.StoragePrefix);
-        _log = storage is null ? null : new MemoryLog(storage, options.StoragePrefix);
+        _time = time ?? TimeProvider.System;
+        _log = storage is null ? null : new MemoryLog(storage, options.StoragePrefix, _time, Fail);
         _lru = new LruK(options.LruK);
         _embedder = embedder;
-        _time = time ?? TimeProvider.System;
         _sharedAdds = storage is null;
         _evictable = serial => _blocks.TryGetValue(serial, out var block) && block.Resident && !block.Pinned;
     }
@@ -120,7 +120,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         byte[]? rented = null;
         Span<byte> record = size <= StackEncodeLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size)).AsSpan(0, size);
         MemoryRecord.Write(record, size, 0, writtenTicks, importance, content, tags);
-        bool appended = TryAppendEncoded(agent, record, out long id, out var logged, cancellationToken);
+        bool appended = TryAppendEncoded(agent, record, durability, out long id, out var logged, cancellationToken);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -167,7 +167,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             await ReserveIdsAsync(cancellationToken).ConfigureAwait(false);
             var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
             id = _nextId++;
-            logged = LogPut(agent, WriteItem(agent, block, size, id, content, tags, importance, writtenTicks));
+            logged = LogPut(agent, WriteItem(agent, block, size, id, content, tags, importance, writtenTicks), durability);
         }
         finally
         {
@@ -236,7 +236,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             }
             KillRecord(agent, key, at);
             var written = WrittenAt();
-            logged = LogPut(agent, WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks));
+            logged = LogPut(agent, WriteItem(agent, block, size, key, content, tags, weight, written.UtcTicks), durability);
             updated = new MemoryItem(id, content, [.. tags], written, weight);
             await CompactIfSparseAsync(agent, at.Block, cancellationToken).ConfigureAwait(false);
         }
@@ -267,7 +267,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             // Logged before the removal runs (its compaction may write blocks): the log's order is the order of the
             // changes, and the removal itself cannot fail once the item's block is resident.
             await EnsureResidentAsync(at.Block, cancellationToken).ConfigureAwait(false);
-            logged = LogRemove(agent, key);
+            logged = LogRemove(agent, key, durability);
             await RemoveItemAsync(agent, key, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -286,6 +286,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     {
         await FlushAsync().ConfigureAwait(false);
         Volatile.Write(ref _disposed, 1);
+        _log?.Dispose();
     }
 
     /// <inheritdoc />

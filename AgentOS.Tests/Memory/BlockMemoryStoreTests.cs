@@ -166,6 +166,30 @@ public sealed class BlockMemoryStoreTests : IDisposable
         Assert.Equal(1001L, store.Statistics.Items);
     }
 
+    // Slabs live in native memory: taking new ones spends no GC budget (4 MB pinned arrays set off full collections
+    // that marked the whole heap, issue 20). Here 20,000 adds fill about 40 blocks in 10 slabs of 256 KiB.
+    [Test]
+    public async Task NewSlabsAreNotAllocatedOnTheGcHeap()
+    {
+        Skip.UnlessOptimized();
+        var options = new MemoryStoreOptions { BlockSize = 64 * 1024, BlocksPerSlab = 4 };
+        await using var store = await BlockMemoryStore.OpenAsync(options);
+        IReadOnlyList<string> tags = ["note"];
+        string text = new('x', 100);
+        await store.AppendAsync("alice", text, tags);
+        store.Reserve("alice", 20_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20_000; i++)
+        {
+            await store.AppendAsync("alice", text, tags, 0.5f);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long resident = store.Statistics.ResidentBytes;
+        Assert.True(resident >= 2L << 20, $"the adds filled {resident} bytes of blocks");
+        Assert.True(allocated < 64 * 1024, $"20,000 adds into {resident} bytes of blocks allocated {allocated} bytes of GC heap (the blocks' bytes are native)");
+        Assert.Equal(20_001L, store.Statistics.Items);
+    }
+
     [Test(TimeoutSeconds = 120)]
     public async Task EveryItemSurvivesAnySequenceOfEvictionsReloadsAndReopens()
     {
