@@ -11,7 +11,9 @@ namespace AgentOS.Bench.Readme;
 /// </summary>
 public static class HeadlineTable
 {
-    public const string Begin = "<!-- bench-figures:begin: written by `./build.sh bench readme` from one run's results.json; do not edit by hand -->";
+    /// <summary>How the block's first line starts; the rest of that line is rewritten with the block.</summary>
+    public const string BeginPrefix = "<!-- bench-figures:begin";
+    public const string Begin = BeginPrefix + ": written by `./build.sh bench readme` from one run's results.json; do not edit by hand -->";
     public const string End = "<!-- bench-figures:end -->";
 
     /// <summary>The table, and the rows that could not be filled (each with what was missing).</summary>

@@ -67,7 +67,7 @@ public static class ReadmeCommand
         }
 
         string text = File.ReadAllText(readme);
-        int begin = text.IndexOf(HeadlineTable.Begin[..HeadlineTable.Begin.IndexOf(':')], StringComparison.Ordinal);
+        int begin = text.IndexOf(HeadlineTable.BeginPrefix, StringComparison.Ordinal);
         int end = begin < 0 ? -1 : text.IndexOf(HeadlineTable.End, begin, StringComparison.Ordinal);
         if (begin < 0 || end < 0)
         {
