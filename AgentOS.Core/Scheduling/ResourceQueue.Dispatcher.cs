@@ -269,12 +269,14 @@ public sealed partial class ResourceQueue<T>
         }
         catch (Exception ex)
         {
-            // The executor failed to start the run: report it and free the slot rather than kill the dispatcher.
-            Fault(first, ex);
+            // The executor failed to start the run: free the slot rather than kill the dispatcher, then report it. The
+            // groups are released first, because the fault handler may hand the item back to its submitter, after which
+            // the queue must not read it.
             foreach (var item in slot.Batch)
             {
                 ReleaseGroup(item, now);
             }
+            Fault(first, ex);
             slot.Release();
             _freeSlots.Push(slot);
             Volatile.Write(ref _running, _running - 1);

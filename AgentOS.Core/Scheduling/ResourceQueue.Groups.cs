@@ -44,22 +44,29 @@ public sealed partial class ResourceQueue<T>
         }
     }
 
+    // Finds the item by identity alone. A cancel may name an item that already finished, and a finished item belongs
+    // to its submitter, who may be recycling it (clearing what ConcurrencyKey reads) while this runs, so the queue must
+    // not ask the item for its key here. Cancels are rare and deferred items few: scanning the groups is cheap.
     private bool RemoveDeferred(T item)
     {
-        if (_options.ConcurrencyKey?.Invoke(item) is not { } key || !_groups.TryGetValue(key, out var group) || !group.Deferred.Contains(item))
+        foreach (var group in _groups.Values)
         {
-            return false;
-        }
-        int n = group.Deferred.Count;
-        for (int i = 0; i < n; i++)
-        {
-            var queued = group.Deferred.Dequeue();
-            if (!ReferenceEquals(queued, item))
+            if (group.Deferred.Count == 0 || !group.Deferred.Contains(item))
             {
-                group.Deferred.Enqueue(queued);
+                continue;
             }
+            int n = group.Deferred.Count;
+            for (int i = 0; i < n; i++)
+            {
+                var queued = group.Deferred.Dequeue();
+                if (!ReferenceEquals(queued, item))
+                {
+                    group.Deferred.Enqueue(queued);
+                }
+            }
+            return true;
         }
-        return true;
+        return false;
     }
 
     private int DeferredCount()
