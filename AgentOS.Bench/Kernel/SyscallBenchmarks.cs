@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentOS.Bench.Harness;
+using AgentOS.Events;
 using AgentOS.Kernel;
 using AgentOS.Syscalls;
 using AgentOS.Syscalls.Queries;
@@ -16,21 +17,22 @@ internal static class SyscallBenchmarks
     private static readonly SyscallRequest Request = new() { AgentId = "agent-0", Llm = new LlmQuery { Messages = [ChatMessage.User("ping")] } };
 
     [Benchmark("syscall.roundtrip.1agent", Kind = BenchKind.Latency, Baseline = "syscall.roundtrip.1agent.channel-baseline", MultiThreaded = true)]
-    public static void RoundTripOneAgent(BenchRun run) => WithKernel(1, kernel => OneAgent(run, kernel.Port, run.Size(50_000, 5_000)));
+    public static void RoundTripOneAgent(BenchRun run) => WithKernel(1, kernel => OneAgent(run, kernel.Port, run.Size(50_000, 5_000)), run);
 
     [Benchmark("syscall.roundtrip.1agent.channel-baseline", Kind = BenchKind.Latency, MultiThreaded = true)]
     public static void RoundTripOneAgentBaseline(BenchRun run) => WithChannelKernel(port => OneAgent(run, port, run.Size(50_000, 5_000)));
 
     [Benchmark("syscall.throughput.64agents", Baseline = "syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
-    public static void SixtyFourAgents(BenchRun run) => WithKernel(64, kernel => ManyAgents(run, kernel.Port, 64));
+    public static void SixtyFourAgents(BenchRun run) => WithKernel(64, kernel => ManyAgents(run, kernel.Port, 64), run);
 
     [Benchmark("syscall.throughput.64agents.channel-baseline", MultiThreaded = true)]
     public static void SixtyFourAgentsBaseline(BenchRun run) => WithChannelKernel(port => ManyAgents(run, port, 64));
 
     /// <summary>Runs <paramref name="body"/> against a fresh kernel in the default configuration (access checks and
     /// audit on) with one event subscriber attached and a no-op LLM backend, identities agent-0 .. agent-(n-1)
-    /// registered; then stops it and deletes its data.</summary>
-    internal static void WithKernel(int agents, Action<AgentKernel> body)
+    /// registered; then stops it and deletes its data. With <paramref name="run"/>, reports what the subscriber and the
+    /// audit log lost (<see cref="ReportLosses"/>).</summary>
+    internal static void WithKernel(int agents, Action<AgentKernel> body, BenchRun? run = null)
     {
         var data = Directory.CreateTempSubdirectory("agentos-bench-");
         var kernel = AgentKernel.Start(new KernelOptions { DataDirectory = data.FullName, LlmBackends = [new NoopBackend()] });
@@ -43,6 +45,10 @@ internal static class SyscallBenchmarks
         try
         {
             body(kernel);
+            if (run is not null)
+            {
+                ReportLosses(run, kernel, subscriber);
+            }
         }
         finally
         {
@@ -104,6 +110,18 @@ internal static class SyscallBenchmarks
         Task.WaitAll(tasks);
         run.Stop((long)agents * perAgent);
         ReportCpu(run, cpu, (long)agents * perAgent);
+    }
+
+    // The configuration the bars name has one event subscriber and the audit on. Both drop rather than stall the
+    // syscall path when they fall behind (the subscriber's ring drops its oldest events; the audit's ring drops allowed
+    // decisions and writes a gap record), so a figure is only what it claims when little or nothing was dropped: print
+    // how much, for every run. Read while the drain may still hold a few events: the subscriber's figure may over-count
+    // by those (see EventSubscription.Dropped).
+    private static void ReportLosses(BenchRun run, AgentKernel kernel, EventSubscription subscriber)
+    {
+        long delivered = subscriber.Delivered, dropped = subscriber.Dropped;
+        run.Report("events_dropped_pct", delivered + dropped == 0 ? 0 : 100.0 * dropped / (delivered + dropped));
+        run.Report("audit_allowed_dropped", kernel.Audit.AllowedDropped);
     }
 
     // CPU time per syscall, every thread of the process (agents, dispatchers, the event drain, the audit writer, the
