@@ -140,11 +140,8 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         _gate.Enter();
         try
         {
-            agent.Items.EnsureCapacity(agent.Items.Count + items);
-            if (agent.Pending.Length < agent.PendingCount + items)
-            {
-                Array.Resize(ref agent.Pending, agent.PendingCount + items);
-            }
+            agent.Items.EnsureCapacity(items);
+            agent.Pending.EnsureCapacity(items);
         }
         finally
         {
