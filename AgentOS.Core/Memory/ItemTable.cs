@@ -3,27 +3,30 @@ using System.Runtime.InteropServices;
 namespace AgentOS.Memory;
 
 /// <summary>
-/// One agent's map from item id to where its record is: extendible hashing over small dictionaries (pages), so it never
-/// holds one large array. A page splits in two when it fills; a directory of 2^depth slots, indexed by the top bits of
-/// the id's hash, points to the pages (a page of depth d serves 2^(depth - d) adjacent slots).
+/// One agent's map from item id to where its record is: a run of small dictionaries (pages), each serving the ids from
+/// its start up to the next page's start, so the table never holds one large array. The store issues ids in rising
+/// order, so an add goes to the last page; when that is full, a new page starts at the new id. A lookup checks the last
+/// page, else binary-searches the pages' starts (a few hundred pages for a million items).
 /// </summary>
 /// <remarks>
-/// <b>Why not one Dictionary.</b> A dictionary of a large agent's items grows by doubling into ever larger arrays; past
-/// 85 KB they are allocated on the large-object heap, whose budget sets off full blocking collections that mark the
-/// whole managed heap. In <c>memory.add</c> (200,000 adds by one agent) those collections were most of an add's cost
-/// (issue 20). A page holds at most <see cref="PageCapacity"/> entries (about 66 KB), so every array stays in the
-/// small-object heap and growing the table copies one page, not all of it.
+/// <para><b>Why not one Dictionary.</b> A dictionary of a large agent's items grows by doubling into ever larger
+/// arrays; past 85 KB they are allocated on the large-object heap, whose budget sets off full blocking collections
+/// that mark the whole managed heap. In <c>memory.add</c> (200,000 adds by one agent) those collections were most of an
+/// add's cost (issue 20). A page is created with room for <see cref="PageCapacity"/> entries (about 66 KB) and filled,
+/// so its arrays stay in the small-object heap and growing the table copies nothing. (Extendible hashing, tried first,
+/// split pages by moving half their entries: about three dictionary operations more per add.)</para>
+/// <para>An id below the last page's highest (an item re-placed at reopen or replay, in block order) joins the page
+/// whose range holds it, even past its capacity: such pages grow as plain dictionaries. Updates keep their id and
+/// change nothing here.</para>
 /// </remarks>
 internal sealed class ItemTable
 {
-    /// <summary>Entries per page before it splits: the page's entry array (32 bytes an entry) stays under 85 KB.</summary>
+    /// <summary>Entries a page is created for (the dictionary rounds it up to 2,333): its entry array (32 bytes an
+    /// entry) stays under 85 KB.</summary>
     public const int PageCapacity = 2048;
 
-    // A page this deep is never split again (a hash that cannot tell its ids apart); it grows as a plain dictionary.
-    private const int MaxDepth = 48;
-
-    private Page[] _directory = [new Page(0, 0)];
-    private int _depth;
+    private Page[] _pages = [new Page(long.MinValue, 0)];
+    private int _pageCount = 1;
 
     /// <summary>Items in the table.</summary>
     public int Count { get; private set; }
@@ -49,17 +52,13 @@ internal sealed class ItemTable
         return true;
     }
 
-    /// <summary>Makes room for <paramref name="extra"/> more items, so adding them (ids spread by the hash) allocates
-    /// nothing: each page is sized for its share of them, with slack.</summary>
+    /// <summary>Makes room for <paramref name="extra"/> more items with rising ids, so adding them allocates nothing
+    /// (the last page takes them all, past its usual capacity if asked).</summary>
     public void EnsureCapacity(int extra)
     {
-        for (int slot = 0; slot < _directory.Length; slot += 1 << (_depth - _directory[slot].Depth))
-        {
-            var page = _directory[slot];
-            int share = page.Depth == 0 ? extra : (int)Math.Min(extra, ((long)extra >> page.Depth) * 5 / 4 + 64);
-            page.Limit = Math.Max(page.Limit, page.Entries.Count + share);
-            page.Entries.EnsureCapacity(page.Limit);
-        }
+        var last = _pages[_pageCount - 1];
+        last.Limit = Math.Max(last.Limit, last.Entries.Count + extra);
+        last.Entries.EnsureCapacity(last.Limit);
     }
 
     /// <summary>A copy of every entry (in no particular order), safe to enumerate while the table changes.</summary>
@@ -67,9 +66,9 @@ internal sealed class ItemTable
     {
         var all = new KeyValuePair<long, ItemLocation>[Count];
         int at = 0;
-        for (int slot = 0; slot < _directory.Length; slot += 1 << (_depth - _directory[slot].Depth))
+        for (int i = 0; i < _pageCount; i++)
         {
-            foreach (var entry in _directory[slot].Entries)
+            foreach (var entry in _pages[i].Entries)
             {
                 all[at++] = entry;
             }
@@ -77,72 +76,87 @@ internal sealed class ItemTable
         return all;
     }
 
+    /// <summary>The most entries any page has room for (tests: no page's array belongs on the large-object heap).</summary>
+    internal int LargestPageCapacity
+    {
+        get
+        {
+            int largest = 0;
+            for (int i = 0; i < _pageCount; i++)
+            {
+                largest = Math.Max(largest, _pages[i].Entries.EnsureCapacity(0));
+            }
+            return largest;
+        }
+    }
+
     private void Set(long id, ItemLocation at)
     {
-        while (true)
+        var page = PageOf(id);
+        if (page.Entries.Count == PageCapacity / 2 && page.Limit == PageCapacity)
         {
-            var page = PageOf(id);
-            if (page.Entries.Count < page.Limit || page.Depth >= MaxDepth || page.Entries.ContainsKey(id))
-            {
-                ref var value = ref CollectionsMarshal.GetValueRefOrAddDefault(page.Entries, id, out bool existed);
-                value = at;
-                if (!existed)
-                {
-                    Count++;
-                }
-                return;
-            }
-            Split(page);
+            // The first page starts small (most agents hold a few items) and grows by doubling: left alone it would
+            // double from 1,931 entries to 4,049, onto the large-object heap. Half full, it takes its full size.
+            page.Limit = page.Entries.EnsureCapacity(PageCapacity);
+        }
+        else if (page.Entries.Count >= page.Limit && id > page.Highest && ReferenceEquals(page, _pages[_pageCount - 1]))
+        {
+            page = NewPage(id);
+        }
+        ref var value = ref CollectionsMarshal.GetValueRefOrAddDefault(page.Entries, id, out bool existed);
+        value = at;
+        if (!existed)
+        {
+            Count++;
+            page.Highest = Math.Max(page.Highest, id);
         }
     }
 
-    // Moves the entries whose hash has a 1 at the page's next bit into a new page (the old page keeps the rest).
-    private void Split(Page page)
+    private Page NewPage(long start)
     {
-        if (page.Depth == _depth)
+        if (_pageCount == _pages.Length)
         {
-            // The slots are the hash's top bits: doubling appends one bit, so slot i becomes 2i and 2i + 1.
-            var doubled = new Page[_directory.Length * 2];
-            for (int i = 0; i < _directory.Length; i++)
-            {
-                doubled[2 * i] = doubled[2 * i + 1] = _directory[i];
-            }
-            _directory = doubled;
-            _depth++;
+            Array.Resize(ref _pages, _pageCount * 2);
         }
-        int bit = page.Depth;
-        var moved = new Page(bit + 1, Math.Max(PageCapacity, page.Entries.Count));
-        page.Depth = bit + 1;
-        // Removing while enumerating a Dictionary is allowed (.NET Core 3.0 and later).
-        foreach (var (id, at) in page.Entries)
-        {
-            if (Bit(id, bit))
-            {
-                moved.Entries.Add(id, at);
-                page.Entries.Remove(id);
-            }
-        }
-        int shift = _depth - 1 - bit;
-        for (int slot = 0; slot < _directory.Length; slot++)
-        {
-            if (ReferenceEquals(_directory[slot], page) && ((slot >> shift) & 1) == 1)
-            {
-                _directory[slot] = moved;
-            }
-        }
+        var page = new Page(start, PageCapacity);
+        // Filled to the capacity the dictionary rounded up to (a prime, still under 85 KB of entries).
+        page.Limit = page.Entries.EnsureCapacity(0);
+        _pages[_pageCount++] = page;
+        return page;
     }
 
-    private Page PageOf(long id) => _directory[(int)((Hash(id) >> 1) >> (63 - _depth))];
-
-    // Fibonacci hashing: consecutive ids (how the store issues them) spread over the top bits.
-    private static ulong Hash(long id) => unchecked((ulong)id * 0x9E3779B97F4A7C15UL);
-
-    private static bool Bit(long id, int fromTop) => ((Hash(id) << fromTop) >> 63) == 1;
-
-    private sealed class Page(int depth, int capacity)
+    // The page whose range holds the id: the last page whose start is at or below it (the first page starts at the
+    // lowest long, so there is always one).
+    private Page PageOf(long id)
     {
-        public int Depth = depth;
-        public int Limit = PageCapacity;
+        int last = _pageCount - 1;
+        var tail = _pages[last];
+        if (id >= tail.Start)
+        {
+            return tail;
+        }
+        int low = 0;
+        int high = last - 1;
+        while (low < high)
+        {
+            int middle = (low + high + 1) >> 1;
+            if (_pages[middle].Start <= id)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return _pages[low];
+    }
+
+    private sealed class Page(long start, int capacity)
+    {
+        public readonly long Start = start;
         public readonly Dictionary<long, ItemLocation> Entries = new(capacity);
+        public long Highest = long.MinValue;
+        public int Limit = PageCapacity;
     }
 }
