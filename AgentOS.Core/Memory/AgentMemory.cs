@@ -22,6 +22,10 @@ internal sealed class AgentMemory(string owner)
     // Items added (or reloaded at open) since the indexes last caught up; the next search absorbs them.
     public PendingIds Pending { get; } = new();
 
+    // The run of ids this agent issues from, without a log (see BlockMemoryStore.TakeId): next, and the end.
+    public long NextId;
+    public long IdLimit;
+
     public int ItemCount;
     public long LiveBytes;
     public int ResidentBlocks;
