@@ -13,15 +13,18 @@ internal sealed class AgentMemory(string owner)
 
     public MemoryBlock? Tail => Blocks.Count == 0 ? null : Blocks[^1];
 
-    public Dictionary<long, ItemLocation> Items { get; } = [];
+    public ItemTable Items { get; } = new();
 
     public Bm25Index Lexical { get; } = new();
 
     public VectorIndex? Vectors { get; set; }
 
     // Items added (or reloaded at open) since the indexes last caught up; the next search absorbs them.
-    public long[] Pending = new long[16];
-    public int PendingCount;
+    public PendingIds Pending { get; } = new();
+
+    // The run of ids this agent issues from, without a log (see BlockMemoryStore.TakeId): next, and the end.
+    public long NextId;
+    public long IdLimit;
 
     public int ItemCount;
     public long LiveBytes;
@@ -34,12 +37,5 @@ internal sealed class AgentMemory(string owner)
     public long Evictions;
     public long QuotaRejections;
 
-    public void MarkPending(long id)
-    {
-        if (PendingCount == Pending.Length)
-        {
-            Array.Resize(ref Pending, PendingCount * 2);
-        }
-        Pending[PendingCount++] = id;
-    }
+    public void MarkPending(long id) => Pending.Add(id);
 }

@@ -31,7 +31,7 @@ public sealed partial class BlockMemoryStore
                     return false;
                 }
                 // Taken under the agent's lock, so each agent's ids rise in the order of its records.
-                id = Interlocked.Increment(ref _nextId) - 1;
+                id = TakeId(agent);
                 MemoryRecord.Write(_pool.Span(tail.PoolBlock).Slice(tail.Used, size), size, id, writtenTicks, importance, content, tags);
                 Account(agent, tail, size, id);
                 agent.Hits++;
@@ -43,6 +43,25 @@ public sealed partial class BlockMemoryStore
         {
             _gate.ExitShared(stripe);
         }
+    }
+
+    // Ids issued one by one from the store's counter in log order (with a log: ids are reserved durably in ranges and
+    // replay expects them in the log's order), or from the agent's run (without one).
+    private long IssueId(AgentMemory agent) => _log is null ? TakeId(agent) : _nextId++;
+
+    // Without a log, ids need only be unique and rise per agent: each agent takes them from the store's counter in runs
+    // of IdRun. One shared counter incremented by every add bounced its cache line between the cores of two agents
+    // adding at once (issue 20: memory.add.2-agents did not scale). Under the agent's lock, or the exclusive gate.
+    private const int IdRun = 256;
+
+    private long TakeId(AgentMemory agent)
+    {
+        if (agent.NextId == agent.IdLimit)
+        {
+            agent.NextId = Interlocked.Add(ref _nextId, IdRun) - IdRun;
+            agent.IdLimit = agent.NextId + IdRun;
+        }
+        return agent.NextId++;
     }
 
     // With storage: the record, already encoded with id 0, is copied under the exclusive gate (when no other exclusive
@@ -64,7 +83,7 @@ public sealed partial class BlockMemoryStore
             {
                 return false;
             }
-            id = _nextId++;
+            id = IssueId(agent);
             var destination = _pool.Span(tail.PoolBlock).Slice(tail.Used, size);
             record.CopyTo(destination);
             MemoryRecord.SetId(destination, id);

@@ -77,14 +77,14 @@ public sealed partial class BlockMemoryStore
     // that must embed a large backlog blocks the store's other operations for those round trips.
     private async ValueTask AbsorbPendingAsync(AgentMemory agent, CancellationToken cancellationToken)
     {
-        if (agent.PendingCount == 0)
+        if (agent.Pending.Count == 0)
         {
             return;
         }
         bool embed = _embedder is not null;
         int waiting = 0;
         HashSet<long>? kept = embed ? [] : null;
-        for (int i = 0; i < agent.PendingCount; i++)
+        for (int i = 0; i < agent.Pending.Count; i++)
         {
             long id = agent.Pending[i];
             if (!agent.Items.TryGetValue(id, out var at) || (agent.Lexical.Contains(id) && (!embed || agent.Vectors?.Contains(id) == true)))
@@ -102,7 +102,7 @@ public sealed partial class BlockMemoryStore
                 agent.Pending[waiting++] = id;
             }
         }
-        agent.PendingCount = waiting;
+        agent.Pending.Truncate(waiting);
         if (waiting == 0)
         {
             return;
@@ -110,9 +110,9 @@ public sealed partial class BlockMemoryStore
         agent.Vectors ??= new VectorIndex(_embedder!.Dimensions);
         int batchSize = _options.EmbedBatchSize;
         var ids = new long[Math.Min(batchSize, waiting)];
-        while (agent.PendingCount > 0)
+        while (agent.Pending.Count > 0)
         {
-            int count = Math.Min(batchSize, agent.PendingCount);
+            int count = Math.Min(batchSize, agent.Pending.Count);
             // A new list per request: an embedder may keep the one it was given.
             var texts = new string[count];
             for (int i = 0; i < count; i++)
@@ -131,8 +131,7 @@ public sealed partial class BlockMemoryStore
             {
                 agent.Vectors.Add(ids[i], embedded[i]);
             }
-            Array.Copy(agent.Pending, count, agent.Pending, 0, agent.PendingCount - count);
-            agent.PendingCount -= count;
+            agent.Pending.RemoveFirst(count);
         }
     }
 

@@ -140,11 +140,8 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         _gate.Enter();
         try
         {
-            agent.Items.EnsureCapacity(agent.Items.Count + items);
-            if (agent.Pending.Length < agent.PendingCount + items)
-            {
-                Array.Resize(ref agent.Pending, agent.PendingCount + items);
-            }
+            agent.Items.EnsureCapacity(items);
+            agent.Pending.EnsureCapacity(items);
         }
         finally
         {
@@ -166,7 +163,7 @@ public sealed partial class BlockMemoryStore : IMemoryStore
             }
             await ReserveIdsAsync(cancellationToken).ConfigureAwait(false);
             var block = await PlaceAsync(agent, size, cancellationToken).ConfigureAwait(false);
-            id = _nextId++;
+            id = IssueId(agent);
             logged = LogPut(agent, WriteItem(agent, block, size, id, content, tags, importance, writtenTicks), durability);
         }
         finally
@@ -308,20 +305,24 @@ public sealed partial class BlockMemoryStore : IMemoryStore
         {
             throw new InvalidRequestException($"A memory item may have at most {ushort.MaxValue} tags, not {tags.Count}.");
         }
+        // MemoryRecord.Measure's sum, each tag's length counted once (checked and summed in one pass).
+        long size = MemoryRecord.HeaderSize + (long)Encoding.UTF8.GetByteCount(content);
         for (int i = 0; i < tags.Count; i++)
         {
-            if (tags[i] is null || Encoding.UTF8.GetByteCount(tags[i]) > ushort.MaxValue)
+            string tag = tags[i];
+            int bytes = tag is null ? -1 : Encoding.UTF8.GetByteCount(tag);
+            if (bytes is < 0 or > ushort.MaxValue)
             {
                 throw new InvalidRequestException($"Memory tag {i} is null or longer than {ushort.MaxValue} UTF-8 bytes.");
             }
+            size += 2 + bytes;
         }
-        int size = MemoryRecord.Measure(content, tags);
         if (size > _options.BlockSize)
         {
             throw new InvalidRequestException(
                 $"The memory item needs {size} bytes (text, tags and a {MemoryRecord.HeaderSize}-byte header) but a block holds {_options.BlockSize}; shorten it, split it, or raise block_size.");
         }
-        return size;
+        return (int)size;
     }
 
     private bool WithinQuota(AgentMemory agent, long extra) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -54,7 +55,7 @@ internal sealed class MemoryLog(IStorageBackend storage, string prefix, TimeProv
 
     // Guards the open batch and orders every write of the log (see Order above).
     private readonly Lock _order = new();
-    private byte[] _batch = new byte[16 * 1024];
+    private byte[] _batch = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _batchLength = BatchHeader;
     private int _batchCount;
     private long _batchLast;
@@ -132,7 +133,10 @@ internal sealed class MemoryLog(IStorageBackend storage, string prefix, TimeProv
         int bytes = 8 + 1 + 2 + ownerBytes + 4 + payload.Length;
         if (_batchLength + bytes > _batch.Length)
         {
-            Array.Resize(ref _batch, Math.Max(_batch.Length * 2, _batchLength + bytes));
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_batch.Length * 2, _batchLength + bytes));
+            _batch.AsSpan(0, _batchLength).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_batch);
+            _batch = larger;
         }
         var to = _batch.AsSpan(_batchLength, bytes);
         BinaryPrimitives.WriteInt64LittleEndian(to, sequence);
@@ -167,26 +171,38 @@ internal sealed class MemoryLog(IStorageBackend storage, string prefix, TimeProv
         _batch[0] = BatchFormat;
         _batch[1] = Batch;
         BinaryPrimitives.WriteInt32LittleEndian(_batch.AsSpan(2), _batchCount);
-        // A copy: the storage backend may hold the value until it is durable, and the buffer is reused at once.
-        var value = _batch.AsSpan(0, _batchLength).ToArray();
+        // The buffer goes to storage, which may read it until the write completes (IStorageBackend.WriteAsync), and
+        // back to the pool then; the next batch fills another. Copying each batch out (its bytes, per relaxed change)
+        // was most of what a relaxed add allocated (issue 20).
+        var value = _batch;
+        int length = _batchLength;
         string key = KeyOf(_batchLast);
+        _batch = ArrayPool<byte>.Shared.Rent(value.Length);
         _batchLength = BatchHeader;
         _batchCount = 0;
+        ValueTask<StorageEntry> written;
         try
         {
-            var written = storage.WriteAsync(key, value);
-            if (!written.IsCompletedSuccessfully)
-            {
-                _ = ObserveAsync(written);
-            }
+            written = storage.WriteAsync(key, value.AsMemory(0, length));
         }
         catch (Exception ex)
         {
+            ArrayPool<byte>.Shared.Return(value);
             failed(ex);
+            return;
+        }
+        if (written.IsCompletedSuccessfully)
+        {
+            _ = written.Result;
+            ArrayPool<byte>.Shared.Return(value);
+        }
+        else
+        {
+            _ = ObserveAsync(written, value);
         }
     }
 
-    private async Task ObserveAsync(ValueTask<StorageEntry> written)
+    private async Task ObserveAsync(ValueTask<StorageEntry> written, byte[] buffer)
     {
         try
         {
@@ -195,6 +211,10 @@ internal sealed class MemoryLog(IStorageBackend storage, string prefix, TimeProv
         catch (Exception ex)
         {
             failed(ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

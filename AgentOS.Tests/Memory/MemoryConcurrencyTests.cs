@@ -102,6 +102,42 @@ public sealed class MemoryConcurrencyTests
         }
     }
 
+    // Without a log each agent issues ids from runs it takes from the store's counter (issue 20: one counter shared by
+    // every add kept two agents from scaling). Ids stay unique across agents and rise per agent in the order of its
+    // adds, through the fast path and the slow one (a new block every few adds here).
+    [Test]
+    public async Task IdsAreUniqueAcrossAgentsAndRisePerAgent()
+    {
+        int perThread = TestEnvironment.Stress ? 50_000 : 5_000;
+        await using var store = await BlockMemoryStore.OpenAsync(InMemory());
+        using var go = new Barrier(2);
+        var ids = new long[2][];
+        var adders = Enumerable.Range(0, 2).Select(t => Task.Factory.StartNew(() =>
+        {
+            var mine = ids[t] = new long[perThread];
+            go.SignalAndWait();
+            for (int i = 0; i < perThread; i++)
+            {
+                mine[i] = store.AppendAsync("agent" + t, $"note {t} {i} " + new string('q', i % 300), ["t"]).AsTask().GetAwaiter().GetResult();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(adders);
+        for (int t = 0; t < 2; t++)
+        {
+            for (int i = 1; i < perThread; i++)
+            {
+                Assert.True(ids[t][i] > ids[t][i - 1], $"agent{t}'s id {ids[t][i]} (add {i}) rises above {ids[t][i - 1]}");
+            }
+        }
+        Assert.Equal(2 * perThread, ids[0].Concat(ids[1]).Distinct().Count(), "distinct ids");
+        for (int t = 0; t < 2; t++)
+        {
+            Assert.Equal((long)perThread, store.CountItems("agent" + t));
+            var last = Assert.NotNull(await store.FindAsync("agent" + t, MemoryIds.Format(ids[t][^1])));
+            Assert.True(last.Content.StartsWith($"note {t} {perThread - 1} ", StringComparison.Ordinal), "the last add is found by its id");
+        }
+    }
+
     [Test]
     public async Task ConcurrentAddsToOneAgentNeverPassItsQuota()
     {
