@@ -19,6 +19,7 @@ public sealed partial class FileStore
     private const int GatherSpins = 64;
     private Thread? _flusher;
     private volatile Exception? _failure;
+    private readonly Stack<CommitCompletion> _completions = new();
 
     // Flusher-only state (also used by recovery before the flusher starts).
     private readonly Dictionary<string, int> _overlay = new(StringComparer.Ordinal);
@@ -177,18 +178,38 @@ public sealed partial class FileStore
         }
         // Counted before the first completion, so a resumed writer never takes the count below what is pending.
         Interlocked.Add(ref _returning, pooled);
-        foreach (var commit in group)
-        {
-            commit.Complete();
-        }
+        CompleteAll(group, failure: null);
     }
 
-    private static void FailAll(List<Commit> group, Exception cause)
+    private void FailAll(List<Commit> group, Exception cause) => CompleteAll(group, cause);
+
+    // Hands the group's acknowledgements to the pool in work items of CommitCompletion.Capacity commits.
+    private void CompleteAll(List<Commit> group, Exception? failure)
     {
+        CommitCompletion? chunk = null;
         foreach (var commit in group)
         {
-            commit.Fail(new StorageFailedException($"The commit was not made durable: {cause.Message}. Nothing of it was acknowledged; retry on a reopened store.", cause));
+            chunk ??= RentCompletion();
+            chunk.Add(commit);
+            if (chunk.IsFull)
+            {
+                chunk.Start(failure);
+                chunk = null;
+            }
         }
+        chunk?.Start(failure);
+    }
+
+    private CommitCompletion RentCompletion()
+    {
+        lock (_completions)
+        {
+            if (_completions.TryPop(out var completion))
+            {
+                return completion;
+            }
+        }
+        return new CommitCompletion(_completions);
     }
 
     // Appends the commit's frame at buffer[start..]; returns the new end. Assigns versions against the index plus the
