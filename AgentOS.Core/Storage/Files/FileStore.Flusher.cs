@@ -6,8 +6,9 @@ namespace AgentOS.Storage.Files;
 /// <content>The flusher: group commit.</content>
 public sealed partial class FileStore
 {
-    // Submitters add to _queue under _queueGate and pulse when it was empty; the flusher waits only while _queue is
-    // empty (checked under the same lock), so a wake-up cannot be lost.
+    // Submitters add to _queue under _queueGate and pulse when it was empty (unless the flusher is gathering, see
+    // FlushLoop); the flusher waits for commits only while _queue is empty (checked under the same lock), so a wake-up
+    // cannot be lost.
     private readonly object _queueGate = new();
     private List<Commit> _queue = [];
     private List<Commit> _spare = [];
@@ -16,7 +17,15 @@ public sealed partial class FileStore
     // Single writes acknowledged whose writer has not yet resumed (its continuation is queued on the thread pool):
     // added by the flusher as it completes them, taken off by each writer as it resumes. See FlushLoop.
     private int _returning;
-    private const int GatherSpins = 64;
+
+    // Set (under _queueGate) while the flusher is parked waiting for _returning to reach 0; whoever ends the wait (the
+    // last writer back, the watchdog, a stop) clears it and pulses.
+    private bool _gathering;
+    private ITimer? _gatherWatchdog;
+
+    // The longest the flusher waits for acknowledged writers to come back before syncing what it has: only reached
+    // when one of them blocks inside its continuation (say on another write: that write must not wait for it).
+    private static readonly TimeSpan GatherBound = TimeSpan.FromMilliseconds(1);
     private Thread? _flusher;
     private volatile Exception? _failure;
     private readonly Stack<CommitCompletion> _completions = new();
@@ -28,12 +37,17 @@ public sealed partial class FileStore
     private IDeviceFile _active = null!;
     private int _activeSegment;
     private long _tail;
+    // Values shorter than this are checksummed twice: a second pass over them costs less than a combine.
+    private const int CombineFrom = 256;
+    private int _shiftBytes = -1;
+    private uint _shiftOperator;
 
     /// <summary>Appends synced since open (one per group); written only by the flusher. Benchmarks divide writes by it.</summary>
     internal long Syncs { get; private set; }
 
     private void StartFlusher()
     {
+        _gatherWatchdog = _time.CreateTimer(static store => ((FileStore)store!).EndGather(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "AgentOS file store flusher" };
         _flusher.Start();
     }
@@ -43,12 +57,36 @@ public sealed partial class FileStore
         lock (_queueGate)
         {
             _stopping = true;
-            Monitor.Pulse(_queueGate);
+            Monitor.PulseAll(_queueGate);
         }
         var flusher = _flusher;
         if (flusher is not null)
         {
             await Task.Run(flusher.Join).ConfigureAwait(false);
+        }
+        _gatherWatchdog?.Dispose();
+    }
+
+    /// <summary>A writer back from its acknowledged write: the last one back wakes the flusher if it waits for them.</summary>
+    private void Returned()
+    {
+        // The decrement is a full fence, as is the flusher's between setting _gathering and reading _returning: one of
+        // the two sees the other's write, so the flusher never parks past the last writer's return.
+        if (Interlocked.Decrement(ref _returning) == 0 && Volatile.Read(ref _gathering))
+        {
+            EndGather();
+        }
+    }
+
+    private void EndGather()
+    {
+        lock (_queueGate)
+        {
+            if (_gathering)
+            {
+                _gathering = false;
+                Monitor.Pulse(_queueGate);
+            }
         }
     }
 
@@ -65,7 +103,8 @@ public sealed partial class FileStore
                 ThrowIfDisposed();
             }
             _queue.Add(commit);
-            if (_queue.Count == 1)
+            // A flusher gathering returning writers is woken by the last of them, not by each one's write.
+            if (_queue.Count == 1 && !_gathering)
             {
                 Monitor.Pulse(_queueGate);
             }
@@ -80,16 +119,34 @@ public sealed partial class FileStore
         while (true)
         {
             // Writers the last group acknowledged come back with their next write as soon as their continuation runs
-            // on the thread pool. Waiting the moment that takes, instead of syncing the one or two already queued,
-            // lets them share the next sync: on a fast disk every sync, and every park and wake-up of this thread and
-            // of the pool's, costs more than the whole write. Bounded, so a starved pool only delays a group a little;
-            // never when the writes were acknowledged long ago (slow disks), nor without group commit.
-            if (_options.GroupCommit && Volatile.Read(ref _returning) > 0 && gather.Count < GatherSpins)
+            // on the thread pool. Waiting for them, instead of syncing the one or two already queued, lets them share
+            // the next sync: on a fast disk every sync, and every park and wake-up of this thread and of the pool's,
+            // costs more than the whole write. A short spin first (they are often back by then), then park until the
+            // last of them is back (it wakes this thread) or GatherBound passes: parked, not spinning, so this thread
+            // burns no CPU while the pool runs their continuations (spinning here cost a core on a quiet machine).
+            // Never when the writes were acknowledged long ago (slow disks), nor without group commit.
+            while (_options.GroupCommit && Volatile.Read(ref _returning) > 0 && !gather.NextSpinWillYield)
             {
                 gather.SpinOnce(sleep1Threshold: -1);
-                continue;
             }
             gather.Reset();
+            if (_options.GroupCommit && Volatile.Read(ref _returning) > 0)
+            {
+                lock (_queueGate)
+                {
+                    _gathering = true;
+                    Interlocked.MemoryBarrier();
+                    if (Volatile.Read(ref _returning) > 0 && !_stopping)
+                    {
+                        _gatherWatchdog!.Change(GatherBound, Timeout.InfiniteTimeSpan);
+                        while (_gathering && Volatile.Read(ref _returning) > 0 && !_stopping)
+                        {
+                            Monitor.Wait(_queueGate);
+                        }
+                    }
+                    _gathering = false;
+                }
+            }
             List<Commit> group;
             lock (_queueGate)
             {
@@ -222,14 +279,26 @@ public sealed partial class FileStore
             return start;
         }
         int size = LogRecord.FrameHeader + 4;
+        bool relocates = false;
         foreach (var op in commit.Ops)
         {
             size += op.Kind == CommitOpKind.Delete ? LogRecord.DeleteSize(op.Key) : LogRecord.PutSize(op.Key, op.Value.Length);
+            relocates |= op.Kind == CommitOpKind.Relocate;
         }
         EnsureBuffer(start + size);
         var frame = _buffer.AsSpan(start, size);
         int p = LogRecord.FrameHeader + 4;
         int count = 0;
+        // Without relocations (which may skip ops) the frame's length and op count are known before its ops are
+        // written, so its checksum runs along as they are: each value is read once, for its own checksum, which is
+        // then combined into the frame's (the profile's largest item was checksumming every value twice).
+        uint frameCrc = 0;
+        if (!relocates)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(frame[4..], size - LogRecord.FrameHeader);
+            BinaryPrimitives.WriteInt32LittleEndian(frame[LogRecord.FrameHeader..], commit.Ops.Length);
+            frameCrc = Crc32C.Compute(frame[4..p]);
+        }
         for (int i = 0; i < commit.Ops.Length; i++)
         {
             var op = commit.Ops[i];
@@ -237,13 +306,16 @@ public sealed partial class FileStore
             {
                 commit.Existed |= Latest(op.Key) > 0;
                 _overlay[op.Key] = 0;
-                p += LogRecord.WriteDelete(frame[p..], op.Key);
+                int deleteBytes = LogRecord.WriteDelete(frame[p..], op.Key);
+                frameCrc = Crc32C.Append(frameCrc, frame.Slice(p, deleteBytes));
+                p += deleteBytes;
                 count++;
                 continue;
             }
             int version;
             long when;
             uint crc;
+            int valueAt, written;
             if (op.Kind == CommitOpKind.Relocate)
             {
                 if (!IsLive(op.Key, op.From))
@@ -252,15 +324,20 @@ public sealed partial class FileStore
                     continue;
                 }
                 (version, when, crc) = (op.From.Version, op.From.Ticks, op.From.Crc);
+                valueAt = LogRecord.WritePut(frame[p..], op.Key, version, when, op.Value.Span, crc, out written);
             }
             else
             {
                 version = Latest(op.Key) + 1;
                 when = ticks;
-                crc = Crc32C.Compute(op.Value.Span);
                 _overlay[op.Key] = version;
+                valueAt = LogRecord.WritePut(frame[p..], op.Key, version, when, op.Value.Span, 0, out written);
+                crc = Crc32C.Compute(frame.Slice(p + valueAt, op.Value.Length));
+                LogRecord.SetValueCrc(frame[p..], valueAt, crc);
+                frameCrc = op.Value.Length < CombineFrom
+                    ? Crc32C.Append(frameCrc, frame.Slice(p, written))
+                    : Crc32C.CombineShifted(Crc32C.Append(frameCrc, frame.Slice(p, valueAt)), crc, ShiftFor(op.Value.Length));
             }
-            int valueAt = LogRecord.WritePut(frame[p..], op.Key, version, when, op.Value.Span, crc, out int written);
             commit.Staged[i] = new VersionRecord(version, when, _activeSegment, _tail + start + p + valueAt, op.Value.Length, crc);
             p += written;
             count++;
@@ -269,9 +346,27 @@ public sealed partial class FileStore
         {
             return start;
         }
-        BinaryPrimitives.WriteInt32LittleEndian(frame[LogRecord.FrameHeader..], count);
-        LogRecord.Seal(frame[..p]);
+        if (relocates)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(frame[LogRecord.FrameHeader..], count);
+            LogRecord.Seal(frame[..p]);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, frameCrc);
+        }
         return start + p;
+    }
+
+    // The shift that combines a value's checksum into its frame's, kept for the last value length (usually the next).
+    private uint ShiftFor(int bytes)
+    {
+        if (bytes != _shiftBytes)
+        {
+            _shiftOperator = Crc32C.ShiftOperator(bytes);
+            _shiftBytes = bytes;
+        }
+        return _shiftOperator;
     }
 
     private void Publish(Commit commit)
