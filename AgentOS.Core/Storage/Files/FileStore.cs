@@ -104,7 +104,7 @@ public sealed partial class FileStore : IStorageBackend
         var commit = Commit.RentPut(key, value);
         await SubmitAsync(commit, cancellationToken).ConfigureAwait(false);
         // Acknowledged, and this writer resumed (a refused or failed commit throws above and was never counted).
-        Returned();
+        Interlocked.Decrement(ref _returning);
         var entry = commit.Results[0]!;
         commit.Return();
         return entry;
