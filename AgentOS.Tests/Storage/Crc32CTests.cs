@@ -43,4 +43,23 @@ public sealed class Crc32CTests
             Assert.Equal(Crc32C.Compute(data), Crc32C.Append(Crc32C.Compute(data.AsSpan(0, split)), data.AsSpan(split)));
         }
     }
+
+    [Test]
+    public void CombiningTwoChecksumsGivesTheChecksumOfTheConcatenation()
+    {
+        var random = new Random(7);
+        var data = new byte[3000];
+        random.NextBytes(data);
+        foreach (int length in new[] { 0, 1, 2, 7, 8, 9, 63, 64, 1024, 1055, 3000 })
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                int split = random.Next(length + 1);
+                var a = data.AsSpan(0, split);
+                var b = data.AsSpan(split, length - split);
+                Assert.Equal(Crc32C.Compute(data.AsSpan(0, length)), Crc32C.Combine(Crc32C.Compute(a), Crc32C.Compute(b), b.Length), $"length {length}, split {split}");
+            }
+        }
+        Assert.Equal(0x12345678u, Crc32C.Combine(0x12345678u, 0, 0), "nothing appended changes nothing");
+    }
 }

@@ -28,6 +28,10 @@ public sealed class FaultInjectingDevice : IStorageDevice
 
     public string Location => "memory";
 
+    /// <summary>When set, every file sync from the one numbered this (counting from 0) on throws, as a failing disk's
+    /// <c>fdatasync</c> does.</summary>
+    public long? FailSyncsFrom { get; set; }
+
     /// <summary>File syncs so far.</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
@@ -164,6 +168,10 @@ public sealed class FaultInjectingDevice : IStorageDevice
         {
             lock (device._gate)
             {
+                if (device.FailSyncsFrom is { } from && device._syncs >= from)
+                {
+                    throw new IOException("Injected sync failure.");
+                }
                 state.Durable = state.Current.AsSpan(0, state.Length).ToArray();
                 device._syncs++;
             }

@@ -27,7 +27,9 @@ internal readonly record struct CommitOp(CommitOpKind Kind, string Key, ReadOnly
 /// <see cref="Return"/> puts it back once the writer has read its result. A writer's continuation returns the commit
 /// and, on the same thread, usually rents it again for its next write, so a one-slot thread-static cache serves
 /// nearly every write without any shared pool to contend on. Continuations always run on the thread pool, never on
-/// the flusher: a writer's code must not delay everyone's next sync.
+/// the flusher: a writer's code must not delay everyone's next sync. A pooled commit's continuation runs inline where
+/// it is completed, which is a <see cref="CommitCompletion"/> work item on the pool (one hop per group, not per
+/// write); any other commit's is queued to the pool on its own.
 /// </remarks>
 internal sealed class Commit(CommitOp[] ops) : IValueTaskSource
 {
@@ -39,7 +41,11 @@ internal sealed class Commit(CommitOp[] ops) : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
 
     private Commit(string key, ReadOnlyMemory<byte> value)
-        : this([new CommitOp(CommitOpKind.Put, key, value)]) => Pooled = true;
+        : this([new CommitOp(CommitOpKind.Put, key, value)])
+    {
+        Pooled = true;
+        _core.RunContinuationsAsynchronously = false;
+    }
 
     public CommitOp[] Ops { get; } = ops;
 

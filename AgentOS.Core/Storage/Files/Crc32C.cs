@@ -15,12 +15,52 @@ public static class Crc32C
 
     private static readonly uint[] Table = BuildTable();
 
+    // x^(2^k) mod P for k = 0..31 (reflected, as the CRC register holds it): squaring steps for ShiftOperator.
+    private static readonly uint[] PowersOfTwo = BuildPowers();
+
     /// <summary>The CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>The CRC-32C of some earlier bytes (whose CRC was <paramref name="crc"/>) followed by <paramref name="data"/>:
     /// <c>Append(Compute(a), b) == Compute(a + b)</c>.</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data) => ~Update(~crc, data);
+
+    /// <summary>The CRC-32C of some bytes <c>a</c> followed by <paramref name="lengthB"/> bytes <c>b</c>, from the two
+    /// CRCs alone: <c>Combine(Compute(a), Compute(b), b.Length) == Compute(a + b)</c>.</summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB) => CombineShifted(crcA, crcB, ShiftOperator(lengthB));
+
+    /// <summary><see cref="Combine(uint, uint, long)"/> with the shift for b's length from <see cref="ShiftOperator"/>
+    /// (computed once for a length that recurs: then a combine costs one 32-step multiplication, a third of a pass
+    /// over a 1 KB value).</summary>
+    internal static uint CombineShifted(uint crcA, uint crcB, uint shiftOperator) => Multiply(shiftOperator, crcA) ^ crcB;
+
+    /// <summary>x^(8n) mod P: multiplying a CRC by it moves the CRC past <paramref name="bytes"/> bytes (as zlib's
+    /// crc32_combine does).</summary>
+    internal static uint ShiftOperator(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        uint product = 1u << 31; // x^0
+        for (int k = 3; bytes != 0; bytes >>= 1, k++)
+        {
+            if ((bytes & 1) != 0)
+            {
+                product = Multiply(PowersOfTwo[k & 31], product);
+            }
+        }
+        return product;
+    }
+
+    // a * b mod P over GF(2), both reflected (bit 31 is x^0). Branch-free: the bits of a are random.
+    private static uint Multiply(uint a, uint b)
+    {
+        uint product = 0;
+        for (int i = 31; i >= 0; i--)
+        {
+            product ^= b & (0u - ((a >> i) & 1));
+            b = (b >> 1) ^ (Polynomial & (0u - (b & 1)));
+        }
+        return product;
+    }
 
     // Compiled optimized from its first call: a profile of 64 fast-sync writers found 5.7% of all samples in this
     // method still running its tier-0 and instrumented code (about a tenth of the per-write CPU).
@@ -88,6 +128,18 @@ public static class Crc32C
             state = table[(byte)(state ^ b)] ^ (state >> 8);
         }
         return state;
+    }
+
+    private static uint[] BuildPowers()
+    {
+        var powers = new uint[32];
+        uint power = 1u << 30; // x^1
+        for (int k = 0; k < powers.Length; k++)
+        {
+            powers[k] = power;
+            power = Multiply(power, power);
+        }
+        return powers;
     }
 
     private static uint[] BuildTable()

@@ -47,6 +47,11 @@ internal static class LogRecord
         return p;
     }
 
+    /// <summary>Fills in the value checksum of a put op written by <see cref="WritePut"/> (whose result was
+    /// <paramref name="valueAt"/>): the flusher checksums the value once copied, so the checksum and the logged bytes
+    /// agree even if the caller changes its buffer meanwhile.</summary>
+    public static void SetValueCrc(Span<byte> at, int valueAt, uint valueCrc) => BinaryPrimitives.WriteUInt32LittleEndian(at[(valueAt - 4)..], valueCrc);
+
     public static int WriteDelete(Span<byte> at, string key)
     {
         at[0] = Delete;
