@@ -81,6 +81,7 @@ public sealed partial class BlockMemoryStore
     // Gives storage a current copy of a resident block (nothing to do when it has one).
     private async ValueTask WriteBackAsync(MemoryBlock block, CancellationToken cancellationToken)
     {
+        await SettleWriteAsync(block).ConfigureAwait(false);
         if (!block.Dirty && block.Stored)
         {
             return;
@@ -245,6 +246,8 @@ public sealed partial class BlockMemoryStore
                 block.Pinned = false;
             }
         }
+        // A checkpoint may be storing a copy of the source right now: settled first, Stored says whether storage has it.
+        await SettleWriteAsync(block).ConfigureAwait(false);
         if (block.Stored && targets is not null)
         {
             foreach (var target in targets)
@@ -261,7 +264,9 @@ public sealed partial class BlockMemoryStore
 
     private async ValueTask FreeAsync(AgentMemory agent, MemoryBlock block, CancellationToken cancellationToken)
     {
-        // Storage first: if the delete fails, the block is still whole in memory and in the chain.
+        // Storage first: if the delete fails, the block is still whole in memory and in the chain. A checkpoint's copy
+        // in flight lands before the delete, or it would bring the block back.
+        await SettleWriteAsync(block).ConfigureAwait(false);
         if (block.Stored)
         {
             await _swap!.DeleteAsync(agent.Owner, block.Serial, cancellationToken).ConfigureAwait(false);

@@ -9,13 +9,12 @@ public sealed partial class BlockMemoryStore
     // range of ids that were never issued.
     private const long IdRange = 1 << 16;
 
-    // Guarded by the gate.
+    // Guarded by the gate (_checkpoint and _reservedIds are written under the state lock as well).
     private long _nextSequence = 1;
     private long _checkpoint;
     private long _reservedIds;
     private int _sinceCheckpoint;
 
-    private int _checkpointing;
     private Exception? _logFailure;
 
     private bool IdReserved => _log is null || _nextId < _reservedIds;
@@ -28,8 +27,18 @@ public sealed partial class BlockMemoryStore
             return;
         }
         long reserved = _nextId + IdRange;
-        await _log!.WriteStateAsync(_checkpoint, reserved, cancellationToken).ConfigureAwait(false);
-        _reservedIds = reserved;
+        // The state lock: a checkpoint writing the state outside the gate must not overwrite this reservation with
+        // the bound it read before it (see BlockMemoryStore.Checkpoint.cs).
+        await _stateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _log!.WriteStateAsync(_checkpoint, reserved, cancellationToken).ConfigureAwait(false);
+            _reservedIds = reserved;
+        }
+        finally
+        {
+            _stateLock.Release();
+        }
     }
 
     // Under the gate, right after the change: queues its log write, so the log's order is the order of the changes.
@@ -110,83 +119,6 @@ public sealed partial class BlockMemoryStore
             throw new StorageUnavailableException(
                 $"The memory store stopped taking changes after writing its log failed ({failure.Message}). Every change it acknowledged as durable is in the log: fix the storage and restart the kernel.",
                 failure);
-        }
-    }
-
-    private void CheckpointIfDue()
-    {
-        if (_log is null || Volatile.Read(ref _sinceCheckpoint) < _options.CheckpointEntries || Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0)
-        {
-            return;
-        }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await _gate.EnterAsync().ConfigureAwait(false);
-                try
-                {
-                    if (Volatile.Read(ref _disposed) == 0 && _logFailure is null)
-                    {
-                        await CheckpointLockedAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    _gate.Exit();
-                }
-            }
-            catch (Exception ex)
-            {
-                Fail(ex);
-            }
-            finally
-            {
-                Volatile.Write(ref _checkpointing, 0);
-            }
-        });
-    }
-
-    // Under the gate: every change logged so far is applied in memory, so once the dirty blocks are stored (one
-    // commit), the log up to here is redundant. The state moves the checkpoint first, then the entries go: a crash in
-    // between leaves entries the next open skips (at or below the checkpoint) and the next checkpoint deletes.
-    private async ValueTask CheckpointLockedAsync(CancellationToken cancellationToken)
-    {
-        long upTo = _nextSequence - 1;
-        // The open batch's key is at most upTo: written now, it goes with the entries the truncation below deletes.
-        _log!.WriteBatch();
-        await WriteBackAllAsync(cancellationToken).ConfigureAwait(false);
-        if (upTo > _checkpoint)
-        {
-            await _log!.WriteStateAsync(upTo, _reservedIds, cancellationToken).ConfigureAwait(false);
-            _checkpoint = upTo;
-            _sinceCheckpoint = 0;
-            await _log.TruncateAsync(upTo, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Under the gate: every dirty resident block stored, with one commit. (An evicted block is never dirty: eviction
-    // writes it first.)
-    private async ValueTask WriteBackAllAsync(CancellationToken cancellationToken)
-    {
-        var dirty = new List<MemoryBlock>();
-        foreach (var block in _blocks.Values)
-        {
-            if (block.Resident && (block.Dirty || !block.Stored))
-            {
-                dirty.Add(block);
-            }
-        }
-        if (dirty.Count == 0)
-        {
-            return;
-        }
-        var sizes = await _swap!.WriteAllAsync([.. dirty.Select(b => (b.Owner.Owner, b.Serial, (ReadOnlyMemory<byte>)_pool.Memory(b.PoolBlock)[..b.Used]))], cancellationToken).ConfigureAwait(false);
-        for (int i = 0; i < dirty.Count; i++)
-        {
-            dirty[i].StoredBytes = sizes[i];
-            dirty[i].Stored = true;
-            dirty[i].Dirty = false;
         }
     }
 

@@ -11,16 +11,7 @@ public sealed partial class BlockMemoryStore
         {
             return;
         }
-        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ThrowIfUnchangeable();
-            await CheckpointLockedAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Exit();
-        }
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -283,6 +283,17 @@ public sealed partial class BlockMemoryStore : IMemoryStore
     {
         await FlushAsync().ConfigureAwait(false);
         Volatile.Write(ref _disposed, 1);
+        // A background checkpoint that captured before the flag was set finishes before the log (and the caller's
+        // storage) goes; none starts after it (it checks the flag under the gate).
+        await _gate.EnterAsync().ConfigureAwait(false);
+        try
+        {
+            await _checkpointDone.ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
         _log?.Dispose();
     }
 

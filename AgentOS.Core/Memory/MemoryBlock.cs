@@ -31,6 +31,10 @@ internal sealed class MemoryBlock(long serial, AgentMemory owner)
     /// <summary>Compressed bytes of the stored copy.</summary>
     public int StoredBytes { get; set; }
 
+    /// <summary>A checkpoint's write of a copy of this block, in flight or not yet settled (true once stored); see
+    /// BlockMemoryStore.Checkpoint.cs. Guarded by the store's gate.</summary>
+    public Task<bool>? Writing { get; set; }
+
     /// <summary>Held by an operation in progress: not to be evicted.</summary>
     public bool Pinned { get; set; }
 }
