@@ -1,5 +1,6 @@
 using AgentOS.Memory;
 using AgentOS.Storage;
+using AgentOS.Syscalls.Queries;
 using AgentOS.Tests.Framework;
 using AgentOS.Tests.Storage;
 
@@ -139,6 +140,45 @@ public sealed class MemoryCheckpointTests : IDisposable
         }
     }
 
+    [Test(TimeoutSeconds = 60)]
+    public async Task ABackgroundCheckpointWhoseWriteFailsStopsTheStoreAndTheLogKeepsEveryChange()
+    {
+        var storage = new HoldingStorage(_fixture.Storage) { FailBlockCommits = true };
+        var options = MemoryStoreFixture.Small(blocks: 8);
+        options.CheckpointEntries = 3;
+        var store = await BlockMemoryStore.OpenAsync(options, storage);
+        var added = new List<MemoryItem>();
+        StorageUnavailableException? refused = null;
+        // The third change sets off a checkpoint whose block commit fails; the store then refuses changes.
+        for (int i = 0; refused is null; i++)
+        {
+            try
+            {
+                added.Add(await store.AddAsync("alice", Text("alice", i), ["t"]));
+            }
+            catch (StorageUnavailableException ex)
+            {
+                refused = ex;
+            }
+            if (refused is null && i >= 3)
+            {
+                await Task.Yield();
+            }
+        }
+        Assert.True(added.Count >= 3, "the changes before the checkpoint were taken");
+        Assert.Contains("writing its log failed", refused.Message);
+        Assert.Equal(Text("alice", 0), Assert.NotNull(await store.FindAsync("alice", added[0].Id)).Content, "reads still work");
+
+        await _fixture.RestartAsync();
+        var reopened = await _fixture.OpenAsync(options);
+        foreach (var item in added)
+        {
+            Assert.Equal(item.Content, Assert.NotNull(await reopened.FindAsync("alice", item.Id)).Content);
+        }
+        Assert.Equal((long)added.Count, reopened.Statistics.Items);
+        await reopened.DisposeAsync();
+    }
+
     private async Task<int> LogEntriesAsync() =>
         (await _fixture.Storage.ListAsync("memory-log/")).Count(e => !e.Path.EndsWith("state", StringComparison.Ordinal));
 
@@ -150,6 +190,8 @@ public sealed class MemoryCheckpointTests : IDisposable
 
         public bool Hold { get; set; }
 
+        public bool FailBlockCommits { get; set; }
+
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Release()
@@ -160,7 +202,12 @@ public sealed class MemoryCheckpointTests : IDisposable
 
         public override async ValueTask<IReadOnlyList<StorageEntry?>> CommitAsync(StorageBatch batch, CancellationToken cancellationToken = default)
         {
-            if (Hold && batch.Operations.Any(o => o.Kind == StorageBatchOperationKind.Write && o.Key.StartsWith("memory/", StringComparison.Ordinal)))
+            bool blocks = batch.Operations.Any(o => o.Kind == StorageBatchOperationKind.Write && o.Key.StartsWith("memory/", StringComparison.Ordinal));
+            if (FailBlockCommits && blocks)
+            {
+                throw new IOException("injected: the checkpoint's block commit failed");
+            }
+            if (Hold && blocks)
             {
                 Held.TrySetResult();
                 await _release.Task;
